@@ -8,10 +8,10 @@ place (`syncer/cli.py`):
     │   ├── DefinitionError          campaign files: a list of `file:line:col: message` problems
     │   ├── ConfigError              syncer.toml: a list of `file:line:col: message` problems
     │   └── UsageError               bad command-line usage
-    ├── ApiError                     a vendor call failed: campaign, call, status, vendor message, advice
+    ├── ApiError                     a vendor call failed: campaign, call, status, vendor text, advice
     │   ├── ApiTransportError        timeout or connection failure (outcome may be unknown)
     │   └── RateLimitedError         429 after the retry budget was spent
-    ├── StalePlanError               exit 4: the saved plan no longer matches the remote
+    ├── StalePlanError               exit 4: a saved plan no longer matches
     ├── StateError                   the state store or journal cannot be read or written
     │   └── LockHeldError            another run holds the state lock
     └── SecurityError                a setting would leak a secret or reach outside the project

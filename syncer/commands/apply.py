@@ -1,0 +1,161 @@
+"""`syncer apply [PLANFILE]`: plan (or load a saved plan), confirm, apply, verify, report."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import getpass
+import os
+import signal
+import socket
+from pathlib import Path
+
+from syncer import exitcodes
+from syncer.campaign import CampaignDefinition
+from syncer.commands.context import Context
+from syncer.errors import UsageError
+from syncer.pipeline import Run, Selection, apply_plan, make_plan, settle, targets_of, verify
+from syncer.plan.model import Plan
+from syncer.render.report import render_report, render_report_json
+from syncer.render.text import render_plan
+from syncer.report import ApplyReport
+from syncer.saved import check_age, check_stale, check_targets, read_plan
+from syncer.state import utcnow
+
+
+def holder() -> str:
+    """Who holds the state lock, for the message another run sees."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    where = os.environ.get("GITHUB_RUN_ID") or os.environ.get("CI_JOB_ID")
+    ci = f", CI job {where}" if where else ""
+    return f"{user}@{socket.gethostname()} (pid {os.getpid()}{ci}, since {utcnow().isoformat()})"
+
+
+def exit_code(plan: Plan, report: ApplyReport) -> int:
+    codes = []
+    if report.interrupted:
+        codes.append(exitcodes.INTERRUPTED)
+    if not report.ok:
+        codes.append(exitcodes.ERROR)
+    if plan.has_blocked:
+        codes.append(exitcodes.BLOCKED)
+    return exitcodes.combine(*codes)
+
+
+def run(
+    ctx: Context,
+    planfile: Path | None,
+    selection: Selection,
+    auto_approve: bool,
+    fmt: str,
+    check: bool,
+    max_age: dt.timedelta | None,
+) -> int:
+    saved = read_plan(planfile) if planfile is not None else None
+    if saved is not None and (selection.only or selection.exclude or selection.target):
+        raise UsageError(
+            "a saved plan is applied exactly as reviewed: drop --target/--only/--exclude"
+        )
+    if saved is not None:
+        check_age(saved, max_age)
+    definitions = ctx.definitions()  # bad input stops here: no connection is opened
+    return asyncio.run(_apply(ctx, saved, selection, auto_approve, fmt, check, definitions))
+
+
+async def _apply(
+    ctx: Context,
+    saved: Plan | None,
+    selection: Selection,
+    auto_approve: bool,
+    fmt: str,
+    check: bool,
+    definitions: list[CampaignDefinition],
+) -> int:
+    run = ctx.run()
+    targets = (
+        sorted(saved.targets)
+        if saved is not None
+        else targets_of(run.settings, selection.apply(definitions), selection)
+    )
+    try:
+        with contextlib.ExitStack() as locks:
+            who = holder()
+            for target in targets:
+                locks.enter_context(run.backend.lock(target, who))
+            return await _locked(
+                ctx, run, saved, selection, auto_approve, fmt, check, definitions, targets
+            )
+    finally:
+        await run.connections.aclose()
+
+
+async def _locked(
+    ctx: Context,
+    run: Run,
+    saved: Plan | None,
+    selection: Selection,
+    auto_approve: bool,
+    fmt: str,
+    check: bool,
+    definitions: list[CampaignDefinition],
+    targets: list[str],
+) -> int:
+    if saved is not None:
+        check_targets(run, saved, targets)
+    notes = await settle(run, targets)
+    for note in notes:
+        ctx.out.info(f"settled: {note}")
+    if saved is not None:
+        await check_stale(run, saved, set())
+        plan = saved
+    else:
+        plan = await make_plan(run, definitions, selection)
+    shown = render_plan(plan)
+    if fmt == "json":
+        ctx.out.errors.print(shown, end="")
+    else:
+        ctx.out.document(shown)
+    if not plan.has_changes:
+        ctx.out.info("Nothing to apply.")
+        if fmt == "json":
+            ctx.out.document(render_report_json(ApplyReport(reconciled=tuple(notes))))
+        return exitcodes.BLOCKED if plan.has_blocked else exitcodes.OK
+    if not auto_approve:
+        if not ctx.out.interactive:
+            raise UsageError(
+                "apply needs a confirmation: run it in a terminal, or pass --auto-approve"
+            )
+        if not ctx.out.confirm("Apply these changes? Only 'yes' is accepted:"):
+            ctx.out.info("Apply cancelled; nothing was sent.")
+            return exitcodes.OK
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def interrupt() -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        ctx.out.info(
+            "Stopping: calls in flight finish, the rest are not attempted (Ctrl-C again to force)."
+        )
+        stop.set()
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGINT, interrupt)
+    try:
+        report = await apply_plan(run, plan, stop)
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGINT)
+    if check and not report.interrupted:
+        verification = await verify(run, definitions, plan, report)
+        report = report.model_copy(update={"verification": tuple(verification)})
+    report = report.model_copy(update={"reconciled": tuple(notes)})
+    if fmt == "json":
+        ctx.out.document(render_report_json(report))
+    else:
+        ctx.out.document(render_report(report))
+    return exit_code(plan, report)

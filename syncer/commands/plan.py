@@ -1,0 +1,57 @@
+"""`syncer plan`: read the remote, diff, print the plan (and save it with --out)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from syncer import exitcodes
+from syncer.commands.context import Context
+from syncer.pipeline import Selection, make_plan
+from syncer.plan.model import Plan
+from syncer.render.json import render_plan_json
+from syncer.render.markdown import render_plan_markdown
+from syncer.render.text import render_plan
+from syncer.saved import write_plan
+
+
+def plan_exit_code(plan: Plan, detailed: bool) -> int:
+    codes = []
+    if plan.has_blocked:
+        codes.append(exitcodes.BLOCKED)
+    if detailed and plan.has_changes:
+        codes.append(exitcodes.CHANGES)
+    return exitcodes.combine(*codes)
+
+
+def run(
+    ctx: Context,
+    selection: Selection,
+    fmt: str,
+    out_file: Path | None,
+    detailed: bool,
+    show_unchanged: bool,
+    artifact_url: str | None = None,
+) -> int:
+    definitions = ctx.definitions()  # bad input stops here: no connection is opened
+
+    async def go() -> Plan:
+        run = ctx.run()
+        try:
+            return await make_plan(run, definitions, selection)
+        finally:
+            await run.connections.aclose()
+
+    plan = asyncio.run(go())
+    if fmt == "json":
+        ctx.out.document(render_plan_json(plan))
+    elif fmt == "markdown":
+        ctx.out.document(render_plan_markdown(plan, artifact_url=artifact_url))
+    else:
+        ctx.out.document(render_plan(plan, show_noop=show_unchanged))
+    if out_file is not None:
+        write_plan(out_file, plan)
+        ctx.out.info(
+            f"Saved the plan to {out_file}: apply exactly it with `syncer apply {out_file}`"
+        )
+    return plan_exit_code(plan, detailed)

@@ -1,0 +1,269 @@
+"""CONFIG: `syncer.toml` -> typed `Settings` with one `Target` per workspace.
+
+Problems are reported all at once as `syncer.toml:line:col: message` (`ConfigError`). Nothing
+here reads credentials: targets only name the environment variables that hold them
+(`credentials.py` reads them, at the edge, when a command needs the network).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator
+
+from syncer.errors import ConfigError, Problem
+from syncer.model import StrictModel
+
+CONFIG_FILE = "syncer.toml"
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback IP literals (the only hosts plain http may reach)."""
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str) -> str:
+    """A base URL is scheme://host[:port] only; plain http is allowed for loopback hosts only."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("base_url must look like https://host[:port]")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(
+            "base_url is scheme, host and port only; the tool appends the vendor's own paths"
+        )
+    if parts.username or parts.password:
+        raise ValueError("base_url must not carry credentials; use the *_env settings")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ValueError("plain http:// is allowed only for loopback addresses; use https://")
+    return url.rstrip("/")
+
+
+class _TargetBase(StrictModel):
+    sandbox: bool = False
+    """Talk to the embedded emulator (started on demand, no credentials)."""
+    base_url: str | None = None
+    updated_by: str | None = None
+    """Email recorded by the vendor as the author of updates (`updated_by`)."""
+    created_by: str | None = None
+    """Email recorded as the creator of new campaigns; defaults to `updated_by`."""
+    timeout: float = Field(default=30.0, gt=0, le=600)
+    """Seconds before a call is abandoned (its outcome is then unknown)."""
+    ca_bundle: str | None = None
+    """Path to a PEM bundle of extra trusted CAs. TLS verification is never disabled."""
+    rate_limit_scale: float = Field(default=1.0, gt=0, le=1000)
+    """Multiplies the vendor's documented rate limits (negotiated quotas, sandboxes)."""
+    max_retries: int = Field(default=5, ge=0, le=20)
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else check_base_url(value)
+
+    @field_validator("updated_by", "created_by")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value):
+            raise ValueError("must be an email address (the vendor accepts emails only)")
+        return value
+
+
+def _env_name(value: str) -> str:
+    if not _ENV_NAME.match(value):
+        raise ValueError("must be the NAME of an environment variable, not its value")
+    return value
+
+
+class MoEngageTarget(_TargetBase):
+    provider: Literal["moengage"]
+    data_center: str | None = None
+    """`01`..`06` or `101`: selects https://api-<dc>.moengage.com."""
+    workspace_id_env: str = "MOENGAGE_WORKSPACE_ID"
+    api_key_env: str = "MOENGAGE_API_KEY"
+    max_creates_per_run: int = Field(default=25, ge=0, le=100)
+    """Refuse plans that would create more campaigns than this (MoEngage: 25/min, 100/day)."""
+
+    @field_validator("data_center")
+    @classmethod
+    def _dc(cls, value: str | None) -> str | None:
+        if value is not None and value not in {"01", "02", "03", "04", "05", "06", "101"}:
+            raise ValueError("data_center must be one of 01..06 or 101 (as a quoted string)")
+        return value
+
+    _check_envs = field_validator("workspace_id_env", "api_key_env")(_env_name)
+
+    def resolved_base_url(self) -> str | None:
+        if self.base_url:
+            return self.base_url
+        if self.data_center:
+            return f"https://api-{self.data_center}.moengage.com"
+        return None
+
+
+class BatchTarget(_TargetBase):
+    provider: Literal["batch"]
+    api_version: str = "2.11"
+    """Pinned Batch API version; every call uses it."""
+    project_key_env: str = "BATCH_PROJECT_KEY"
+    api_key_env: str = "BATCH_API_KEY"
+
+    _check_envs = field_validator("project_key_env", "api_key_env")(_env_name)
+
+    @field_validator("api_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if not re.fullmatch(r"\d+\.\d+", value):
+            raise ValueError('api_version looks like "2.11"')
+        return value
+
+    def resolved_base_url(self) -> str | None:
+        return self.base_url or "https://api.batch.com"
+
+
+Target = Annotated[MoEngageTarget | BatchTarget, Field(discriminator="provider")]
+
+
+class StateConfig(StrictModel):
+    """Where the state store and the apply journal live."""
+
+    backend: Literal["local", "s3"] = "local"
+    path: str = ".syncer"
+    bucket: str | None = None
+    prefix: str = "campaign-syncer"
+    endpoint_url: str | None = None
+    region: str | None = None
+    lock_timeout: float = Field(default=0, ge=0, le=3600)
+    """Seconds to wait for another run's lock before failing (0: fail at once)."""
+
+
+class Settings(StrictModel):
+    campaigns_dir: str = "campaigns"
+    default_target: str | None = None
+    targets: dict[str, Target]
+    state: StateConfig = StateConfig()
+    updated_by: str | None = None
+    """Default author for every target (a target's own `updated_by` wins)."""
+    root: Path = Path()
+    """The project directory (where syncer.toml lives); set by `load`."""
+
+    @property
+    def campaigns_path(self) -> Path:
+        return self.root / self.campaigns_dir
+
+    def target(self, name: str) -> MoEngageTarget | BatchTarget:
+        return self.targets[name]
+
+
+def load(path: Path) -> Settings:
+    """Read and validate `syncer.toml`.
+
+    Raises:
+        ConfigError: every problem found, each with its line and column.
+    """
+    display = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(
+            [Problem(display, 1, 1, f"{path} not found: create it (see README, 'Config')")]
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(display, 1, 1, f"cannot read: {exc}")]) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, col = _toml_position(str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError([Problem(display, line, col, f"invalid TOML: {message}")]) from None
+    return _validate(raw, text, display, path.parent)
+
+
+def _validate(raw: dict[str, Any], text: str, display: str, root: Path) -> Settings:
+    problems: list[Problem] = []
+    try:
+        settings = Settings.model_validate({**raw, "root": root})
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = [str(p) for p in err["loc"] if not _is_union_tag(p)]
+            line, col = locate_toml(text, loc)
+            where = ".".join(loc) or "(file)"
+            problems.append(Problem(display, line, col, f"{where}: {_clean(err['msg'])}"))
+        raise ConfigError(problems) from None
+    if settings.default_target and settings.default_target not in settings.targets:
+        line, col = locate_toml(text, ["default_target"])
+        known = ", ".join(sorted(settings.targets)) or "none"
+        problems.append(
+            Problem(
+                display,
+                line,
+                col,
+                f"default_target {settings.default_target!r} is not a target (known: {known})",
+            )
+        )
+    for name, target in settings.targets.items():
+        if not target.sandbox and target.resolved_base_url() is None:
+            line, col = locate_toml(text, ["targets", name])
+            problems.append(
+                Problem(display, line, col, f"targets.{name}: set data_center or base_url")
+            )
+    if settings.state.backend == "s3" and not settings.state.bucket:
+        line, col = locate_toml(text, ["state", "backend"])
+        problems.append(Problem(display, line, col, "state: the s3 backend needs a bucket"))
+    if problems:
+        raise ConfigError(problems)
+    return settings
+
+
+def _is_union_tag(part: object) -> bool:
+    return part in ("moengage", "batch")
+
+
+def _clean(message: str) -> str:
+    return message.removeprefix("Value error, ")
+
+
+def _toml_position(message: str) -> tuple[int, int]:
+    match = re.search(r"at line (\d+), column (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+
+
+def locate_toml(text: str, loc: list[str]) -> tuple[int, int]:
+    """Best-effort line and column of a dotted key in TOML text (tomllib keeps no positions).
+
+    Looks for the deepest `[table]` header that prefixes `loc`, then for the key inside it.
+    """
+    lines = text.splitlines()
+    for depth in range(len(loc), 0, -1):
+        table = ".".join(loc[:depth])
+        header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+        for index, line in enumerate(lines):
+            if header.match(line):
+                rest = loc[depth:]
+                if not rest:
+                    return index + 1, line.index("[") + 1
+                key = re.compile(rf"^\s*{re.escape(rest[0])}\s*=")
+                for offset, inner in enumerate(lines[index + 1 :], start=index + 2):
+                    if inner.lstrip().startswith("["):
+                        break
+                    if key.match(inner):
+                        return offset, len(inner) - len(inner.lstrip()) + 1
+                return index + 1, 1
+    if loc:
+        key = re.compile(rf"^\s*{re.escape(loc[0])}\s*=")
+        for index, line in enumerate(lines):
+            if line.lstrip().startswith("["):
+                break
+            if key.match(line):
+                return index + 1, len(line) - len(line.lstrip()) + 1
+    return 1, 1

@@ -1,0 +1,76 @@
+"""CONNECT: target names -> open provider sessions (starting the embedded sandbox on demand).
+
+The only place that turns settings and environment into live clients. Sessions are opened
+lazily, once per target, and closed together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+from syncer import credentials
+from syncer.config import Settings
+from syncer.http import Redactor
+from syncer.providers import registry
+from syncer.providers.base import Session, SessionSpec
+
+
+class Connections:
+    """Lazily opened sessions for the targets of one run."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        redactor: Redactor | None = None,
+        transports: Mapping[str, Any] | None = None,
+        sandbox_url: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.redactor = redactor or Redactor()
+        self.transports = dict(transports or {})
+        self._sandbox_url = sandbox_url
+        self._sessions: dict[str, Session] = {}
+        self._stack = contextlib.ExitStack()
+
+    def _embedded_sandbox(self) -> str:
+        if self._sandbox_url is None:
+            from syncer.sandbox.options import SandboxOptions
+            from syncer.sandbox.server import EmbeddedSandbox
+
+            db = self.settings.root / self.settings.state.path / "sandbox.db"
+            server = EmbeddedSandbox(SandboxOptions(db_path=db))
+            self._stack.enter_context(server)
+            self._sandbox_url = server.base_url
+        return self._sandbox_url
+
+    def session(self, name: str) -> Session:
+        if name in self._sessions:
+            return self._sessions[name]
+        target = self.settings.targets[name]
+        creds = credentials.read(name, target)
+        base_url = target.resolved_base_url() if target.base_url or not target.sandbox else None
+        if base_url is None:
+            base_url = self._embedded_sandbox()
+        provider = registry.get(target.provider)
+        session = provider.open_session(
+            SessionSpec(
+                target=name,
+                config=target,
+                base_url=base_url,
+                account=creds.account,
+                secret=creds.secret,
+                redactor=self.redactor,
+                transport=self.transports.get(name),
+            )
+        )
+        self._sessions[name] = session
+        return session
+
+    async def aclose(self) -> None:
+        for session in self._sessions.values():
+            await session.aclose()
+        self._sessions.clear()
+        self._stack.close()

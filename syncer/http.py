@@ -1,0 +1,329 @@
+"""HTTP at the edge: one pooled `httpx.AsyncClient` per target, rate-limited and retried.
+
+Takes a method, a path and a body; returns an `HttpResponse` or raises an `ApiError`. Owns the
+pieces every vendor client shares: TLS (always verified; a custom CA bundle may be added),
+the vendors' documented rate-limit windows (several at once, via pyrate-limiter's sliding-window
+log), and retries with jittered exponential backoff (tenacity) for failures that are safe to
+repeat, honouring `Retry-After` and `x-ratelimit-reset`. Credentials are handed in as headers and
+never appear in errors or logs: every text leaving this module passes through `Redactor`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import random
+import ssl
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from pyrate_limiter import BucketAsyncWrapper, Duration, InMemoryBucket, Limiter, Rate
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from syncer.errors import ApiError, ApiTransportError, RateLimitedError
+
+log = logging.getLogger("syncer.http")
+
+# Windows are (calls, seconds); several apply at once (per second, minute, hour, day).
+Windows = Sequence[tuple[int, float]]
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class Redactor:
+    """Replaces every known secret (and its base64 and URL forms) with `***`."""
+
+    def __init__(self, secrets: Sequence[str] = ()) -> None:
+        self._needles: list[str] = []
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: str) -> None:
+        if len(secret) < 4:
+            return  # too short to search for without mangling ordinary text
+        forms = {secret, base64.b64encode(secret.encode()).decode(), json.dumps(secret)[1:-1]}
+        for form in forms:
+            if form not in self._needles:
+                self._needles.append(form)
+        self._needles.sort(key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for needle in self._needles:
+            text = text.replace(needle, "***")
+        return text
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that scrubs secrets from every record (including --debug traces)."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        record.msg = self.redactor(message)
+        record.args = None
+        if record.exc_text:
+            record.exc_text = self.redactor(record.exc_text)
+        return True
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    headers: Mapping[str, str]
+    text: str
+
+    def json(self) -> Any:
+        if not self.text.strip():
+            return None
+        try:
+            return json.loads(self.text)
+        except json.JSONDecodeError:
+            return None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 60.0
+    min_429_delay: float = 0.0
+    """Vendor floor after a 429 (Batch: never sooner than 5 seconds)."""
+
+
+# An error translator: (response, method, path) -> (vendor message, advice).
+ErrorReader = Callable[[HttpResponse], tuple[str, str]]
+
+
+class _Retryable(Exception):
+    def __init__(self, error: ApiError, retry_after: float | None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+@dataclass
+class CallStats:
+    """What a run cost: calls by kind, retries with their reasons."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    retries: list[str] = field(default_factory=list)
+
+
+def _seconds_until(reset: str) -> float | None:
+    # MoEngage documents x-ratelimit-reset both as an epoch and as a delta (vendor notes, 10.9):
+    # a value above ~1e9 is an epoch.
+    try:
+        value = float(reset)
+    except ValueError:
+        return None
+    return max(0.0, value - time.time()) if value > 1e9 else value
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    for name in ("retry-after", "x-ratelimit-reset"):
+        value = headers.get(name)
+        if value:
+            seconds = _seconds_until(value)
+            if seconds is not None:
+                return min(seconds, 3600.0)
+    return None
+
+
+class RateLimiter:
+    """The vendor's documented windows per endpoint class, enforced before each call."""
+
+    def __init__(self, classes: Mapping[str, Windows], scale: float = 1.0) -> None:
+        self._limiters: dict[str, Limiter] = {}
+        for name, windows in classes.items():
+            rates = [
+                Rate(max(1, int(calls * scale)), int(seconds * Duration.SECOND))
+                for calls, seconds in windows
+            ]
+            bucket = BucketAsyncWrapper(InMemoryBucket(sorted(rates, key=lambda r: r.interval)))
+            self._limiters[name] = Limiter(bucket)
+
+    async def acquire(self, endpoint: str) -> None:
+        limiter = self._limiters.get(endpoint) or self._limiters.get("default")
+        if limiter is not None:
+            await limiter.try_acquire_async(endpoint, blocking=True)
+
+
+class HttpClient:
+    """A vendor-neutral HTTP client for one target."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        headers: Mapping[str, str],
+        timeout: float,
+        limiter: RateLimiter,
+        policy: RetryPolicy,
+        read_error: ErrorReader,
+        redactor: Redactor,
+        ca_bundle: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        verify: ssl.SSLContext | bool = True
+        if ca_bundle:
+            verify = ssl.create_default_context(cafile=ca_bundle)
+        self._client = httpx.AsyncClient(
+            base_url=base_url,
+            headers={**headers, "Content-Type": "application/json", "Accept": "application/json"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            verify=verify,
+            transport=transport,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+            follow_redirects=False,
+        )
+        self.limiter = limiter
+        self.policy = policy
+        self.read_error = read_error
+        self.redact = redactor
+        self.stats = CallStats()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, str] | None = None,
+        endpoint: str = "default",
+        kind: str = "read",
+        retry_safe: bool = True,
+        campaign: str = "",
+        ok: Sequence[int] = (200, 201, 204),
+    ) -> HttpResponse:
+        """Send one call, retrying what is safe to retry.
+
+        Args:
+            endpoint: the rate-limit class (e.g. `create`, `default`).
+            kind: counted in `stats.calls` (e.g. `search`, `update`).
+            retry_safe: whether repeating the call cannot cause a second effect. Rejections that
+                prove the call was not processed (429, connection refused) are retried anyway.
+            campaign: the campaign key, for error messages.
+
+        Raises:
+            ApiError: the vendor refused the call (4xx other than 429), or retries ran out.
+            ApiTransportError: no answer (timeout, dropped connection): the outcome is unknown.
+        """
+        policy = self.policy
+
+        def should_retry(exc: BaseException) -> bool:
+            if not isinstance(exc, _Retryable):
+                return False
+            return retry_safe or exc.error.status == 429 or exc.error.vendor_message == "connect"
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            hinted = exc.retry_after if isinstance(exc, _Retryable) else None
+            backoff = min(policy.max_delay, policy.base_delay * 2 ** (state.attempt_number - 1))
+            delay = random.uniform(backoff / 2, backoff)  # full jitter, bounded below
+            if isinstance(exc, _Retryable) and exc.error.status == 429:
+                delay = max(delay, hinted or 0.0, policy.min_429_delay)
+            elif hinted is not None:
+                delay = max(delay, hinted)
+            reason = exc.error.describe() if isinstance(exc, _Retryable) else "error"
+            self.stats.retries.append(f"{method} {path}: retry in {delay:.1f}s after {reason}")
+            log.info("retrying %s %s in %.1fs (%s)", method, path, delay, reason)
+            return delay
+
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(policy.max_retries + 1),
+                wait=wait,
+                retry=retry_if_exception(should_retry),
+                reraise=True,
+            ):
+                with attempt:
+                    return await self._once(
+                        method, path, body, params, endpoint, kind, campaign, ok
+                    )
+        except _Retryable as exc:
+            error = exc.error
+            if error.status == 429:
+                raise RateLimitedError(
+                    str(error),
+                    method=method,
+                    path=path,
+                    status=429,
+                    vendor_message=error.vendor_message,
+                    campaign=campaign,
+                    advice="the vendor kept refusing with 429; wait a few minutes and run again "
+                    "(nothing is applied twice)",
+                ) from None
+            raise error from None
+        raise AssertionError("unreachable")  # pragma: no cover - AsyncRetrying always yields
+
+    async def _once(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        params: Mapping[str, str] | None,
+        endpoint: str,
+        kind: str,
+        campaign: str,
+        ok: Sequence[int],
+    ) -> HttpResponse:
+        await self.limiter.acquire(endpoint)
+        self.stats.calls[kind] += 1
+        started = time.monotonic()
+        try:
+            raw = await self._client.request(method, path, json=body, params=params)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            # Never reached the server: always safe to try again.
+            error: ApiError = ApiTransportError(
+                f"cannot connect: {self.redact(type(exc).__name__)}",
+                method=method,
+                path=path,
+                vendor_message="connect",
+                campaign=campaign,
+                advice="check the network and base_url, then run again",
+            )
+            raise _Retryable(error, None) from None
+        except httpx.TransportError as exc:
+            error = ApiTransportError(
+                f"no answer ({type(exc).__name__}): the call may or may not have been applied",
+                method=method,
+                path=path,
+                campaign=campaign,
+                advice="run apply again: the outcome is checked by reading the campaign first",
+            )
+            raise _Retryable(error, None) from None
+        response = HttpResponse(raw.status_code, dict(raw.headers), raw.text)
+        log.debug(
+            "%s %s -> %s in %.0f ms",
+            method,
+            path,
+            raw.status_code,
+            (time.monotonic() - started) * 1000,
+        )
+        if raw.status_code in ok:
+            return response
+        vendor_message, advice = self.read_error(response)
+        vendor_message = self.redact(vendor_message)
+        error = ApiError(
+            vendor_message or f"unexpected HTTP {raw.status_code}",
+            method=method,
+            path=path,
+            status=raw.status_code,
+            vendor_message=vendor_message,
+            advice=advice,
+            campaign=campaign,
+            retry_after=retry_after(response.headers),
+        )
+        if raw.status_code in RETRY_STATUSES:
+            raise _Retryable(error, error.retry_after)
+        raise error

@@ -1,0 +1,63 @@
+"""Where commands write: a thin wrapper over Rich consoles, created by the CLI and injected.
+
+Standard output carries the requested document (plan text, JSON, Markdown, report); messages
+about the run go to standard error so that `--format json > plan.json` stays clean.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from rich.console import Console
+
+
+class Output:
+    def __init__(
+        self, *, stdout: Any = None, stderr: Any = None, color: bool | None = None
+    ) -> None:
+        no_color = None if color is None else not color
+        self.console = Console(
+            file=stdout,
+            highlight=False,
+            soft_wrap=True,
+            no_color=no_color,
+            force_terminal=color,
+            emoji=False,
+        )
+        self.errors = Console(
+            file=stderr or sys.stderr,
+            highlight=False,
+            soft_wrap=True,
+            no_color=no_color,
+            force_terminal=color,
+            emoji=False,
+        )
+
+    def document(self, renderable: Any) -> None:
+        """The command's main output (plan, report, schema)."""
+        if isinstance(renderable, str):
+            self.console.out(renderable, end="", highlight=False)
+        else:
+            self.console.print(renderable, end="")
+
+    def info(self, message: str) -> None:
+        self.errors.print(message, markup=False)
+
+    def error(self, message: str) -> None:
+        self.errors.print("Error: " + message, style="bold red", markup=False)
+
+    def confirm(self, question: str) -> bool:
+        """Ask on the terminal; only 'yes' counts (as in Terraform)."""
+        if not sys.stdin.isatty():
+            return False
+        self.errors.print(question, markup=False, end=" ")
+        try:
+            answer = input()
+        except EOFError:
+            return False
+        return answer.strip().lower() == "yes"
+
+    @property
+    def interactive(self) -> bool:
+        return sys.stdin.isatty()

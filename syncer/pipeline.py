@@ -1,0 +1,220 @@
+"""The one composition of the steps, called by the CLI and by end-to-end tests.
+
+load (definitions) -> read (sessions) -> plan (builder) -> apply -> verify. Each function takes
+values and returns values; printing and exit codes belong to the CLI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from syncer import credentials
+from syncer.apply import apply_target
+from syncer.campaign import CampaignDefinition
+from syncer.config import Settings
+from syncer.connect import Connections
+from syncer.errors import UsageError
+from syncer.journal import created_entry, replay
+from syncer.plan.builder import TargetContext, build_plan
+from syncer.plan.model import Plan
+from syncer.providers import registry
+from syncer.report import ApplyReport, CallOutcome, Verification
+from syncer.state import StateBackend, TargetState, utcnow
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which campaigns a command works on: `--target`, `--only`, `--exclude`."""
+
+    target: str | None = None
+    only: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def keeps(self, key: str) -> bool:
+        def match(pattern: str) -> bool:
+            return fnmatch.fnmatchcase(key, pattern) or fnmatch.fnmatchcase(
+                key.removesuffix(".yaml"), pattern
+            )
+
+        if self.only and not any(match(p) for p in self.only):
+            return False
+        return not any(match(p) for p in self.exclude)
+
+    def apply(self, definitions: Sequence[CampaignDefinition]) -> list[CampaignDefinition]:
+        return [
+            d
+            for d in definitions
+            if (self.target is None or d.target == self.target) and self.keeps(d.key)
+        ]
+
+
+def targets_of(
+    settings: Settings, definitions: Sequence[CampaignDefinition], selection: Selection
+) -> list[str]:
+    if selection.target is not None:
+        if selection.target not in settings.targets:
+            known = ", ".join(sorted(settings.targets))
+            raise UsageError(f"unknown target {selection.target!r} (syncer.toml has: {known})")
+        return [selection.target]
+    return sorted({d.target for d in definitions})
+
+
+@dataclass
+class Run:
+    """The resources of one command: settings, state backend, connections."""
+
+    settings: Settings
+    backend: StateBackend
+    connections: Connections
+    states: dict[str, TargetState] = field(default_factory=dict)
+
+    def state(self, target: str) -> TargetState:
+        if target not in self.states:
+            self.states[target] = self.backend.load(target)
+        return self.states[target]
+
+
+async def _context(
+    run: Run, target: str, definitions: Sequence[CampaignDefinition]
+) -> TargetContext:
+    settings = run.settings
+    state = run.state(target)
+    mine = [d for d in definitions if d.target == target]
+    ids = {d.id for d in mine if d.id}
+    ids |= {entry.id for entry in state.campaigns.values()}
+    names = {d.name for d in mine if d.id is None and d.key not in state.campaigns and d.name}
+    session = run.connections.session(target)
+    snapshot = await session.read(sorted(ids), sorted(names))
+    config = settings.targets[target]
+    return TargetContext(
+        name=target,
+        provider=registry.get(config.provider),
+        snapshot=snapshot,
+        state=state,
+        actor=credentials.actor(settings, target),
+        identity=session.identity,
+        max_creates=getattr(config, "max_creates_per_run", None),
+    )
+
+
+async def make_plan(
+    run: Run, definitions: Sequence[CampaignDefinition], selection: Selection
+) -> Plan:
+    """Read every selected target's remote campaigns and plan the selected definitions."""
+    chosen = selection.apply(definitions)
+    targets = targets_of(run.settings, chosen, selection)
+    contexts = await asyncio.gather(*[_context(run, t, chosen) for t in targets])
+    return build_plan(
+        chosen,
+        {ctx.name: ctx for ctx in contexts},
+        now=utcnow(),
+        selected=selection.keeps,
+    )
+
+
+async def settle(run: Run, targets: Sequence[str]) -> list[str]:
+    """Settle what an interrupted apply left in the journal, before planning anew.
+
+    Creations with an unknown outcome are looked up by name: found ones are recorded, so they
+    are never created twice. Other calls need nothing here: the new plan reads the campaign
+    and sends only what is still missing.
+    """
+    notes: list[str] = []
+    for target in targets:
+        records = run.backend.journal_read(target)
+        if not records:
+            continue
+        result = replay(records, run.state(target))
+        state = result.state
+        session = run.connections.session(target)
+        for call in result.unsettled:
+            if call.request.kind == "create":
+                known = {e.id for e in state.campaigns.values()}
+                found = await session.find_created(call.request, known)
+                if found:
+                    state = created_entry(state, call.key, found)
+                    notes.append(
+                        f"{target}/{call.key}: an interrupted creation had landed "
+                        f"(id {found}); recorded, not created again"
+                    )
+                else:
+                    notes.append(
+                        f"{target}/{call.key}: an interrupted creation had not "
+                        "landed; it is planned again"
+                    )
+            else:
+                notes.append(
+                    f"{target}/{call.key}: {call.request.method} {call.request.path} "
+                    "had an unknown outcome; the campaign was read again and only "
+                    "what is still missing is planned"
+                )
+        if result.runs:
+            notes.insert(0, f"{target}: settled {result.runs} interrupted apply run(s)")
+        run.backend.save(state)
+        run.backend.journal_clear(target)
+        run.states[target] = state
+    return notes
+
+
+async def apply_plan(run: Run, plan: Plan, stop: asyncio.Event) -> ApplyReport:
+    """Apply every target's part of the plan (targets in parallel); return the outcomes."""
+    targets = sorted({c.target for c in plan.campaigns if c.action != "noop"})
+    results = await asyncio.gather(
+        *[
+            apply_target(plan, t, run.connections.session(t), run.backend, run.state(t), stop)
+            for t in targets
+        ]
+    )
+    calls: list[CallOutcome] = []
+    forgotten: list[str] = []
+    for target, (state, outcomes, gone) in zip(targets, results, strict=True):
+        run.states[target] = state
+        calls.extend(outcomes)
+        forgotten.extend(gone)
+    retries: list[str] = []
+    for target in targets:
+        session = run.connections.session(target)
+        stats = getattr(getattr(session, "http", None), "stats", None)
+        if stats is not None:
+            retries.extend(stats.retries)
+    return ApplyReport(
+        calls=tuple(calls),
+        blocked=tuple(c.key for c in plan.campaigns if c.action == "blocked"),
+        forgotten=tuple(forgotten),
+        retries=tuple(retries),
+        interrupted=stop.is_set(),
+    )
+
+
+async def verify(
+    run: Run, definitions: Sequence[CampaignDefinition], plan: Plan, report: ApplyReport
+) -> list[Verification]:
+    """Read the changed campaigns again and check that nothing remains to do."""
+    touched = {(c.target, c.key) for c in report.calls if c.outcome == "applied"}
+    if not touched:
+        return []
+    keys = tuple(sorted({key for _t, key in touched}))
+    chosen = [d for d in definitions if (d.target, d.key) in touched]
+    again = await make_plan(run, chosen, Selection(only=keys))
+    results = []
+    for campaign in again.campaigns:
+        if (campaign.target, campaign.key) not in touched:
+            continue
+        remaining = tuple(f"{ch.path}" for ch in campaign.changes if not ch.blocked) + tuple(
+            r.summary for r in campaign.requests if not campaign.changes
+        )
+        converged = (
+            campaign.action in ("noop", "blocked") and not remaining
+        ) or campaign.action == "noop"
+        results.append(
+            Verification(
+                key=campaign.key,
+                target=campaign.target,
+                converged=converged,
+                remaining=remaining if not converged else (),
+            )
+        )
+    return results

@@ -1,0 +1,1 @@
+"""PLAN: definitions + remote snapshots + state -> a frozen, serialisable `Plan`."""

@@ -1,0 +1,1 @@
+"""Vendor adapters. Vendor knowledge lives only below this package (and in `syncer.sandbox`)."""

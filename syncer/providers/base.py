@@ -1,0 +1,179 @@
+"""What a vendor adapter supplies to the pipeline.
+
+A provider has a pure side (validate a campaign block, plan one campaign, write clean YAML for
+a remote campaign) and an I/O side (`Session`: read remote campaigns, send planned calls).
+The pipeline modules know no vendor: they only call these protocols.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import Field
+
+from syncer.campaign import CampaignDefinition
+from syncer.model import FrozenModel
+from syncer.plan.model import CampaignPlan, PlannedRequest, TargetIdentity
+from syncer.state import StateEntry
+
+
+class RemoteCampaign(FrozenModel):
+    """One campaign as the vendor shows it, read tolerantly."""
+
+    id: str
+    name: str | None = None
+    state: str | None = None
+    """The vendor's status, upper-cased (MoEngage `ACTIVE`, Batch `RUNNING`, ...)."""
+    kind: str | None = None
+    """Delivery type (MoEngage `campaign_delivery_type`, Batch orchestration `type`)."""
+    body: dict[str, Any] = Field(default_factory=dict)
+    """The vendor's object as read, unknown fields included."""
+    read_only: str | None = None
+    """Set when the vendor will not let the API write this campaign: the reason."""
+    content_readable: bool = True
+    """False when the API cannot show the campaign's content (Batch email campaigns)."""
+
+
+@dataclass
+class RemoteSnapshot:
+    """What one run read from one target."""
+
+    by_id: dict[str, RemoteCampaign] = field(default_factory=dict)
+    by_name: dict[str, list[RemoteCampaign]] = field(default_factory=dict)
+    listed_all: bool = False
+    """True when the whole workspace was listed (so a missing id is really absent)."""
+    calls: int = 0
+
+    def add(self, campaign: RemoteCampaign) -> None:
+        self.by_id[campaign.id] = campaign
+        if campaign.name is not None:
+            bucket = self.by_name.setdefault(campaign.name, [])
+            if all(c.id != campaign.id for c in bucket):
+                bucket.append(campaign)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who the vendor records as author of creations and updates."""
+
+    updated_by: str | None
+    created_by: str | None
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """Everything the planner needs to decide about one campaign file."""
+
+    definition: CampaignDefinition
+    remote: RemoteCampaign | None
+    entry: StateEntry | None
+    same_name: tuple[RemoteCampaign, ...]
+    """Remote campaigns carrying the definition's name that no state entry maps to."""
+    actor: Actor
+    id_source: str
+    """Where the id came from: `file` (id:), `state`, or `none`."""
+
+
+def read_only_reason(item: PlanItem) -> str | None:
+    """Why this campaign must not be written, if it must not (file, state store or vendor)."""
+    if item.definition.read_only:
+        return "the file sets read_only: true"
+    if item.entry is not None and item.entry.read_only:
+        return item.entry.read_only
+    return item.remote.read_only if item.remote is not None else None
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The outcome of one call the vendor accepted."""
+
+    status: int
+    new_id: str | None = None
+    note: str = ""
+
+
+class Session(Protocol):
+    """The I/O side of a provider for one target."""
+
+    identity: TargetIdentity
+
+    async def read(
+        self, ids: Sequence[str], names: Sequence[str], *, list_all: bool = False
+    ) -> RemoteSnapshot:
+        """Read the campaigns with these ids, and look these names up (for creations)."""
+        ...
+
+    async def send(
+        self, request: PlannedRequest, request_id: str, key: str, exclude: Collection[str] = ()
+    ) -> SendResult:
+        """Send one planned call (with its per-call id). Raises `ApiError` on failure.
+
+        `exclude`: ids already known for this campaign (never mistaken for a fresh creation).
+        """
+        ...
+
+    async def find_created(
+        self, request: PlannedRequest, exclude: Collection[str] = ()
+    ) -> str | None:
+        """After a create with unknown outcome: the id of the campaign it made, if it landed."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+class Provider(Protocol):
+    """The pure side of a vendor adapter."""
+
+    name: str
+    states: tuple[str, ...]
+    """Values accepted in a campaign file's top-level `state:`."""
+
+    def validate_campaign(self, raw: Any) -> dict[str, Any]:
+        """Validate a `campaign:` block; return the declared fields (explicit nulls kept).
+
+        Raises:
+            pydantic.ValidationError: with locations relative to the `campaign:` block.
+        """
+        ...
+
+    def campaign_name(self, campaign: dict[str, Any]) -> str | None: ...
+
+    def plan_campaign(self, item: PlanItem) -> CampaignPlan: ...
+
+    def orphan_requests(
+        self, entry: StateEntry, remote: RemoteCampaign | None
+    ) -> list[PlannedRequest]:
+        """Calls that retire an orphaned campaign when the user asks for it explicitly."""
+        ...
+
+    def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
+        """A clean campaign file body (`campaign:` and `state:`) for a remote campaign."""
+        ...
+
+    def create_budget(self) -> int | None:
+        """Most creations one plan may hold (vendor quota), or None for no limit."""
+        ...
+
+    def json_schema(self) -> dict[str, Any]: ...
+
+    def open_session(self, spec: SessionSpec) -> Session:
+        """The I/O side for one target."""
+        ...
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """Everything a provider needs to open a session to one target."""
+
+    target: str
+    config: Any
+    """The target's settings (`MoEngageTarget` or `BatchTarget`)."""
+    base_url: str
+    account: str
+    secret: str = field(repr=False)
+    redactor: Any = None
+    """The run's `syncer.http.Redactor` (secrets are added to it)."""
+    transport: Any = None
+    """An httpx transport to use instead of the network (tests)."""

@@ -1,0 +1,259 @@
+"""MoEngage V1 client: search, create, update and status calls over `syncer.http`.
+
+Takes planned requests and search filters; returns vendor campaigns as `RemoteCampaign`s.
+Knows the V1 paths, Basic auth plus `MOE-APPKEY`, the V1 error envelope, the documented rate
+limits, and how to read a campaign when there is no get-by-id (search by id, limit 1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import uuid
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from syncer.errors import ApiError
+from syncer.http import HttpClient, HttpResponse, RateLimiter, Redactor, RetryPolicy, Windows
+from syncer.plan.model import PlannedRequest, TargetIdentity
+from syncer.providers.base import RemoteCampaign, RemoteSnapshot, SendResult
+from syncer.providers.moengage import normalize
+
+BASE = "/core-services/v1"
+PAGE = 15  # V1 search: limit is 1..15
+# Vendor notes, section 8 (and 10.8: budget for the stricter creation figures).
+RATE_LIMITS: dict[str, Windows] = {
+    "create": ((5, 1), (25, 60), (100, 3600)),
+    "default": ((10, 1), (100, 60), (6000, 3600)),
+}
+DAILY_CREATIONS = 100
+
+_ADVICE = {
+    400: "fix the campaign file (or the remote campaign) as the vendor says, then plan again",
+    401: "check the workspace id and API key environment variables named in syncer.toml",
+    403: "the API key lacks the Campaigns scope; ask a workspace admin",
+    404: "check base_url / data_center in syncer.toml",
+    429: "rate limited; wait and run again",
+    500: "MoEngage failed; run again later (the outcome is checked before anything is resent)",
+    503: "MoEngage is unavailable; run again later",
+}
+
+
+def read_error(response: HttpResponse) -> tuple[str, str]:
+    """The V1 envelope `{"error": {code, message, target, details[]}}`, read leniently.
+
+    `details` entries can nest and `message` can be a list (vendor notes, 9.1 and 10.24).
+    """
+    data = response.json()
+    advice = _ADVICE.get(response.status, "")
+    if not isinstance(data, dict) or not isinstance(data.get("error"), dict):
+        text = response.text.strip()[:300] or f"HTTP {response.status}"
+        return text, advice
+    error = data["error"]
+    parts = [_text(error.get("message")) or _text(error.get("code")) or f"HTTP {response.status}"]
+    target = _text(error.get("target"))
+    if target:
+        parts[0] = f"{target}: {parts[0]}"
+    for detail in error.get("details") or []:
+        if isinstance(detail, dict):
+            text = _text(detail.get("message"))
+            where = _text(detail.get("target"))
+            if text:
+                parts.append(f"{where}: {text}" if where else text)
+    return "; ".join(parts), advice
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value if v)
+    return str(value) if value not in (None, "") else ""
+
+
+def to_remote(item: dict[str, Any]) -> RemoteCampaign | None:
+    campaign_id = item.get("campaign_id")
+    if not isinstance(campaign_id, str) or not campaign_id:
+        return None
+    basic = item.get("basic_details")
+    name = basic.get("name") if isinstance(basic, dict) else None
+    kind = item.get("campaign_delivery_type")
+    return RemoteCampaign(
+        id=campaign_id,
+        name=name if isinstance(name, str) else None,
+        state=normalize.status(item.get("status")),
+        kind=kind if isinstance(kind, str) else None,
+        body=item,
+    )
+
+
+class MoEngageSession:
+    """Reads and writes one MoEngage workspace."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        workspace_id: str,
+        api_key: str,
+        timeout: float,
+        policy: RetryPolicy,
+        rate_scale: float,
+        redactor: Redactor,
+        sandbox: bool = False,
+        ca_bundle: str | None = None,
+        transport: Any = None,
+    ) -> None:
+        redactor.add(api_key)
+        token = base64.b64encode(f"{workspace_id}:{api_key}".encode()).decode()
+        redactor.add(token)
+        self.http = HttpClient(
+            base_url=base_url,
+            headers={"Authorization": f"Basic {token}", "MOE-APPKEY": workspace_id},
+            timeout=timeout,
+            limiter=RateLimiter(RATE_LIMITS, rate_scale),
+            policy=policy,
+            read_error=read_error,
+            redactor=redactor,
+            ca_bundle=ca_bundle,
+            transport=transport,
+        )
+        self.identity = TargetIdentity(
+            provider="moengage", base_url=base_url, workspace=workspace_id, sandbox=sandbox
+        )
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def search(
+        self, fields: dict[str, Any], page: int, limit: int = PAGE
+    ) -> list[dict[str, Any]]:
+        body = {
+            "request_id": str(uuid.uuid4()),
+            "campaign_fields": fields,
+            "limit": limit,
+            "page": page,
+            # Archived campaigns are hidden otherwise; a pinned id must never look deleted.
+            "include_archive_campaigns": True,
+        }
+        response = await self.http.call(
+            "POST", f"{BASE}/campaigns/search", body=body, kind="search"
+        )
+        data = response.json()
+        if not isinstance(data, list):
+            raise ApiError(
+                "search did not return a JSON array",
+                method="POST",
+                path=f"{BASE}/campaigns/search",
+                status=response.status,
+                advice="check base_url: it does not look like MoEngage's V1 API",
+            )
+        return [item for item in data if isinstance(item, dict)]
+
+    async def search_all(self, fields: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every page of a search (V1 has no total count: stop on a short page)."""
+        items: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            batch = await self.search(fields, page)
+            items.extend(batch)
+            if len(batch) < PAGE:
+                return items
+            page += 1
+
+    async def read(
+        self, ids: Sequence[str], names: Sequence[str], *, list_all: bool = False
+    ) -> RemoteSnapshot:
+        """Read campaigns by id and look names up, with as few calls as the API allows.
+
+        One search per id costs len(ids) calls; listing the workspace's email campaigns costs
+        one call per 15 campaigns. The cheaper one is chosen (`list_all` forces the listing).
+        """
+        snapshot = RemoteSnapshot()
+        wanted = sorted(set(ids))
+        if list_all or len(wanted) + len(set(names)) > PAGE:
+            for item in await self.search_all({"channels": ["EMAIL"]}):
+                remote = to_remote(item)
+                if remote:
+                    snapshot.add(remote)
+            snapshot.listed_all = True
+            return snapshot
+        results = await asyncio.gather(
+            *[self.search({"id": campaign_id}, 1, 1) for campaign_id in wanted],
+            *[self.search_all({"name": name}) for name in sorted(set(names))],
+        )
+        for batch in results:
+            for item in batch:
+                remote = to_remote(item)
+                if remote:
+                    snapshot.add(remote)
+        return snapshot
+
+    async def send(
+        self, request: PlannedRequest, request_id: str, key: str, exclude: Collection[str] = ()
+    ) -> SendResult:
+        body = {"request_id": request_id, **(request.body or {})}
+        if request.kind == "create":
+            try:
+                response = await self.http.call(
+                    request.method,
+                    request.path,
+                    body=body,
+                    endpoint="create",
+                    kind="create",
+                    campaign=key,
+                    retry_safe=True,  # the vendor deduplicates on request_id
+                )
+            except ApiError as exc:
+                if (
+                    exc.status == 400
+                    and "request_id" in exc.vendor_message
+                    and "already" in exc.vendor_message
+                ):
+                    # A retry of a create that had landed: find what it made instead of failing.
+                    found = await self.find_created(request, exclude)
+                    if found:
+                        return SendResult(
+                            status=201, new_id=found, note="landed on an earlier attempt"
+                        )
+                raise
+            data = response.json()
+            new_id = data.get("campaign_id") if isinstance(data, dict) else None
+            if not isinstance(new_id, str):
+                raise ApiError(
+                    "create returned no campaign_id",
+                    method=request.method,
+                    path=request.path,
+                    status=response.status,
+                    campaign=key,
+                )
+            return SendResult(status=response.status, new_id=new_id)
+        response = await self.http.call(
+            request.method,
+            request.path,
+            body=body,
+            kind=request.kind,
+            campaign=key,
+            # A PATCH with the same body is safe to repeat; a status change is not (a second
+            # PAUSE of a paused campaign fails): apply checks its outcome by reading instead.
+            retry_safe=request.kind == "update",
+        )
+        return SendResult(status=response.status)
+
+    async def find_created(
+        self, request: PlannedRequest, exclude: Collection[str] = ()
+    ) -> str | None:
+        """The campaign a create made, if it landed: same name, not one we already knew."""
+        body = request.body or {}
+        basic = body.get("basic_details") or {}
+        name = basic.get("name")
+        if not isinstance(name, str):
+            return None
+        matches = [to_remote(i) for i in await self.search_all({"name": name})]
+        created_by = body.get("created_by")
+        candidates = [
+            m
+            for m in matches
+            if m
+            and m.id not in exclude
+            and (not created_by or m.body.get("created_by") in (None, created_by))
+        ]
+        return candidates[-1].id if candidates else None

@@ -1,0 +1,79 @@
+"""The MoEngage provider: binds models, planner, import and client behind `Provider`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from syncer.http import Redactor, RetryPolicy
+from syncer.plan.model import CampaignPlan, PlannedRequest
+from syncer.providers.base import PlanItem, RemoteCampaign, Session, SessionSpec
+from syncer.providers.moengage import models, normalize, planner, rules
+from syncer.providers.moengage.client import DAILY_CREATIONS, MoEngageSession
+from syncer.state import StateEntry
+
+
+class MoEngageProvider:
+    name = "moengage"
+    states: tuple[str, ...] = ("ACTIVE", "PAUSED", "STOPPED")
+
+    def validate_campaign(self, raw: Any) -> dict[str, Any]:
+        campaign = models.EmailCampaign.model_validate(raw)
+        dumped: dict[str, Any] = campaign.model_dump(mode="json", exclude_unset=True)
+        return dumped
+
+    def campaign_name(self, campaign: dict[str, Any]) -> str | None:
+        basic = campaign.get("basic_details")
+        name = basic.get("name") if isinstance(basic, dict) else None
+        return name if isinstance(name, str) else None
+
+    def plan_campaign(self, item: PlanItem) -> CampaignPlan:
+        return planner.plan_campaign(item)
+
+    def orphan_requests(
+        self, entry: StateEntry, remote: RemoteCampaign | None
+    ) -> list[PlannedRequest]:
+        if remote is None:
+            return []
+        action, _refusal = rules.retirement(remote.state, remote.kind)
+        if action is None:
+            return []
+        return [
+            PlannedRequest(
+                method="POST",
+                path=f"{planner.BASE}/campaigns/status",
+                body={"action": action, "campaign_ids": [remote.id]},
+                kind="status",
+                summary=f"{action} orphaned campaign {remote.name!r}",
+            )
+        ]
+
+    def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
+        campaign: dict[str, Any] = {}
+        for key, value in remote.body.items():
+            if key in normalize.READ_ONLY or value is None:
+                continue
+            campaign[key] = normalize.for_request(key, value)
+        return {"campaign": campaign}
+
+    def create_budget(self) -> int | None:
+        return DAILY_CREATIONS
+
+    def json_schema(self) -> dict[str, Any]:
+        return models.json_schema()
+
+    def open_session(self, spec: SessionSpec) -> Session:
+        config = spec.config
+        return MoEngageSession(
+            base_url=spec.base_url,
+            workspace_id=spec.account,
+            api_key=spec.secret,
+            timeout=config.timeout,
+            policy=RetryPolicy(
+                max_retries=config.max_retries, base_delay=0.2 if config.sandbox else 0.5
+            ),
+            rate_scale=config.rate_limit_scale,
+            redactor=spec.redactor if spec.redactor is not None else Redactor(),
+            sandbox=config.sandbox,
+            ca_bundle=config.ca_bundle,
+            transport=spec.transport,
+        )

@@ -1,0 +1,177 @@
+"""MoEngage's per-state rules, as data.
+
+`LOCKS`: remote status -> fields a V1 PATCH may not change. `TRANSITIONS`: how a desired
+`state:` is reached from a remote status through `POST /campaigns/status`, per delivery type.
+`RETIREMENT`: how a campaign is taken out of service when it is replaced. Sources: the V1
+"Update Campaigns" page, the V1 status-change schema and the vendor notes (sections 5.2, 5.3,
+10); assumptions are marked next to the rule they shape.
+"""
+
+from __future__ import annotations
+
+from syncer.rules import EVERYTHING, Lock, LockTable
+
+REPLACE = (
+    "retire it and create a replacement (STOP for one-time, PAUSE for periodic and "
+    "event-triggered campaigns, whichever MoEngage allows); `lifecycle.on_locked: replace` "
+    "plans that for you"
+)
+NEW_CAMPAIGN = (
+    "create a new campaign instead (`lifecycle.on_locked: replace` plans the creation; "
+    "the old campaign keeps its state)"
+)
+PERIODIC_LIKE = frozenset({"PERIODIC", "EVENT_TRIGGERED"})
+
+# channel and campaign_delivery_type are fixed at creation, in every state (brief, promise 2).
+_IMMUTABLE = (
+    Lock("channel", NEW_CAMPAIGN, "fixed at creation"),
+    Lock("campaign_delivery_type", NEW_CAMPAIGN, "fixed at creation"),
+)
+_ACTIVE = (
+    Lock("trigger_condition", REPLACE),
+    Lock("segmentation_details", REPLACE),
+    Lock("conversion_goal_details", REPLACE),
+    Lock("scheduling_details.delivery_type", REPLACE),
+    Lock("scheduling_details.start_time", REPLACE),
+    *_IMMUTABLE,
+)
+
+LOCKS: LockTable = {
+    "ACTIVE": _ACTIVE,
+    # Assumption: PAUSED is undocumented. A paused campaign has already run, so it keeps the
+    # ACTIVE restrictions (the safe reading; the seed page would allow more).
+    "PAUSED": tuple(
+        Lock(lock.path, lock.way_out, "assumption: PAUSED is undocumented; ACTIVE rules apply")
+        if lock not in _IMMUTABLE
+        else lock
+        for lock in _ACTIVE
+    ),
+    "SCHEDULED": (Lock("scheduling_details.delivery_type", REPLACE), *_IMMUTABLE),
+    # Assumption: SENT is undocumented; a one-time campaign that was sent is finished.
+    "SENT": (Lock(EVERYTHING, NEW_CAMPAIGN, "assumption: SENT campaigns are finished"),),
+    "STOPPED": (Lock(EVERYTHING, NEW_CAMPAIGN),),
+    "ARCHIVED": (Lock(EVERYTHING, NEW_CAMPAIGN),),
+    "RETIRED": (Lock(EVERYTHING, NEW_CAMPAIGN, "RETIRED campaigns cannot be reactivated"),),
+}
+
+
+def locks_for(state: str | None) -> LockTable:
+    """The lock table, with any status V1 does not document locked entirely (the safe reading)."""
+    if state is None or state.upper() in LOCKS:
+        return LOCKS
+    return {
+        state.upper(): (
+            Lock(
+                EVERYTHING,
+                "check the campaign in the dashboard",
+                f"status {state!r} is not documented for the V1 API",
+            ),
+        )
+    }
+
+
+# (desired state, remote status, delivery type group) -> (action, refusal).
+# group: "ONE_TIME" or "PERIODIC_LIKE" (periodic and event-triggered) or "OTHER".
+Transition = tuple[str | None, str | None]
+
+
+def _group(delivery_type: str | None) -> str:
+    if delivery_type == "ONE_TIME":
+        return "ONE_TIME"
+    if delivery_type in PERIODIC_LIKE:
+        return "PERIODIC_LIKE"
+    return "OTHER"
+
+
+_CANNOT_RESTART = (
+    "MoEngage has no API to restart a {remote} campaign. Way out: "
+    "`lifecycle.on_locked: replace` creates a replacement"
+)
+
+TRANSITIONS: dict[tuple[str, str, str], Transition] = {
+    # desired ACTIVE
+    ("ACTIVE", "PAUSED", "PERIODIC_LIKE"): ("RESUME", None),
+    ("ACTIVE", "PAUSED", "ONE_TIME"): (
+        None,
+        "RESUME exists only for periodic and event-triggered campaigns",
+    ),
+    ("ACTIVE", "PAUSED", "OTHER"): (None, "RESUME is not supported for this delivery type"),
+    # desired PAUSED
+    ("PAUSED", "ACTIVE", "PERIODIC_LIKE"): ("PAUSE", None),
+    ("PAUSED", "SCHEDULED", "PERIODIC_LIKE"): ("PAUSE", None),
+    ("PAUSED", "ACTIVE", "ONE_TIME"): (
+        None,
+        "PAUSE exists only for periodic and event-triggered campaigns; a one-time campaign "
+        "can only be STOPPED before it becomes ACTIVE",
+    ),
+    ("PAUSED", "SCHEDULED", "ONE_TIME"): (
+        None,
+        "PAUSE exists only for periodic and event-triggered campaigns: use state: STOPPED "
+        "for a one-time campaign",
+    ),
+    ("PAUSED", "ACTIVE", "OTHER"): (None, "PAUSE is not supported for this delivery type"),
+    ("PAUSED", "SCHEDULED", "OTHER"): (None, "PAUSE is not supported for this delivery type"),
+    # desired STOPPED: STOP is for one-time campaigns that are not ACTIVE yet (V1 status docs).
+    ("STOPPED", "SCHEDULED", "ONE_TIME"): ("STOP", None),
+    ("STOPPED", "PAUSED", "ONE_TIME"): ("STOP", None),
+    ("STOPPED", "ACTIVE", "ONE_TIME"): (
+        None,
+        "a one-time campaign cannot be stopped once it is ACTIVE (V1)",
+    ),
+    ("STOPPED", "ACTIVE", "PERIODIC_LIKE"): (
+        None,
+        "STOP exists only for one-time campaigns: use state: PAUSED",
+    ),
+    ("STOPPED", "SCHEDULED", "PERIODIC_LIKE"): (
+        None,
+        "STOP exists only for one-time campaigns: use state: PAUSED",
+    ),
+    ("STOPPED", "PAUSED", "PERIODIC_LIKE"): (
+        None,
+        "STOP exists only for one-time campaigns; the campaign is already paused",
+    ),
+}
+
+# Remote statuses that already satisfy a desired state (no call needed).
+SATISFIES: dict[str, frozenset[str]] = {
+    "ACTIVE": frozenset({"ACTIVE", "SCHEDULED", "SENT"}),
+    "PAUSED": frozenset({"PAUSED"}),
+    "STOPPED": frozenset({"STOPPED", "SENT", "ARCHIVED", "RETIRED"}),
+}
+
+
+def transition(desired: str | None, remote: str | None, delivery_type: str | None) -> Transition:
+    """The status action that turns `remote` into `desired`, or why none exists."""
+    if desired is None or remote is None or remote in SATISFIES.get(desired, frozenset()):
+        return None, None
+    found = TRANSITIONS.get((desired, remote, _group(delivery_type)))
+    if found is not None:
+        return found
+    if remote in ("STOPPED", "ARCHIVED", "RETIRED", "SENT"):
+        return None, _CANNOT_RESTART.format(remote=remote)
+    return None, f"no MoEngage status action turns a {remote} campaign into {desired}"
+
+
+# How a replaced campaign is retired: (remote status, group) -> (action or None, refusal).
+# None with no refusal means nothing to do (it no longer sends).
+RETIREMENT: dict[tuple[str, str], Transition] = {
+    ("SCHEDULED", "ONE_TIME"): ("STOP", None),
+    ("PAUSED", "ONE_TIME"): ("STOP", None),
+    ("ACTIVE", "ONE_TIME"): (
+        None,
+        "a one-time campaign cannot be stopped once ACTIVE, so it cannot be retired (V1)",
+    ),
+    ("ACTIVE", "PERIODIC_LIKE"): ("PAUSE", None),
+    ("SCHEDULED", "PERIODIC_LIKE"): ("PAUSE", None),
+    ("PAUSED", "PERIODIC_LIKE"): (None, None),
+    ("ACTIVE", "OTHER"): (None, "MoEngage offers no way to stop or pause this delivery type"),
+    ("SCHEDULED", "OTHER"): (None, "MoEngage offers no way to stop or pause this delivery type"),
+}
+
+
+def retirement(remote: str | None, delivery_type: str | None) -> Transition:
+    if remote in (None, "STOPPED", "SENT", "ARCHIVED", "RETIRED"):
+        return None, None
+    return RETIREMENT.get(
+        (remote, _group(delivery_type)), (None, f"no way to retire a {remote} campaign")
+    )

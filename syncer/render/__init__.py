@@ -1,0 +1,1 @@
+"""RENDER (pure): a `Plan` or an `ApplyReport` -> text, JSON or Markdown."""

@@ -1,0 +1,76 @@
+"""RENDER an apply report: text for people, JSON for pipelines."""
+
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+
+from syncer.report import ApplyReport
+
+STYLES = {"applied": "green", "failed": "red", "not_attempted": "yellow", "unknown": "magenta"}
+
+
+def render_report(report: ApplyReport) -> Text:
+    out = Text()
+    for note in report.reconciled:
+        out.append(f"settled: {note}\n", style="bright_black")
+    if report.calls:
+        out.append("Apply:\n", style="bold")
+    for call in report.calls:
+        out.append(f"  {call.outcome:<13}", style=STYLES[call.outcome])
+        out.append(f" {call.target}/{call.key}: {call.method} {call.path}")
+        if call.summary:
+            out.append(f"  {call.summary}", style="bright_black")
+        if call.new_id:
+            out.append(f"  -> id {call.new_id}", style="green")
+        out.append("\n")
+        if call.message and call.outcome != "applied":
+            out.append(f"      {call.message}\n", style=STYLES[call.outcome])
+    for key in report.forgotten:
+        out.append(
+            f"  forgotten     {key} (its file is gone; the remote campaign was left as is)\n",
+            style="bright_black",
+        )
+    for key in report.blocked:
+        out.append(f"  blocked       {key} (see the plan above: nothing was sent)\n", style="red")
+    for item in report.verification:
+        if not item.converged:
+            out.append(
+                f"  not converged {item.target}/{item.key}: still differs in "
+                f"{', '.join(item.remaining) or 'its requests'}\n",
+                style="red",
+            )
+    if report.retries:
+        out.append(
+            f"  {len(report.retries)} call(s) retried after transient failures\n",
+            style="bright_black",
+        )
+    counts = report.counts
+    line = (
+        f"Apply: {counts['applied']} applied, {counts['failed']} failed, "
+        f"{counts['not_attempted']} not attempted, {counts['unknown']} outcome unknown"
+    )
+    if report.verification:
+        good = sum(1 for v in report.verification if v.converged)
+        line += f"; verified {good}/{len(report.verification)} converged"
+    out.append(line + ".\n", style="bold")
+    if report.interrupted:
+        out.append(
+            "Interrupted: calls in flight finished; the rest were not attempted. "
+            "Run apply again to continue.\n",
+            style="bold yellow",
+        )
+    if counts["unknown"]:
+        out.append(
+            "Some outcomes are unknown: run apply again; it reads those campaigns first "
+            "and never repeats a call that landed.\n",
+            style="bold magenta",
+        )
+    return out
+
+
+def render_report_json(report: ApplyReport) -> str:
+    data = report.model_dump(mode="json")
+    data["summary"] = report.counts
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

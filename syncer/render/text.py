@@ -1,0 +1,114 @@
+"""RENDER text: a `Plan` -> a Rich `Text` a Terraform user reads at once.
+
+Colour is added as styles; the CLI's console drops it when the output is not a terminal or
+NO_COLOR is set. The function itself is pure: it returns a value and prints nothing.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from syncer.plan.model import Action, CampaignPlan, FieldChange, Plan
+from syncer.render.values import is_long_text, short, text_diff
+
+SYMBOLS = {
+    "create": ("+", "green"),
+    "update": ("~", "yellow"),
+    "state_change": ("~", "cyan"),
+    "replace": ("-/+", "magenta"),
+    "blocked": ("!", "red"),
+    "orphan": ("-", "bright_black"),
+    "noop": ("=", "bright_black"),
+}
+LABELS: dict[Action, str] = {
+    "create": "to create",
+    "update": "to update",
+    "state_change": "state changes",
+    "replace": "to replace",
+    "blocked": "blocked",
+    "orphan": "orphaned",
+    "noop": "unchanged",
+}
+
+
+def render_plan(plan: Plan, *, show_noop: bool = False) -> Text:
+    out = Text()
+    targets = sorted({c.target for c in plan.campaigns} | set(plan.targets))
+    for target in targets:
+        identity = plan.targets.get(target)
+        where = ""
+        if identity:
+            place = "embedded sandbox" if identity.sandbox else identity.base_url
+            where = f" ({identity.provider}, {place})"
+        out.append(f"Target {target}{where}\n", style="bold")
+        shown = [
+            c for c in plan.campaigns if c.target == target and (show_noop or c.action != "noop")
+        ]
+        hidden = [
+            c for c in plan.campaigns if c.target == target and c.action == "noop" and not show_noop
+        ]
+        for campaign in shown:
+            _campaign(out, campaign)
+        if hidden:
+            names = ", ".join(c.key for c in hidden[:5]) + (" …" if len(hidden) > 5 else "")
+            out.append(f"  = {len(hidden)} unchanged: {names}\n", style="bright_black")
+        if not shown and not hidden:
+            out.append("  (no campaigns)\n", style="bright_black")
+        out.append("\n")
+    for note in plan.notes:
+        out.append(f"Note: {note}\n", style="bright_black")
+    out.append(summary_line(plan) + "\n", style="bold")
+    starting = [c for c in plan.campaigns if c.starts_sending]
+    for campaign in starting:
+        out.append(f"! {campaign.starts_sending}\n", style="bold red")
+    return out
+
+
+def summary_line(plan: Plan) -> str:
+    counts = [f"{plan.count(action)} {label}" for action, label in LABELS.items()]
+    return "Plan: " + ", ".join(counts) + "."
+
+
+def _campaign(out: Text, campaign: CampaignPlan) -> None:
+    symbol, style = SYMBOLS[campaign.action]
+    out.append(f"  {symbol} ", style=style)
+    out.append(campaign.action.replace("_", " "), style=f"bold {style}")
+    out.append(f" {campaign.key}")
+    details = []
+    if campaign.name:
+        details.append(repr(campaign.name))
+    if campaign.id:
+        details.append(campaign.id)
+    if campaign.remote_state:
+        details.append(campaign.remote_state)
+    if details:
+        out.append(f"  ({', '.join(details)})", style="bright_black")
+    out.append("\n")
+    if campaign.action != "create":
+        for change in campaign.changes:
+            _change(out, change)
+    for reason in campaign.reasons:
+        out.append(f"      ! {reason}\n", style="red")
+    for note in campaign.notes:
+        out.append(f"      note: {note}\n", style="bright_black")
+    for request in campaign.requests:
+        out.append(f"      -> {request.method} {request.path}", style="blue")
+        if request.summary:
+            out.append(f"  {request.summary}", style="bright_black")
+        out.append("\n")
+    if campaign.starts_sending:
+        out.append(f"      ! {campaign.starts_sending}\n", style="bold red")
+
+
+def _change(out: Text, change: FieldChange) -> None:
+    style = "red" if change.blocked else "yellow"
+    marker = " [blocked]" if change.blocked else ""
+    out.append(f"      ~ {change.path}{marker}\n", style=style)
+    if is_long_text(change.before, change.after):
+        assert isinstance(change.before, str) and isinstance(change.after, str)
+        for line in text_diff(change.before, change.after):
+            line_style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
+            out.append(f"          {line}\n", style=line_style)
+        return
+    out.append(f"          - {short(change.before)}\n", style="red")
+    out.append(f"          + {short(change.after)}\n", style="green")

@@ -1,0 +1,60 @@
+"""The outcome of an apply, as data: every planned call applied, failed, not attempted or
+unknown, plus what was verified afterwards."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from syncer.model import FrozenModel
+
+Outcome = Literal["applied", "failed", "not_attempted", "unknown"]
+OUTCOMES: tuple[Outcome, ...] = ("applied", "failed", "not_attempted", "unknown")
+
+
+class CallOutcome(FrozenModel):
+    key: str
+    target: str
+    index: int
+    method: str
+    path: str
+    kind: str
+    summary: str = ""
+    outcome: Outcome
+    status: int | None = None
+    message: str = ""
+    """For failures: the vendor's message and what to do next."""
+    new_id: str | None = None
+
+
+class Verification(FrozenModel):
+    key: str
+    target: str
+    converged: bool
+    remaining: tuple[str, ...] = ()
+
+
+class ApplyReport(FrozenModel):
+    format_version: Literal[1] = 1
+    calls: tuple[CallOutcome, ...] = ()
+    blocked: tuple[str, ...] = ()
+    forgotten: tuple[str, ...] = ()
+    verification: tuple[Verification, ...] = ()
+    reconciled: tuple[str, ...] = ()
+    """What settling an interrupted earlier run found."""
+    retries: tuple[str, ...] = ()
+    interrupted: bool = False
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for c in self.calls if c.outcome == outcome)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {outcome: self.count(outcome) for outcome in OUTCOMES}
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.count("failed") == 0
+            and self.count("unknown") == 0
+            and all(v.converged for v in self.verification)
+        )

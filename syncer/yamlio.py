@@ -1,0 +1,236 @@
+"""YAML at the edge: text -> plain Python values with positions, and round-trip writes.
+
+The only module that imports ruamel.yaml. Loading refuses what a campaign file never needs and
+an attacker could abuse (aliases, anchors, custom tags, extreme nesting, huge files) before
+anything is constructed, and every refusal is a located `Problem`. Writing keeps comments, key
+order and formatting (used by `syncer pull` and `syncer import`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, NodeEvent
+
+from syncer.errors import Problem
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 64
+_STANDARD_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded YAML file: `data` holds plain Python values; `tree` keeps ruamel's positions."""
+
+    data: Any
+    tree: Any
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """Read a file as UTF-8 text (a BOM is accepted), refusing binary and oversized files."""
+    try:
+        if path.is_dir():
+            return None, [Problem(display, 1, 1, "is a directory, not a campaign file")]
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            return None, [Problem(display, 1, 1, f"file is {size} bytes; the limit is {limit} MiB")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(display, 1, 1, f"cannot read file: {exc.strerror or exc}")]
+    if b"\x00" in raw:
+        return None, [Problem(display, 1, 1, "binary file (NUL bytes): not YAML text")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(display, line, 1, "not UTF-8 text")]
+    return text, []
+
+
+def load(text: str, display: str) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML text into plain values, or return the problems that prevent it."""
+    yaml = _yaml()
+    try:
+        problems = list(_screen_events(yaml, text, display))
+        if problems:
+            return None, problems
+        tree = yaml.load(text)
+    except MarkedYAMLError as exc:
+        return None, [_marked_problem(exc, display)]
+    except YAMLError as exc:
+        return None, [Problem(display, 1, 1, f"invalid YAML: {exc}")]
+    except RecursionError:
+        return None, [Problem(display, 1, 1, f"nesting deeper than {MAX_DEPTH} levels")]
+    try:
+        data = to_plain(tree)
+    except _TooDeep:
+        return None, [Problem(display, 1, 1, f"nesting deeper than {MAX_DEPTH} levels")]
+    return Document(data=data, tree=tree), []
+
+
+def _screen_events(yaml: YAML, text: str, display: str) -> Iterator[Problem]:
+    """Refuse aliases, anchors, custom tags and deep nesting while streaming parser events.
+
+    Aliases make exponential expansions ("billion laughs") possible once values are copied
+    into plain dicts; campaign files never need them, so they are refused outright.
+    """
+    depth = 0
+    for event in yaml.parse(io.StringIO(text)):
+        mark = event.start_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if isinstance(event, AliasEvent):
+            yield Problem(
+                display, line, col, "YAML aliases (*name) are not allowed in campaign files"
+            )
+            return
+        if isinstance(event, NodeEvent) and event.anchor:
+            yield Problem(
+                display, line, col, "YAML anchors (&name) are not allowed in campaign files"
+            )
+            return
+        tag = getattr(event, "tag", None)
+        if tag and tag not in _STANDARD_TAGS:
+            yield Problem(display, line, col, f"YAML tag {tag!r} is not allowed")
+            return
+        name = type(event).__name__
+        if name in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                yield Problem(display, line, col, f"nesting deeper than {MAX_DEPTH} levels")
+                return
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+
+
+def _marked_problem(exc: MarkedYAMLError, display: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = exc.problem or exc.context or "invalid YAML"
+    if "found character '\\t'" in str(what) or "\\t" in str(what):
+        what = "tab character: YAML indentation must use spaces"
+    if "duplicate key" in str(what):
+        return Problem(display, line, col, f"duplicate key: {_dup_key(exc)}")
+    return Problem(display, line, col, f"invalid YAML: {what}")
+
+
+def _dup_key(exc: MarkedYAMLError) -> str:
+    text = str(exc.problem or "")
+    start = text.find('"')
+    end = text.find('"', start + 1)
+    return text[start + 1 : end] if 0 <= start < end else text
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def to_plain(value: Any, depth: int = 0) -> Any:
+    """ruamel's round-trip types -> dict, list, str, int, float, bool, None, datetime."""
+    if depth > MAX_DEPTH:
+        raise _TooDeep
+    if isinstance(value, dict):
+        return {str(k): to_plain(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v, depth + 1) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return dt.datetime(
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond,
+            tzinfo=value.tzinfo,
+        )
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    return str(value)
+
+
+def locate(tree: Any, loc: tuple[str | int, ...]) -> tuple[int, int]:
+    """1-based line and column of the YAML node at `loc` (the deepest existing ancestor).
+
+    A key that exists points at the key itself (unknown-key errors land on the typo); a value
+    is reached through its key; a missing key points at the mapping that should hold it.
+    """
+    node = tree
+    best = (1, 1)
+    if isinstance(node, CommentedMap | CommentedSeq):
+        best = (node.lc.line + 1, node.lc.col + 1)
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line, col = node.lc.key(part)
+            best = (line + 1, col + 1)
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line, col = node.lc.item(part)
+            best = (line + 1, col + 1)
+            node = node[part]
+        elif isinstance(node, CommentedMap) and isinstance(part, str):
+            continue  # union tags and model names in pydantic locations: skip them
+        else:
+            break
+    return best
+
+
+def load_roundtrip(text: str) -> Any:
+    """Load for editing: the returned tree keeps comments and formatting for `dump_roundtrip`."""
+    return _yaml().load(text)
+
+
+def dump_roundtrip(tree: Any) -> str:
+    stream = io.StringIO()
+    _yaml().dump(tree, stream)
+    return stream.getvalue()
+
+
+def new_mapping(values: dict[str, Any]) -> CommentedMap:
+    """A fresh round-trip mapping (for new files written by `syncer import`)."""
+    result = CommentedMap()
+    for key, value in values.items():
+        result[key] = _to_commented(value)
+    return result
+
+
+def _to_commented(value: Any) -> Any:
+    if isinstance(value, dict):
+        return new_mapping(value)
+    if isinstance(value, list):
+        seq = CommentedSeq()
+        seq.extend(_to_commented(v) for v in value)
+        return seq
+    return value
+
+
+def set_comment(mapping: CommentedMap, text: str) -> None:
+    """Put a comment block at the top of a new file."""
+    mapping.yaml_set_start_comment(text)
