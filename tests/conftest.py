@@ -1,0 +1,91 @@
+"""Fixtures shared by the whole suite: the sandbox served on 127.0.0.1, and clients for it.
+
+- `sandbox`: a fresh sandbox (new database under tmp_path) served by `EmbeddedSandbox` for one
+  test; a `SandboxHandle` with `.base_url` and the admin calls (`requests`, `clear_requests`,
+  `campaigns`, `set_clock`, `set_faults`, `clear_faults`, `reset`, `restart`).
+- `sandbox_factory`: the same with `SandboxOptions` overrides, e.g. pinned credentials.
+- `moengage_http` / `batch_http`: `httpx.Client`s on the sandbox, authenticated as workspace
+  `sandbox` / project `sandbox`.
+
+Latency and rate-limit scale are pinned (0 ms, 1.0) whatever the SYNCER_SANDBOX_* variables say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from syncer.sandbox.admin_client import SandboxAdmin, batch_auth_headers, moengage_auth_headers
+from syncer.sandbox.options import (
+    SANDBOX_API_KEY,
+    SANDBOX_PROJECT_KEY,
+    SANDBOX_REST_KEY,
+    SANDBOX_WORKSPACE_ID,
+    SandboxOptions,
+)
+from syncer.sandbox.server import EmbeddedSandbox
+
+
+class SandboxHandle(SandboxAdmin):
+    """A running embedded sandbox plus its admin API."""
+
+    def __init__(self, options: SandboxOptions) -> None:
+        self.options = options
+        self.server = EmbeddedSandbox(options).start()
+        super().__init__(self.server.base_url)
+
+    @property
+    def db_path(self) -> Path:
+        return self.options.db_path
+
+    def restart(self) -> None:
+        """Stop the server and serve the same database again (on a new port)."""
+        self.server.stop()
+        self.server = EmbeddedSandbox(self.options).start()
+        self.base_url = self.server.base_url
+
+    def close(self) -> None:
+        super().close()
+        self.server.stop()
+
+
+@pytest.fixture
+def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., SandboxHandle]]:
+    handles: list[SandboxHandle] = []
+
+    def make(**overrides: Any) -> SandboxHandle:
+        settings: dict[str, Any] = {
+            "db_path": tmp_path / f"sandbox-{len(handles)}.db",
+            "latency_ms": 0.0,
+            "rate_limit_scale": 1.0,
+        }
+        handle = SandboxHandle(SandboxOptions(**{**settings, **overrides}))
+        handles.append(handle)
+        return handle
+
+    yield make
+    for handle in reversed(handles):
+        handle.close()
+
+
+@pytest.fixture
+def sandbox(sandbox_factory: Callable[..., SandboxHandle]) -> SandboxHandle:
+    return sandbox_factory()
+
+
+@pytest.fixture
+def moengage_http(sandbox: SandboxHandle) -> Iterator[httpx.Client]:
+    headers = moengage_auth_headers(SANDBOX_WORKSPACE_ID, SANDBOX_API_KEY)
+    with httpx.Client(base_url=sandbox.base_url, headers=headers, timeout=10.0) as client:
+        yield client
+
+
+@pytest.fixture
+def batch_http(sandbox: SandboxHandle) -> Iterator[httpx.Client]:
+    headers = batch_auth_headers(SANDBOX_PROJECT_KEY, SANDBOX_REST_KEY)
+    with httpx.Client(base_url=sandbox.base_url, headers=headers, timeout=10.0) as client:
+        yield client
