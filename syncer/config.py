@@ -196,9 +196,13 @@ def _validate(raw: dict[str, Any], text: str, display: str, root: Path) -> Setti
     except ValidationError as exc:
         for err in exc.errors():
             loc = [str(p) for p in err["loc"] if not _is_union_tag(p)]
+            message = _clean(err["msg"])
+            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                loc.append("provider")
+                message = "provider must be one of: moengage, batch"
             line, col = locate_toml(text, loc)
             where = ".".join(loc) or "(file)"
-            problems.append(Problem(display, line, col, f"{where}: {_clean(err['msg'])}"))
+            problems.append(Problem(display, line, col, f"{where}: {message}"))
         raise ConfigError(problems) from None
     if settings.default_target and settings.default_target not in settings.targets:
         line, col = locate_toml(text, ["default_target"])

@@ -10,6 +10,7 @@ never appear in errors or logs: every text leaving this module passes through `R
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
@@ -17,7 +18,7 @@ import random
 import ssl
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,22 +138,39 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
 
 
 class RateLimiter:
-    """The vendor's documented windows per endpoint class, enforced before each call."""
+    """The vendor's documented windows per endpoint class, enforced before each call.
+
+    pyrate-limiter's async buckets run a leak task on the event loop, so they are built on
+    first use (inside the loop) and closed with the client.
+    """
 
     def __init__(self, classes: Mapping[str, Windows], scale: float = 1.0) -> None:
+        self._rates: dict[str, list[Rate]] = {
+            name: sorted(
+                (
+                    Rate(max(1, int(calls * scale)), int(seconds * Duration.SECOND))
+                    for calls, seconds in windows
+                ),
+                key=lambda rate: rate.interval,
+            )
+            for name, windows in classes.items()
+        }
         self._limiters: dict[str, Limiter] = {}
-        for name, windows in classes.items():
-            rates = [
-                Rate(max(1, int(calls * scale)), int(seconds * Duration.SECOND))
-                for calls, seconds in windows
-            ]
-            bucket = BucketAsyncWrapper(InMemoryBucket(sorted(rates, key=lambda r: r.interval)))
-            self._limiters[name] = Limiter(bucket)
 
     async def acquire(self, endpoint: str) -> None:
-        limiter = self._limiters.get(endpoint) or self._limiters.get("default")
-        if limiter is not None:
-            await limiter.try_acquire_async(endpoint, blocking=True)
+        name = endpoint if endpoint in self._rates else "default"
+        if name not in self._rates:
+            return
+        limiter = self._limiters.get(name)
+        if limiter is None:
+            limiter = Limiter(BucketAsyncWrapper(InMemoryBucket(self._rates[name])))
+            self._limiters[name] = limiter
+        await limiter.try_acquire_async(name, blocking=True)
+
+    def close(self) -> None:
+        for limiter in self._limiters.values():
+            limiter.close()
+        self._limiters.clear()
 
 
 class HttpClient:
@@ -170,6 +188,7 @@ class HttpClient:
         redactor: Redactor,
         ca_bundle: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         verify: ssl.SSLContext | bool = True
         if ca_bundle:
@@ -188,8 +207,10 @@ class HttpClient:
         self.read_error = read_error
         self.redact = redactor
         self.stats = CallStats()
+        self._sleep = sleep
 
     async def aclose(self) -> None:
+        self.limiter.close()
         await self._client.aclose()
 
     async def call(
@@ -234,10 +255,14 @@ class HttpClient:
                 delay = max(delay, hinted or 0.0, policy.min_429_delay)
             elif hinted is not None:
                 delay = max(delay, hinted)
-            reason = exc.error.describe() if isinstance(exc, _Retryable) else "error"
-            self.stats.retries.append(f"{method} {path}: retry in {delay:.1f}s after {reason}")
-            log.info("retrying %s %s in %.1fs (%s)", method, path, delay, reason)
             return delay
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            reason = exc.error.describe() if isinstance(exc, _Retryable) else "error"
+            delay = state.upcoming_sleep
+            self.stats.retries.append(f"{method} {path}: retried in {delay:.1f}s after {reason}")
+            log.info("retrying %s %s in %.1fs (%s)", method, path, delay, reason)
 
         try:
             async for attempt in AsyncRetrying(
@@ -245,6 +270,8 @@ class HttpClient:
                 wait=wait,
                 retry=retry_if_exception(should_retry),
                 reraise=True,
+                sleep=self._sleep,
+                before_sleep=before_sleep,
             ):
                 with attempt:
                     return await self._once(

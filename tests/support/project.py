@@ -1,0 +1,146 @@
+"""A user's project on disk (syncer.toml + campaigns/) and a way to run the real CLI in it.
+
+`Project.run(...)` calls the console-script entry point in-process (argv, stdout, stderr, the
+environment and the exit code exactly as a user gets them); `Project.spawn(...)` runs it in a
+separate process, for tests that kill it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from syncer.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def all(self) -> str:
+        return self.out + self.err
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@contextlib.contextmanager
+def _environment(env: Mapping[str, str | None]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in env}
+    try:
+        for key, value in env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class Project:
+    """A project directory whose targets point at a served sandbox."""
+
+    def __init__(self, root: Path, base_url: str) -> None:
+        self.root = root
+        self.base_url = base_url
+        self.campaigns = root / "campaigns"
+        self.campaigns.mkdir(parents=True, exist_ok=True)
+
+    def configure(self, extra: str = "", *, moengage: str = "", batch: str = "") -> None:
+        """Write syncer.toml: target `sandbox` (MoEngage) and `sandbox-batch` (Batch) served at
+        `base_url`, plus `extra` TOML; `moengage` / `batch` add keys to those targets."""
+        text = f"""
+            campaigns_dir = "campaigns"
+            default_target = "sandbox"
+
+            [targets.sandbox]
+            provider = "moengage"
+            sandbox = true
+            base_url = "{self.base_url}"
+            updated_by = "crm-bot@example.com"
+            {moengage}
+
+            [targets.sandbox-batch]
+            provider = "batch"
+            sandbox = true
+            base_url = "{self.base_url}"
+            rate_limit_scale = 20.0
+            {batch}
+        """
+        (self.root / "syncer.toml").write_text(textwrap.dedent(text) + extra, encoding="utf-8")
+
+    def copy_examples(self) -> None:
+        """The repository's own example campaigns (the demo the sandbox is seeded against)."""
+        shutil.copytree(REPO / "campaigns", self.campaigns, dirs_exist_ok=True)
+
+    def write(self, key: str, text: str) -> Path:
+        path = self.campaigns / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+
+    def read(self, key: str) -> str:
+        return (self.campaigns / key).read_text(encoding="utf-8")
+
+    def remove(self, key: str) -> None:
+        (self.campaigns / key).unlink()
+
+    def state(self, target: str = "sandbox") -> dict[str, Any]:
+        path = self.root / ".syncer" / "state" / f"{target}.json"
+        if not path.exists():
+            return {"campaigns": {}}
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+
+    def argv(self, *args: str) -> list[str]:
+        return ["--config", str(self.root / "syncer.toml"), *args]
+
+    def run(self, *args: str, env: Mapping[str, str | None] | None = None) -> Result:
+        """Run `syncer ARGS` in-process, as the console script would."""
+        out, err = io.StringIO(), io.StringIO()
+        code = 0
+        with (
+            _environment({"NO_COLOR": "1", **(env or {})}),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            try:
+                main(self.argv(*args))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+        return Result(code, out.getvalue(), err.getvalue())
+
+    def spawn(
+        self, *args: str, env: Mapping[str, str] | None = None, **popen: Any
+    ) -> subprocess.Popen[str]:
+        """Start `python -m syncer ARGS` as a separate process."""
+        full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+        return subprocess.Popen(
+            [sys.executable, "-m", "syncer", *self.argv(*args)],
+            cwd=self.root,
+            env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            **popen,
+        )

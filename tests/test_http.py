@@ -1,0 +1,180 @@
+"""HTTP edge: retries only what is safe, honours Retry-After and vendor floors, leaks no secret."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from syncer.errors import ApiError, ApiTransportError, RateLimitedError
+from syncer.http import HttpClient, HttpResponse, RateLimiter, Redactor, RetryPolicy
+
+SECRET = "sk_live_very_secret_value"
+
+
+class Script:
+    """A fake server answering from a list of (status, headers, body) or exceptions."""
+
+    def __init__(self, answers: list[Any]) -> None:
+        self.answers = answers
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        status, headers, body = answer
+        return httpx.Response(status, headers=headers, json=body)
+
+
+def read_error(response: HttpResponse) -> tuple[str, str]:
+    data = response.json() or {}
+    return str(data.get("message", "")), "do something"
+
+
+def client(
+    script: Callable[[httpx.Request], httpx.Response],
+    sleeps: list[float],
+    policy: RetryPolicy | None = None,
+) -> HttpClient:
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    return HttpClient(
+        base_url="https://api.example.test",
+        headers={"Authorization": f"Bearer {SECRET}"},
+        timeout=5.0,
+        limiter=RateLimiter({"default": ((1000, 1),)}),
+        policy=policy or RetryPolicy(max_retries=3, base_delay=0.01),
+        read_error=read_error,
+        redactor=Redactor([SECRET]),
+        transport=httpx.MockTransport(script),
+        sleep=sleep,
+    )
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+async def call(http: HttpClient, **kwargs: Any) -> HttpResponse:
+    try:
+        return await http.call("POST", "/x", body={"a": 1}, **kwargs)
+    finally:
+        await http.aclose()
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_server_errors_are_retried_when_safe(status: int) -> None:
+    script = Script([(status, {}, {"message": "boom"}), (200, {}, {"ok": True})])
+    sleeps: list[float] = []
+    response = run(call(client(script, sleeps), retry_safe=True))
+    assert response.status == 200
+    assert len(script.requests) == 2
+    assert len(sleeps) == 1
+
+
+def test_server_errors_are_not_retried_when_unsafe() -> None:
+    script = Script([(500, {}, {"message": "boom"}), (200, {}, {})])
+    with pytest.raises(ApiError) as info:
+        run(call(client(script, []), retry_safe=False))
+    assert info.value.status == 500
+    assert len(script.requests) == 1
+
+
+def test_429_is_retried_even_when_unsafe_and_honours_retry_after() -> None:
+    script = Script([(429, {"Retry-After": "7"}, {}), (200, {}, {})])
+    sleeps: list[float] = []
+    run(call(client(script, sleeps), retry_safe=False))
+    assert len(script.requests) == 2
+    assert sleeps[0] >= 7
+
+
+def test_429_floor_for_batch() -> None:
+    script = Script([(429, {}, {}), (200, {}, {})])
+    sleeps: list[float] = []
+    run(
+        call(client(script, sleeps, RetryPolicy(max_retries=2, base_delay=0.01, min_429_delay=5.0)))
+    )
+    assert sleeps == [pytest.approx(max(sleeps[0], 5.0))]
+    assert sleeps[0] >= 5.0
+
+
+def test_retries_are_bounded_and_reported() -> None:
+    script = Script([(429, {}, {"message": "slow down"})])
+    sleeps: list[float] = []
+    http = client(script, sleeps)
+    with pytest.raises(RateLimitedError):
+        run(call(http))
+    assert len(script.requests) == 4  # 1 + max_retries
+    assert len(http.stats.retries) == 3
+
+
+def test_backoff_grows_with_jitter() -> None:
+    script = Script([(503, {}, {})] * 4 + [(200, {}, {})])
+    sleeps: list[float] = []
+    run(call(client(script, sleeps, RetryPolicy(max_retries=4, base_delay=1.0))))
+    for attempt, delay in enumerate(sleeps):
+        assert 2**attempt / 2 <= delay <= 2**attempt
+
+
+def test_timeout_is_an_unknown_outcome_when_unsafe() -> None:
+    script = Script([httpx.ReadTimeout("slow")])
+    with pytest.raises(ApiTransportError) as info:
+        run(call(client(script, []), retry_safe=False))
+    assert "may or may not" in str(info.value)
+    assert len(script.requests) == 1
+
+
+def test_connect_errors_are_always_retried() -> None:
+    script = Script([httpx.ConnectError("refused"), (200, {}, {})])
+    run(call(client(script, []), retry_safe=False))
+    assert len(script.requests) == 2
+
+
+def test_4xx_is_final_with_vendor_message_and_advice() -> None:
+    script = Script([(400, {}, {"message": "bad field"})])
+    with pytest.raises(ApiError) as info:
+        run(call(client(script, []), campaign="a.yaml"))
+    text = info.value.describe()
+    assert "campaign a.yaml" in text and "HTTP 400" in text and "bad field" in text
+    assert "do something" in text
+
+
+def test_secrets_never_leave_in_errors() -> None:
+    script = Script([(401, {}, {"message": f"bad key {SECRET}"})])
+    with pytest.raises(ApiError) as info:
+        run(call(client(script, [])))
+    assert SECRET not in info.value.describe()
+    assert "***" in info.value.describe()
+
+
+def test_redactor_covers_encoded_forms() -> None:
+    import base64
+
+    redact = Redactor([SECRET])
+    encoded = base64.b64encode(SECRET.encode()).decode()
+    assert SECRET not in redact(f"x {SECRET} {encoded} {json.dumps(SECRET)}")
+    assert encoded not in redact(encoded)
+
+
+def test_limiter_enforces_several_windows() -> None:
+    limiter = RateLimiter({"default": ((2, 1), (3, 60))})
+
+    async def take() -> bool:
+        try:
+            await asyncio.wait_for(limiter.acquire("default"), 0.3)
+            return True
+        except TimeoutError:
+            return False
+
+    async def scenario() -> list[bool]:
+        return [await take() for _ in range(4)]
+
+    # 2 per second lets the first two through at once; the third waits for the next second.
+    assert run(scenario())[:3] == [True, True, False]
