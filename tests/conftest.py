@@ -7,11 +7,14 @@
 - `moengage_http` / `batch_http`: `httpx.Client`s on the sandbox, authenticated as workspace
   `sandbox` / project `sandbox`.
 
-Latency and rate-limit scale are pinned (0 ms, 1.0) whatever the SYNCER_SANDBOX_* variables say.
+Latency and rate-limit scale are pinned (0 ms, 1.0) whatever the SYNCER_SANDBOX_* variables say:
+the limits are the vendors' own, so a test that makes many calls in a burst relaxes them with
+`sandbox.set_faults({"rate_limit_scale": 100})` (or `sandbox_factory(rate_limit_scale=...)`).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -53,8 +56,19 @@ class SandboxHandle(SandboxAdmin):
         self.server.stop()
 
 
+@pytest.fixture(scope="session")
+def _sandbox_closers() -> Iterator[list[threading.Thread]]:
+    """Servers stop in the background (uvicorn pauses 0.1 s on shutdown); all are joined here."""
+    closers: list[threading.Thread] = []
+    yield closers
+    for closer in closers:
+        closer.join()
+
+
 @pytest.fixture
-def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., SandboxHandle]]:
+def sandbox_factory(
+    tmp_path: Path, _sandbox_closers: list[threading.Thread]
+) -> Iterator[Callable[..., SandboxHandle]]:
     handles: list[SandboxHandle] = []
 
     def make(**overrides: Any) -> SandboxHandle:
@@ -68,8 +82,10 @@ def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., SandboxHandle]]:
         return handle
 
     yield make
-    for handle in reversed(handles):
-        handle.close()
+    for handle in handles:
+        closer = threading.Thread(target=handle.close, name="sandbox-close")
+        closer.start()
+        _sandbox_closers.append(closer)
 
 
 @pytest.fixture
