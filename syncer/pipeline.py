@@ -97,6 +97,7 @@ async def _context(
         actor=credentials.actor(settings, target),
         identity=session.identity,
         max_creates=getattr(config, "max_creates_per_run", None),
+        config=config,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from syncer import __version__
 from syncer.campaign import CampaignDefinition
@@ -31,6 +32,8 @@ class TargetContext:
     identity: TargetIdentity
     max_creates: int | None = None
     """Per-plan creation limit from the config (None: the vendor's quota only)."""
+    config: Any = None
+    """The target's settings, handed to the provider's planner (`PlanItem.config`)."""
 
 
 def resolve_id(
@@ -168,6 +171,7 @@ def build_plan(
             same_name=same,
             actor=ctx.actor,
             id_source=source,
+            config=ctx.config,
         )
         planned = ctx.provider.plan_campaign(item)
         if note:

@@ -74,6 +74,9 @@ class PlanItem:
     actor: Actor
     id_source: str
     """Where the id came from: `file` (id:), `state`, or `none`."""
+    config: Any = None
+    """The target's settings (`MoEngageTarget` or `BatchTarget`), e.g. Batch's pinned API
+    version, which its request paths carry."""
 
 
 def read_only_reason(item: PlanItem) -> str | None:
