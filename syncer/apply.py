@@ -85,13 +85,20 @@ async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.
     for index, planned in enumerate(campaign.requests):
         request = _substitute(planned, new_id)
         if (campaign.key, index) in run.skip:
+            if request.kind == "create":
+                # The id it made was recorded when that run (or its settling) saw it land.
+                entry = run.state.campaigns.get(campaign.key)
+                new_id = entry.id if entry is not None else None
+                if new_id:
+                    known.add(new_id)
             _outcome(
                 run,
                 campaign,
                 index,
                 request,
                 "applied",
-                message="applied by an earlier, interrupted run",
+                new_id=new_id if request.kind == "create" else None,
+                message="applied by an earlier run of this plan",
             )
             continue
         if stop.is_set():

@@ -76,6 +76,10 @@ class Unsettled:
     key: str
     request: PlannedRequest
     run: str
+    index: int = 0
+    """The call's index in the campaign's requests."""
+    plan: str = ""
+    """Digest of the plan the run applied."""
 
 
 @dataclass
@@ -120,9 +124,15 @@ def replay(records: list[dict[str, Any]], state: TargetState) -> Replay:
             result.state = result.state.with_entry(
                 str(record["key"]), None if entry is None else StateEntry.model_validate(entry)
             )
-    for (run, key, _index), call in sorted(pending.items(), key=lambda kv: kv[0]):
+    for (run, key, index), call in sorted(pending.items(), key=lambda kv: kv[0]):
         result.unsettled.append(
-            Unsettled(key=key, request=PlannedRequest.model_validate(call["request"]), run=run)
+            Unsettled(
+                key=key,
+                request=PlannedRequest.model_validate(call["request"]),
+                run=run,
+                index=index,
+                plan=plan_of.get(run, ""),
+            )
         )
     return result
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from syncer import credentials
-from syncer.apply import apply_target
+from syncer.apply import apply_target, plan_digest
 from syncer.campaign import CampaignDefinition
 from syncer.config import Settings
 from syncer.connect import Connections
@@ -22,7 +22,7 @@ from syncer.plan.builder import TargetContext, build_plan
 from syncer.plan.model import Plan
 from syncer.providers import registry
 from syncer.report import ApplyReport, CallOutcome, Verification
-from syncer.state import StateBackend, TargetState, utcnow
+from syncer.state import Call, StateBackend, TargetState, utcnow
 
 
 @dataclass(frozen=True)
@@ -116,12 +116,19 @@ async def make_plan(
     )
 
 
+def done_calls(state: TargetState, plan: str) -> tuple[Call, ...]:
+    """The calls of plan `plan` that earlier runs applied in this target."""
+    progress = state.plans.get(plan)
+    return progress.applied if progress is not None else ()
+
+
 async def settle(run: Run, targets: Sequence[str]) -> list[str]:
     """Settle what an interrupted apply left in the journal, before planning anew.
 
     Creations with an unknown outcome are looked up by name: found ones are recorded, so they
     are never created twice. Other calls need nothing here: the new plan reads the campaign
-    and sends only what is still missing.
+    and sends only what is still missing. What each run's plan got done is kept in the state
+    (`TargetState.plans`), so that applying the same saved plan again resumes it.
     """
     notes: list[str] = []
     for target in targets:
@@ -131,12 +138,15 @@ async def settle(run: Run, targets: Sequence[str]) -> list[str]:
         result = replay(records, run.state(target))
         state = result.state
         session = run.connections.session(target)
+        for plan, calls in result.applied_plans.items():
+            state = state.with_progress(plan, applied=calls)
         for call in result.unsettled:
             if call.request.kind == "create":
                 known = {e.id for e in state.campaigns.values()}
                 found = await session.find_created(call.request, known)
                 if found:
                     state = created_entry(state, call.key, found)
+                    state = state.with_progress(call.plan, applied=[(call.key, call.index)])
                     notes.append(
                         f"{target}/{call.key}: an interrupted creation had landed "
                         f"(id {found}); recorded, not created again"
@@ -147,6 +157,7 @@ async def settle(run: Run, targets: Sequence[str]) -> list[str]:
                         "landed; it is planned again"
                     )
             else:
+                state = state.with_progress(call.plan, unknown=[(call.key, call.index)])
                 notes.append(
                     f"{target}/{call.key}: {call.request.method} {call.request.path} "
                     "had an unknown outcome; the campaign was read again and only "
@@ -160,18 +171,35 @@ async def settle(run: Run, targets: Sequence[str]) -> list[str]:
     return notes
 
 
-async def apply_plan(run: Run, plan: Plan, stop: asyncio.Event) -> ApplyReport:
-    """Apply every target's part of the plan (targets in parallel); return the outcomes."""
+async def apply_plan(
+    run: Run, plan: Plan, stop: asyncio.Event, *, resume: bool = False
+) -> ApplyReport:
+    """Apply every target's part of the plan (targets in parallel); return the outcomes.
+
+    With `resume` (a saved plan), calls that an earlier run of the same plan applied are not
+    sent again, and what this run gets done is recorded for the next one.
+    """
     targets = sorted({c.target for c in plan.campaigns if c.action != "noop"})
+    key = plan_digest(plan)
+    skips = {t: set(done_calls(run.state(t), key)) if resume else set() for t in targets}
     results = await asyncio.gather(
         *[
-            apply_target(plan, t, run.connections.session(t), run.backend, run.state(t), stop)
+            apply_target(
+                plan, t, run.connections.session(t), run.backend, run.state(t), stop, skips[t]
+            )
             for t in targets
         ]
     )
     calls: list[CallOutcome] = []
     forgotten: list[str] = []
     for target, (state, outcomes, gone) in zip(targets, results, strict=True):
+        if resume:
+            state = state.with_progress(
+                key,
+                applied=[(o.key, o.index) for o in outcomes if o.outcome == "applied"],
+                unknown=[(o.key, o.index) for o in outcomes if o.outcome == "unknown"],
+            )
+            run.backend.save(state)
         run.states[target] = state
         calls.extend(outcomes)
         forgotten.extend(gone)
@@ -191,10 +219,21 @@ async def apply_plan(run: Run, plan: Plan, stop: asyncio.Event) -> ApplyReport:
 
 
 async def verify(
-    run: Run, definitions: Sequence[CampaignDefinition], plan: Plan, report: ApplyReport
+    run: Run,
+    definitions: Sequence[CampaignDefinition],
+    plan: Plan,
+    report: ApplyReport,
+    *,
+    planned_only: bool = False,
 ) -> list[Verification]:
-    """Read the changed campaigns again and check that nothing remains to do."""
+    """Read the changed campaigns again and check that nothing remains to do.
+
+    With `planned_only` (a saved plan), only the fields that plan changed count: a difference
+    elsewhere (a dashboard edit the plan did not touch) is drift for the next plan, not a
+    failure of this apply.
+    """
     touched = {(c.target, c.key) for c in report.calls if c.outcome == "applied"}
+    planned = {(c.target, c.key): {ch.path for ch in c.changes} for c in plan.campaigns}
     if not touched:
         return []
     keys = tuple(sorted({key for _t, key in touched}))
@@ -204,7 +243,16 @@ async def verify(
     for campaign in again.campaigns:
         if (campaign.target, campaign.key) not in touched:
             continue
-        remaining = tuple(f"{ch.path}" for ch in campaign.changes if not ch.blocked) + tuple(
+        wanted = planned.get((campaign.target, campaign.key), set())
+        changes = [
+            ch
+            for ch in campaign.changes
+            if not ch.blocked and (not planned_only or ch.path in wanted)
+        ]
+        if planned_only and not changes and campaign.changes:
+            results.append(Verification(key=campaign.key, target=campaign.target, converged=True))
+            continue
+        remaining = tuple(ch.path for ch in changes) + tuple(
             r.summary for r in campaign.requests if not campaign.changes
         )
         converged = (

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -48,6 +48,20 @@ class StateEntry(FrozenModel):
     history: tuple[HistoryItem, ...] = ()
 
 
+Call = tuple[str, int]
+"""A planned call: (campaign key, index in the campaign's requests)."""
+KEPT_PLANS = 20
+
+
+class PlanProgress(FrozenModel):
+    """How far the applies of one saved plan got in one target (so a re-run resumes it)."""
+
+    applied: tuple[Call, ...] = ()
+    unknown: tuple[Call, ...] = ()
+    """Calls sent whose answer was lost: they may or may not have landed."""
+    updated_at: str = ""
+
+
 class TargetState(FrozenModel):
     version: Literal[1] = 1
     target: str
@@ -56,6 +70,8 @@ class TargetState(FrozenModel):
     """UTC times of creations in the last 24 hours (vendor daily creation quotas)."""
     workspace_size: int | None = None
     """Campaigns seen when the workspace was last listed (chooses the cheapest way to read)."""
+    plans: dict[str, PlanProgress] = Field(default_factory=dict)
+    """Per plan digest, the calls of that plan already applied (the last 20 plans)."""
 
     def with_entry(self, key: str, entry: StateEntry | None) -> TargetState:
         campaigns = dict(self.campaigns)
@@ -64,6 +80,25 @@ class TargetState(FrozenModel):
         else:
             campaigns[key] = entry
         return self.model_copy(update={"campaigns": campaigns})
+
+    def with_progress(
+        self, plan: str, applied: Iterable[Call] = (), unknown: Iterable[Call] = ()
+    ) -> TargetState:
+        """Add calls of plan `plan` that landed (or whose outcome is unknown)."""
+        old = self.plans.get(plan, PlanProgress())
+        done = set(old.applied) | set(applied)
+        maybe = (set(old.unknown) | set(unknown)) - done
+        if done == set(old.applied) and maybe == set(old.unknown) and plan in self.plans:
+            return self
+        progress = PlanProgress(
+            applied=tuple(sorted(done)),
+            unknown=tuple(sorted(maybe)),
+            updated_at=utcnow().isoformat(),
+        )
+        recent = sorted(
+            ((k, v) for k, v in self.plans.items() if k != plan), key=lambda kv: kv[1].updated_at
+        )[-(KEPT_PLANS - 1) :]
+        return self.model_copy(update={"plans": {**dict(recent), plan: progress}})
 
     def creations_in_last_day(self, now: dt.datetime) -> int:
         since = now - dt.timedelta(days=1)
@@ -92,6 +127,10 @@ class StateBackend(Protocol):
 
     def unlock(self, target: str) -> bool:
         """Remove a lock left by a dead run; True if one was removed."""
+        ...
+
+    def lock_holder(self, target: str) -> str | None:
+        """Who holds the lock and since when, if anyone is known to."""
         ...
 
     def journal_append(self, target: str, record: dict[str, Any]) -> None: ...
@@ -182,6 +221,9 @@ class LocalBackend:
             with contextlib.suppress(FileNotFoundError):
                 holder_path.unlink()
             lock.release()
+
+    def lock_holder(self, target: str) -> str | None:
+        return _read_text(self.root / "state" / f"{target}.holder") or None
 
     def unlock(self, target: str) -> bool:
         # An OS-level lock (flock) dies with its process, so only the holder note can be stale.
