@@ -226,6 +226,12 @@ def plan(
     metavar="AGE",
     help="Refuse a saved plan older than this (30m, 2h, 1d).",
 )
+@click.option(
+    "--checksum",
+    default=None,
+    metavar="SHA256",
+    help="Refuse a saved plan whose checksum is not this one (the one that was reviewed).",
+)
 @common
 def apply(
     planfile: Path | None,
@@ -236,18 +242,102 @@ def apply(
     fmt: str,
     no_verify: bool,
     max_plan_age: str | None,
+    checksum: str | None,
 ) -> None:
-    """Apply the plan (or exactly a saved PLANFILE) and report every call's outcome."""
+    """Apply the plan (or exactly a saved PLANFILE) and report every call's outcome.
+
+    A saved PLANFILE is applied without a question (it was reviewed), after checking that it is
+    unmodified, made for these workspaces, and that nothing it relied on changed remotely.
+    """
     from syncer.commands import apply as command
     from syncer.saved import parse_age
 
     def go(ctx: Context) -> int:
         age = parse_age(max_plan_age) if max_plan_age else None
         return command.run(
-            ctx, planfile, _selection(target, only, exclude), auto_approve, fmt, not no_verify, age
+            ctx,
+            planfile,
+            _selection(target, only, exclude),
+            auto_approve,
+            fmt,
+            not no_verify,
+            age,
+            checksum,
         )
 
     _run(go)
+
+
+@app.command("import")
+@click.option(
+    "--target", "-t", default=None, help="Target to import from (default: default_target)."
+)
+@click.option(
+    "--name",
+    "names",
+    multiple=True,
+    metavar="GLOB",
+    help="Only campaigns whose name matches (case-insensitive glob; repeatable).",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="STATUS",
+    help="Only campaigns in this remote status (ACTIVE, SCHEDULED, running...; repeatable).",
+)
+@click.option(
+    "--delivery-type",
+    "kinds",
+    multiple=True,
+    metavar="TYPE",
+    help="Only this delivery type (ONE_TIME, PERIODIC, EVENT_TRIGGERED; Batch: "
+    "campaign, recurring, trigger; repeatable).",
+)
+@click.option(
+    "--id", "ids", multiple=True, metavar="ID", help="Only these campaign ids (repeatable)."
+)
+@click.option(
+    "--dir",
+    "directory",
+    default=None,
+    metavar="DIR",
+    help="Directory below the campaigns directory for the new files (default: the target's name).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="List the unmanaged campaigns that would be imported; write nothing.",
+)
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Import campaigns whose writability the vendor's API cannot confirm "
+    "(MoEngage: not known to be API-created) without read_only: true.",
+)
+@common
+def import_(
+    target: str | None,
+    names: tuple[str, ...],
+    statuses: tuple[str, ...],
+    kinds: tuple[str, ...],
+    ids: tuple[str, ...],
+    directory: str | None,
+    dry_run: bool,
+    writable: bool,
+) -> None:
+    """Write campaign files for remote campaigns that nothing manages yet, and record their ids."""
+    from syncer.adopt import Filters
+    from syncer.commands import import_ as command
+
+    options = command.ImportOptions(
+        target=target,
+        filters=Filters(names=names, statuses=statuses, kinds=kinds, ids=ids),
+        directory=directory,
+        dry_run=dry_run,
+        writable=writable,
+    )
+    _run(lambda ctx: command.run(ctx, options))
 
 
 @app.command()

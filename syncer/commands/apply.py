@@ -20,7 +20,14 @@ from syncer.plan.model import Plan
 from syncer.render.report import render_report, render_report_json
 from syncer.render.text import render_plan
 from syncer.report import ApplyReport
-from syncer.saved import check_age, check_stale, check_targets, read_plan
+from syncer.saved import (
+    check_age,
+    check_stale,
+    check_targets,
+    notes_before_apply,
+    read_plan,
+    unchanged_definitions,
+)
 from syncer.state import utcnow
 
 
@@ -54,8 +61,11 @@ def run(
     fmt: str,
     check: bool,
     max_age: dt.timedelta | None,
+    expect: str | None = None,
 ) -> int:
-    saved = read_plan(planfile) if planfile is not None else None
+    if expect is not None and planfile is None:
+        raise UsageError("--checksum goes with a saved plan: syncer apply PLANFILE --checksum ...")
+    saved = read_plan(planfile, expect) if planfile is not None else None
     if saved is not None and (selection.only or selection.exclude or selection.target):
         raise UsageError(
             "a saved plan is applied exactly as reviewed: drop --target/--only/--exclude"
@@ -110,7 +120,12 @@ async def _locked(
     for note in notes:
         ctx.out.info(f"settled: {note}")
     if saved is not None:
-        await check_stale(run, saved, set())
+        for note in await check_stale(run, saved):
+            ctx.out.info(note)
+        for note in notes_before_apply(saved, definitions):
+            ctx.out.info(f"Note: {note}")
+        # Only files still as planned can be checked against the remote afterwards.
+        definitions = unchanged_definitions(saved, definitions)
         plan = saved
     else:
         plan = await make_plan(run, definitions, selection)
@@ -124,7 +139,8 @@ async def _locked(
         if fmt == "json":
             ctx.out.document(render_report_json(ApplyReport(reconciled=tuple(notes))))
         return exitcodes.BLOCKED if plan.has_blocked else exitcodes.OK
-    if not auto_approve:
+    # A saved plan was approved when it was reviewed (as with `terraform apply PLANFILE`).
+    if not auto_approve and saved is None:
         if not ctx.out.interactive:
             raise UsageError(
                 "apply needs a confirmation: run it in a terminal, or pass --auto-approve"
@@ -146,12 +162,14 @@ async def _locked(
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, interrupt)
     try:
-        report = await apply_plan(run, plan, stop)
+        report = await apply_plan(run, plan, stop, resume=saved is not None)
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGINT)
     if check and not report.interrupted:
-        verification = await verify(run, definitions, plan, report)
+        verification = await verify(
+            run, definitions, plan, report, planned_only=saved is not None
+        )
         report = report.model_copy(update={"verification": tuple(verification)})
     report = report.model_copy(update={"reconciled": tuple(notes)})
     if fmt == "json":

@@ -12,7 +12,7 @@ from syncer.plan.model import Plan
 from syncer.render.json import render_plan_json
 from syncer.render.markdown import render_plan_markdown
 from syncer.render.text import render_plan
-from syncer.saved import write_plan
+from syncer.saved import seal, write_plan
 
 
 def plan_exit_code(plan: Plan, detailed: bool) -> int:
@@ -42,7 +42,7 @@ def run(
         finally:
             await run.connections.aclose()
 
-    plan = asyncio.run(go())
+    plan = seal(asyncio.run(go()))
     if fmt == "json":
         ctx.out.document(render_plan_json(plan))
     elif fmt == "markdown":
@@ -52,6 +52,7 @@ def run(
     if out_file is not None:
         write_plan(out_file, plan)
         ctx.out.info(
-            f"Saved the plan to {out_file}: apply exactly it with `syncer apply {out_file}`"
+            f"Saved the plan to {out_file} (checksum {plan.checksum}): apply exactly it with "
+            f"`syncer apply {out_file}`"
         )
     return plan_exit_code(plan, detailed)

@@ -71,6 +71,8 @@ class CampaignPlan(FrozenModel):
     """Remote fields expected after apply (for vendors whose content cannot be read back)."""
     relied_on: dict[str, str] = Field(default_factory=dict)
     """Per remote object this plan depends on, its digest (names what changed when stale)."""
+    relied_fields: dict[str, str] = Field(default_factory=dict)
+    """Per leaf field of those objects (dotted path), a short digest: says which field changed."""
 
     @property
     def has_changes(self) -> bool:
@@ -97,6 +99,9 @@ class Plan(FrozenModel):
     definitions_digest: str = ""
     notes: tuple[str, ...] = ()
     """Plan-wide remarks (creation budgets, targets skipped)."""
+    checksum: str = ""
+    """sha256 of everything else in the plan (set by `syncer.saved.seal`): binds a saved plan
+    file to its content, so that an edited file is refused."""
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.campaigns if c.action == action)
