@@ -1,8 +1,9 @@
 """Fixtures shared by the whole suite: the sandbox served on 127.0.0.1, and clients for it.
 
 - `sandbox`: a fresh sandbox (new database under tmp_path) served by `EmbeddedSandbox` for one
-  test; a `SandboxHandle` with `.base_url` and the admin calls (`requests`, `clear_requests`,
-  `campaigns`, `set_clock`, `set_faults`, `clear_faults`, `reset`, `restart`).
+  test; a `syncer.sandbox.handle.SandboxHandle` with `.base_url` and the admin calls
+  (`requests`, `clear_requests`, `campaigns`, `set_clock`, `set_faults`, `clear_faults`, `reset`,
+  `restart`).
 - `sandbox_factory`: the same with `SandboxOptions` overrides, e.g. pinned credentials.
 - `moengage_http` / `batch_http`: `httpx.Client`s on the sandbox, authenticated as workspace
   `sandbox` / project `sandbox`.
@@ -22,7 +23,8 @@ from typing import Any
 import httpx
 import pytest
 
-from syncer.sandbox.admin_client import SandboxAdmin, batch_auth_headers, moengage_auth_headers
+from syncer.sandbox.admin_client import batch_auth_headers, moengage_auth_headers
+from syncer.sandbox.handle import SandboxHandle
 from syncer.sandbox.options import (
     SANDBOX_API_KEY,
     SANDBOX_PROJECT_KEY,
@@ -30,30 +32,6 @@ from syncer.sandbox.options import (
     SANDBOX_WORKSPACE_ID,
     SandboxOptions,
 )
-from syncer.sandbox.server import EmbeddedSandbox
-
-
-class SandboxHandle(SandboxAdmin):
-    """A running embedded sandbox plus its admin API."""
-
-    def __init__(self, options: SandboxOptions) -> None:
-        self.options = options
-        self.server = EmbeddedSandbox(options).start()
-        super().__init__(self.server.base_url)
-
-    @property
-    def db_path(self) -> Path:
-        return self.options.db_path
-
-    def restart(self) -> None:
-        """Stop the server and serve the same database again (on a new port)."""
-        self.server.stop()
-        self.server = EmbeddedSandbox(self.options).start()
-        self.base_url = self.server.base_url
-
-    def close(self) -> None:
-        super().close()
-        self.server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -78,7 +78,7 @@ def _tcp_socket(host: str, port: int) -> socket.socket:
 
 
 def serve(options: SandboxOptions | None = None) -> None:
-    """Serve the sandbox on `options.host:options.port` until interrupted (Ctrl-C)."""
+    """Serve the sandbox on `options.host:options.port`; returns when interrupted (Ctrl-C)."""
     options = options or SandboxOptions()
     sock = _tcp_socket(options.host, options.port)
     sandbox = build_app(options)
@@ -93,7 +93,10 @@ def serve(options: SandboxOptions | None = None) -> None:
             log_level="info",
             access_log=False,
         )
-        _Server(config, sandbox).run(sockets=[sock])
+        # uvicorn shuts down gracefully on Ctrl-C, then re-raises it; for a server that is the
+        # normal way to stop, so `serve` simply returns.
+        with contextlib.suppress(KeyboardInterrupt):
+            _Server(config, sandbox).run(sockets=[sock])
     finally:
         sock.close()
         sandbox.close()

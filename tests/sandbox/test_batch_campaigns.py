@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import httpx
 import pytest
 
 from syncer.sandbox.admin_client import batch_auth_headers
+from syncer.sandbox.handle import SandboxHandle
 
 from .helpers import (
     APP_UPDATE_ID,
@@ -29,9 +33,7 @@ CODES = {
 
 
 @pytest.fixture(autouse=True)
-def _generous_rate_limit(sandbox):
-    # Most tests here make more than the 5 requests/s Batch allows; the rate-limit tests below
-    # set their own scale.
+def _generous_rate_limit(sandbox: SandboxHandle) -> None:
     sandbox.set_faults({"rate_limit_scale": 100})
 
 
@@ -58,12 +60,12 @@ def assert_error(response: httpx.Response, code: str) -> str:
     ],
     ids=["none", "no-project", "no-key", "empty-key", "basic", "blank-project"],
 )
-def test_bad_credentials_are_401(sandbox, headers):
+def test_bad_credentials_are_401(sandbox: SandboxHandle, headers: dict[str, str]) -> None:
     response = httpx.get(f"{sandbox.base_url}{BATCH}/orchestrations/list", headers=headers)
     assert_error(response, "AUTHENTICATION_INVALID")
 
 
-def test_pinned_credentials(sandbox_factory):
+def test_pinned_credentials(sandbox_factory: Callable[..., SandboxHandle]) -> None:
     pinned = sandbox_factory(batch_project_key="project_acme", batch_api_key="rest-key")
     url = f"{pinned.base_url}{BATCH}/orchestrations/list"
     ok = httpx.get(url, headers=batch_auth_headers("project_acme", "rest-key"))
@@ -72,7 +74,7 @@ def test_pinned_credentials(sandbox_factory):
     assert (ok.status_code, wrong.status_code, other_project.status_code) == (200, 401, 401)
 
 
-def test_projects_are_partitioned_and_each_sees_the_demo(batch_http):
+def test_projects_are_partitioned_and_each_sees_the_demo(batch_http: httpx.Client) -> None:
     created = batch_create(batch_http, batch_email())
     other = batch_auth_headers("another-project", "k")
     mine = batch_listing(batch_http)
@@ -82,7 +84,7 @@ def test_projects_are_partitioned_and_each_sees_the_demo(batch_http):
     assert WIN_BACK_ID in mine and WIN_BACK_ID in theirs
 
 
-def test_any_version_string_and_unknown_routes(batch_http):
+def test_any_version_string_and_unknown_routes(batch_http: httpx.Client) -> None:
     for version in ("2.10", "2.11", "2.13", "3"):
         assert batch_http.get(f"/{version}/orchestrations/list").status_code == 200
     assert_error(batch_http.get("/2.11/campaigns/list"), "ROUTE_NOT_FOUND")
@@ -90,7 +92,9 @@ def test_any_version_string_and_unknown_routes(batch_http):
     assert_error(batch_http.get("/latest/orchestrations/list"), "ROUTE_NOT_FOUND")
 
 
-def test_create_returns_an_orchestration_id_and_stores_the_campaign(batch_http, sandbox):
+def test_create_returns_an_orchestration_id_and_stores_the_campaign(
+    batch_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     campaign = batch_email(labels=["a", "b"], send_rate=5000)
     response = batch_http.post(f"{BATCH}/campaigns/create", json=campaign)
     assert response.status_code == 200
@@ -104,7 +108,7 @@ def test_create_returns_an_orchestration_id_and_stores_the_campaign(batch_http, 
     assert stored["created_date"] and stored["updated_date"]
 
 
-def test_create_a_push_campaign_running_now(batch_http):
+def test_create_a_push_campaign_running_now(batch_http: httpx.Client) -> None:
     message = {"channel_type": "push", "platform_type": ["android", "web"], "body": "Hi"}
     campaign = batch_email(state="RUNNING", when={"start_time": "now"}, messages=[message])
     orchestration_id = batch_create(batch_http, campaign)
@@ -114,7 +118,7 @@ def test_create_a_push_campaign_running_now(batch_http):
     assert item["start_time"]  # "now" became the moment it started
 
 
-def _invalid_campaigns() -> list[tuple[str, dict, str]]:
+def _invalid_campaigns() -> list[tuple[str, dict[str, Any], str]]:
     email = batch_email()["messages"][0]
     no_name = batch_email()
     del no_name["name"]
@@ -161,19 +165,21 @@ def _invalid_campaigns() -> list[tuple[str, dict, str]]:
 
 
 @pytest.mark.parametrize("case", _invalid_campaigns(), ids=lambda case: case[0])
-def test_create_validation(batch_http, case):
+def test_create_validation(batch_http: httpx.Client, case: tuple[str, dict[str, Any], str]) -> None:
     _, campaign, code = case
     assert_error(batch_http.post(f"{BATCH}/campaigns/create", json=campaign), code)
 
 
-def test_malformed_json(batch_http):
+def test_malformed_json(batch_http: httpx.Client) -> None:
     response = batch_http.post(
         f"{BATCH}/campaigns/create", content=b"{oops", headers={"content-type": "application/json"}
     )
     assert_error(response, "MALFORMED_JSON_BODY")
 
 
-def test_update_replaces_the_whole_campaign(batch_http, sandbox):
+def test_update_replaces_the_whole_campaign(
+    batch_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     orchestration_id = batch_create(batch_http, batch_email(labels=["x"]))
     replacement = batch_email(name="Renamed")  # no labels: they are gone afterwards
     response = batch_update(batch_http, orchestration_id, replacement)
@@ -194,23 +200,23 @@ def test_update_replaces_the_whole_campaign(batch_http, sandbox):
     ],
     ids=["no-id", "no-campaign", "id-type", "extra-key", "partial-campaign"],
 )
-def test_update_validation(batch_http, body, code):
+def test_update_validation(batch_http: httpx.Client, body: dict[str, Any], code: str) -> None:
     assert_error(batch_http.post(f"{BATCH}/campaigns/update", json=body), code)
 
 
-def test_update_unknown_id_is_404(batch_http):
+def test_update_unknown_id_is_404(batch_http: httpx.Client) -> None:
     response = batch_update(batch_http, "orchestration_" + "0" * 32, batch_email())
     assert "does not match any orchestration" in assert_error(response, "ROUTE_NOT_FOUND")
 
 
-def test_state_transitions(batch_http):
+def test_state_transitions(batch_http: httpx.Client) -> None:
     orchestration_id = batch_create(batch_http, batch_email(state="DRAFT"))
 
     def move(state: str) -> httpx.Response:
         return batch_update(batch_http, orchestration_id, batch_email(name="T", state=state))
 
     def status() -> str:
-        return batch_listing(batch_http)[orchestration_id]["status"]
+        return str(batch_listing(batch_http)[orchestration_id]["status"])
 
     assert move("DRAFT").status_code == 200 and status() == "draft"
     assert_error(move("STOPPED"), "MALFORMED_PARAMETER")  # draft -> stopped is no transition
@@ -222,7 +228,7 @@ def test_state_transitions(batch_http):
     assert_error(move("DRAFT"), "MALFORMED_PARAMETER")
 
 
-def test_a_running_one_shot_campaign_can_only_be_stopped(batch_http):
+def test_a_running_one_shot_campaign_can_only_be_stopped(batch_http: httpx.Client) -> None:
     running = batch_email(state="RUNNING")
     orchestration_id = batch_create(batch_http, running)
     same = batch_update(batch_http, orchestration_id, running)
@@ -239,13 +245,17 @@ def test_a_running_one_shot_campaign_can_only_be_stopped(batch_http):
     assert batch_listing(batch_http)[orchestration_id]["status"] == "stopped"
 
 
-def test_the_seeded_running_push_campaign_is_locked_too(batch_http, sandbox):
+def test_the_seeded_running_push_campaign_is_locked_too(
+    batch_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     stored = {o["id"]: o for o in sandbox.campaigns()["batch"]["sandbox"]}[APP_UPDATE_ID]
     edited = {**stored["campaign"], "name": "App update v2"}
     assert_error(batch_update(batch_http, APP_UPDATE_ID, edited), "API_MISUSE")
 
 
-def test_a_running_recurring_campaign_can_be_updated_even_from_the_dashboard(batch_http, sandbox):
+def test_a_running_recurring_campaign_can_be_updated_even_from_the_dashboard(
+    batch_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     stored = {o["id"]: o for o in sandbox.campaigns()["batch"]["sandbox"]}[WEEKLY_DEALS_ID]
     edited = {**stored["campaign"], "name": "Weekly deals (new)"}
     assert batch_update(batch_http, WEEKLY_DEALS_ID, edited).status_code == 200
@@ -257,7 +267,9 @@ def test_a_running_recurring_campaign_can_be_updated_even_from_the_dashboard(bat
     )
 
 
-def test_a_completed_campaign_cannot_be_updated(batch_http, sandbox):
+def test_a_completed_campaign_cannot_be_updated(
+    batch_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.set_clock("2030-01-01T00:00:00Z")
     running = batch_email(state="RUNNING", when={"start_time": "now"})
     orchestration_id = batch_create(batch_http, running)
@@ -269,7 +281,9 @@ def test_a_completed_campaign_cannot_be_updated(batch_http, sandbox):
     assert "completed campaigns cannot be updated" in assert_error(stop, "API_MISUSE")
 
 
-def test_a_scheduled_running_campaign_completes_after_its_start(batch_http, sandbox):
+def test_a_scheduled_running_campaign_completes_after_its_start(
+    batch_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.set_clock("2030-01-01T00:00:00Z")
     campaign = batch_email(state="RUNNING", when={"start_time": "2030-01-02T00:00:00Z"})
     orchestration_id = batch_create(batch_http, campaign)
@@ -281,7 +295,7 @@ def test_a_scheduled_running_campaign_completes_after_its_start(batch_http, sand
     assert batch_listing(batch_http)[WEEKLY_DEALS_ID]["status"] == "running"
 
 
-def test_delete(batch_http):
+def test_delete(batch_http: httpx.Client) -> None:
     orchestration_id = batch_create(batch_http, batch_email())
     response = batch_http.post(f"{BATCH}/campaigns/delete", json={"id": orchestration_id})
     assert response.status_code == 200 and response.json() == {}
@@ -291,7 +305,9 @@ def test_delete(batch_http):
     assert_error(batch_http.post(f"{BATCH}/campaigns/delete", json={}), "MISSING_PARAMETER")
 
 
-def test_rate_limit_is_429_with_retry_after(batch_http, sandbox):
+def test_rate_limit_is_429_with_retry_after(
+    batch_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.set_faults({"rate_limit_scale": 0.2})  # 1 request per second per project
     assert batch_http.get(f"{BATCH}/orchestrations/list").status_code == 200
     limited = batch_http.get(f"{BATCH}/orchestrations/list")
@@ -305,7 +321,9 @@ def test_rate_limit_is_429_with_retry_after(batch_http, sandbox):
     assert batch_http.get(f"{BATCH}/orchestrations/list").status_code == 200
 
 
-def test_default_rate_limit_is_five_per_second(batch_http, sandbox):
+def test_default_rate_limit_is_five_per_second(
+    batch_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.clear_faults()
     statuses = [batch_http.get(f"{BATCH}/orchestrations/list").status_code for _ in range(6)]
     # Six requests always fit in well under a second here.

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
+
+from syncer.sandbox.handle import SandboxHandle
 
 from .helpers import (
     APP_UPDATE_ID,
@@ -29,7 +34,7 @@ LIST_KEYS = {
 }
 
 
-def test_the_seeded_listing(batch_http):
+def test_the_seeded_listing(batch_http: httpx.Client) -> None:
     items = batch_listing(batch_http)
     assert set(items) == {WIN_BACK_ID, WEEKLY_DEALS_ID, APP_UPDATE_ID}
     for item in items.values():
@@ -53,7 +58,7 @@ def test_the_seeded_listing(batch_http):
     assert (app["status"], app["type"], app["channels"]) == ("running", "campaign", ["push"])
 
 
-def test_cursor_paging(batch_http, sandbox):
+def test_cursor_paging(batch_http: httpx.Client, sandbox: SandboxHandle) -> None:
     sandbox.set_faults({"rate_limit_scale": 100})
     created = [batch_create(batch_http, batch_email()) for _ in range(7)]
     seen: list[str] = []
@@ -73,7 +78,7 @@ def test_cursor_paging(batch_http, sandbox):
     assert set(created) <= set(seen)
 
 
-def test_default_limit_is_ten(batch_http, sandbox):
+def test_default_limit_is_ten(batch_http: httpx.Client, sandbox: SandboxHandle) -> None:
     sandbox.set_faults({"rate_limit_scale": 100})
     for _ in range(9):
         batch_create(batch_http, batch_email())
@@ -84,13 +89,13 @@ def test_default_limit_is_ten(batch_http, sandbox):
 @pytest.mark.parametrize(
     "params", [{"limit": 0}, {"limit": 101}, {"limit": "ten"}, {"from": "not-a-cursor"}]
 )
-def test_bad_list_parameters(batch_http, params):
+def test_bad_list_parameters(batch_http: httpx.Client, params: dict[str, Any]) -> None:
     response = batch_http.get(f"{BATCH}/orchestrations/list", params=params)
     assert response.status_code == 400
     assert response.json()["code"] == "MALFORMED_PARAMETER"
 
 
-def test_view_a_push_campaign(batch_http):
+def test_view_a_push_campaign(batch_http: httpx.Client) -> None:
     campaign = batch_push(labels=["app"], send_rate=2000)
     orchestration_id = batch_create(batch_http, campaign)
     response = batch_http.get(
@@ -109,7 +114,7 @@ def test_view_a_push_campaign(batch_http):
         assert key in details
 
 
-def test_view_refuses_email_campaigns_and_unknown_ids(batch_http):
+def test_view_refuses_email_campaigns_and_unknown_ids(batch_http: httpx.Client) -> None:
     email = batch_http.get(f"{BATCH}/orchestrations/view", params={"orchestration_id": WIN_BACK_ID})
     assert email.status_code == 400
     assert "is not a push campaign" in email.json()["error_message"]
@@ -122,7 +127,7 @@ def test_view_refuses_email_campaigns_and_unknown_ids(batch_http):
     assert missing.status_code == 400 and missing.json()["code"] == "MISSING_PARAMETER"
 
 
-def test_view_the_seeded_push_campaign(batch_http):
+def test_view_the_seeded_push_campaign(batch_http: httpx.Client) -> None:
     response = batch_http.get(
         f"{BATCH}/orchestrations/view", params={"orchestration_id": APP_UPDATE_ID}
     )

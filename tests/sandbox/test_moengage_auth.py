@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 import httpx
 import pytest
 
 from syncer.sandbox.admin_client import moengage_auth_headers
+from syncer.sandbox.handle import SandboxHandle
 
 from .helpers import MOE, one_time, rid
 
@@ -41,7 +43,9 @@ def _basic(raw: str) -> str:
         "bearer",
     ],
 )
-def test_bad_credentials_get_the_v1_401_envelope(sandbox, headers):
+def test_bad_credentials_get_the_v1_401_envelope(
+    sandbox: SandboxHandle, headers: dict[str, str]
+) -> None:
     response = httpx.post(f"{sandbox.base_url}{MOE}/campaigns/search", json=SEARCH, headers=headers)
     assert response.status_code == 401
     error = response.json()["error"]
@@ -59,18 +63,20 @@ def test_bad_credentials_get_the_v1_401_envelope(sandbox, headers):
     "method,path",
     [("POST", "/campaigns"), ("PATCH", "/campaigns/x"), ("POST", "/campaigns/status")],
 )
-def test_every_route_requires_auth(sandbox, method, path):
+def test_every_route_requires_auth(sandbox: SandboxHandle, method: str, path: str) -> None:
     response = httpx.request(method, f"{sandbox.base_url}{MOE}{path}", json={"request_id": "x"})
     assert response.status_code == 401
 
 
-def test_any_non_empty_credentials_are_accepted_by_default(sandbox):
+def test_any_non_empty_credentials_are_accepted_by_default(sandbox: SandboxHandle) -> None:
     headers = moengage_auth_headers("some-workspace", "whatever")
     response = httpx.post(f"{sandbox.base_url}{MOE}/campaigns/search", json=SEARCH, headers=headers)
     assert response.status_code == 200
 
 
-def test_data_is_partitioned_per_workspace_and_every_workspace_sees_the_demo(sandbox):
+def test_data_is_partitioned_per_workspace_and_every_workspace_sees_the_demo(
+    sandbox: SandboxHandle,
+) -> None:
     url = sandbox.base_url
     with (
         httpx.Client(base_url=url, headers=moengage_auth_headers("ws-a", "k")) as a,
@@ -86,7 +92,9 @@ def test_data_is_partitioned_per_workspace_and_every_workspace_sees_the_demo(san
     assert set(sandbox.campaigns()["moengage"]) >= {"sandbox", "ws-a", "ws-b"}
 
 
-def test_pinned_credentials_accept_only_those(sandbox_factory):
+def test_pinned_credentials_accept_only_those(
+    sandbox_factory: Callable[..., SandboxHandle],
+) -> None:
     pinned = sandbox_factory(moengage_workspace_id="acme", moengage_api_key="s3cret")
     url = f"{pinned.base_url}{MOE}/campaigns/search"
     ok = httpx.post(url, json=SEARCH, headers=moengage_auth_headers("acme", "s3cret"))
@@ -95,7 +103,7 @@ def test_pinned_credentials_accept_only_those(sandbox_factory):
     assert (ok.status_code, wrong_key.status_code, wrong_ws.status_code) == (200, 401, 401)
 
 
-def test_unknown_route_is_404_in_the_v1_envelope(moengage_http):
+def test_unknown_route_is_404_in_the_v1_envelope(moengage_http: httpx.Client) -> None:
     response = moengage_http.get(f"{MOE}/campaigns")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "404 Not Found"

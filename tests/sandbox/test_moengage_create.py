@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import Any
 
+import httpx
 import pytest
 
 from syncer.providers.moengage.schema import openapi_document
+from syncer.sandbox.handle import SandboxHandle
 
 from .helpers import (
     MOE,
@@ -21,13 +25,15 @@ from .helpers import (
 )
 
 
-def _email_examples() -> dict[str, dict]:
+def _email_examples() -> dict[str, dict[str, Any]]:
     post = openapi_document()["paths"]["/campaigns"]["post"]
     examples = post["requestBody"]["content"]["application/json"]["examples"]
     return {name: ex["value"] for name, ex in examples.items() if ex["value"]["channel"] == "EMAIL"}
 
 
-def test_create_returns_201_and_a_24_hex_id(moengage_http, sandbox):
+def test_create_returns_201_and_a_24_hex_id(
+    moengage_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     body = one_time()
     response = moengage_http.post(f"{MOE}/campaigns", json=body)
     assert response.status_code == 201
@@ -42,7 +48,9 @@ def test_create_returns_201_and_a_24_hex_id(moengage_http, sandbox):
 
 
 @pytest.mark.parametrize("name", sorted(_email_examples()))
-def test_the_vendors_email_create_examples_are_accepted(moengage_http, name):
+def test_the_vendors_email_create_examples_are_accepted(
+    moengage_http: httpx.Client, name: str
+) -> None:
     body = copy.deepcopy(_email_examples()[name])
     body["request_id"] = rid()
     response = moengage_http.post(f"{MOE}/campaigns", json=body)
@@ -50,7 +58,7 @@ def test_the_vendors_email_create_examples_are_accepted(moengage_http, name):
 
 
 @pytest.mark.parametrize("key", ["request_id", "created_by"])
-def test_mandatory_keys(moengage_http, key):
+def test_mandatory_keys(moengage_http: httpx.Client, key: str) -> None:
     body = one_time()
     del body[key]
     response = moengage_http.post(f"{MOE}/campaigns", json=body)
@@ -61,19 +69,21 @@ def test_mandatory_keys(moengage_http, key):
     assert error["message"] == f"{key} key is mandatory field"
 
 
-def test_unknown_top_level_key_is_rejected_with_the_key_as_target(moengage_http):
+def test_unknown_top_level_key_is_rejected_with_the_key_as_target(
+    moengage_http: httpx.Client,
+) -> None:
     response = moengage_http.post(f"{MOE}/campaigns", json=one_time(colour="blue"))
     assert response.status_code == 400
     assert error_of(response)["target"] == "colour"
 
 
-def test_push_is_not_supported(moengage_http):
+def test_push_is_not_supported(moengage_http: httpx.Client) -> None:
     response = moengage_http.post(f"{MOE}/campaigns", json=one_time(channel="PUSH"))
     assert response.status_code == 400
     assert error_of(response)["message"] == "only EMAIL campaigns are supported by this sandbox"
 
 
-def test_schema_violations_are_listed_in_details(moengage_http):
+def test_schema_violations_are_listed_in_details(moengage_http: httpx.Client) -> None:
     body = one_time()
     body["basic_details"]["content_type"] = "NEWSLETTER"
     del body["connector"]
@@ -86,14 +96,14 @@ def test_schema_violations_are_listed_in_details(moengage_http):
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b""])
-def test_malformed_json_is_400(moengage_http, raw):
+def test_malformed_json_is_400(moengage_http: httpx.Client, raw: bytes) -> None:
     headers = {"content-type": "application/json"}
     response = moengage_http.post(f"{MOE}/campaigns", content=raw, headers=headers)
     assert response.status_code == 400
     assert error_of(response)["code"] == "400 Bad Request"
 
 
-def _semantic_cases() -> list[tuple[str, dict, str]]:
+def _semantic_cases() -> list[tuple[str, dict[str, Any], str]]:
     promotional = one_time()
     promotional["basic_details"]["content_type"] = "PROMOTIONAL"
     no_trigger = event_triggered()
@@ -124,14 +134,16 @@ def _semantic_cases() -> list[tuple[str, dict, str]]:
 
 
 @pytest.mark.parametrize("case", _semantic_cases(), ids=lambda case: case[0])
-def test_semantic_rules(moengage_http, case):
+def test_semantic_rules(moengage_http: httpx.Client, case: tuple[str, dict[str, Any], str]) -> None:
     _, body, field = case
     response = moengage_http.post(f"{MOE}/campaigns", json=body)
     assert response.status_code == 400, response.text
     assert field in {detail["target"] for detail in error_of(response)["details"]}
 
 
-def test_request_id_reused_within_a_day_is_refused(moengage_http, sandbox):
+def test_request_id_reused_within_a_day_is_refused(
+    moengage_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     body = one_time()
     create(moengage_http, body)
     again = moengage_http.post(f"{MOE}/campaigns", json=one_time(request_id=body["request_id"]))
@@ -144,7 +156,7 @@ def test_request_id_reused_within_a_day_is_refused(moengage_http, sandbox):
     assert later.status_code == 201
 
 
-def test_a_failed_create_does_not_burn_its_request_id(moengage_http):
+def test_a_failed_create_does_not_burn_its_request_id(moengage_http: httpx.Client) -> None:
     body = one_time()
     broken = copy.deepcopy(body)
     del broken["connector"]
@@ -152,7 +164,7 @@ def test_a_failed_create_does_not_burn_its_request_id(moengage_http):
     assert moengage_http.post(f"{MOE}/campaigns", json=body).status_code == 201
 
 
-def test_request_ids_are_per_workspace(moengage_http, sandbox):
+def test_request_ids_are_per_workspace(moengage_http: httpx.Client, sandbox: SandboxHandle) -> None:
     from syncer.sandbox.admin_client import moengage_auth_headers
 
     body = one_time()
@@ -174,7 +186,12 @@ def test_request_ids_are_per_workspace(moengage_http, sandbox):
     ],
     ids=["asap", "future", "past", "et-future", "et-past", "periodic-future"],
 )
-def test_initial_status(moengage_http, sandbox, body_factory, expected):
+def test_initial_status(
+    moengage_http: httpx.Client,
+    sandbox: SandboxHandle,
+    body_factory: Callable[[], dict[str, Any]],
+    expected: Any,
+) -> None:
     sandbox.set_clock("2030-06-01T00:00:00Z")
     campaign_id = create(moengage_http, body_factory())
     assert find(moengage_http, campaign_id)["status"] == expected

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+
+import httpx
 
 from syncer.sandbox.admin_client import moengage_auth_headers
+from syncer.sandbox.handle import SandboxHandle
 
 from .helpers import MOE, create, error_of, one_time, rid, search
 
 
-def test_successful_responses_carry_rate_limit_headers(moengage_http):
+def test_successful_responses_carry_rate_limit_headers(moengage_http: httpx.Client) -> None:
     before = int(time.time())
     response = search(moengage_http, limit=1, page=1)
     assert response.status_code == 200
@@ -19,7 +23,9 @@ def test_successful_responses_carry_rate_limit_headers(moengage_http):
     assert before < reset <= before + 3  # UTC epoch seconds, when the 1 s window frees a slot
 
 
-def test_the_per_second_limit_answers_429_with_the_v1_envelope(moengage_http, sandbox):
+def test_the_per_second_limit_answers_429_with_the_v1_envelope(
+    moengage_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.set_faults({"rate_limit_scale": 0.5})  # 5 other requests/s instead of 10
     statuses = [search(moengage_http, limit=1, page=1).status_code for _ in range(6)]
     assert statuses[:5] == [200] * 5
@@ -38,7 +44,9 @@ def test_the_per_second_limit_answers_429_with_the_v1_envelope(moengage_http, sa
     assert int(limited.headers["x-ratelimit-reset"]) >= int(time.time())
 
 
-def test_rejected_requests_do_not_count(moengage_http, sandbox):
+def test_rejected_requests_do_not_count(
+    moengage_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.set_faults({"rate_limit_scale": 0.02})  # other routes: 1/s, 2/min, 120/h
     assert search(moengage_http, limit=1, page=1).status_code == 200
     sandbox.set_clock(advance_seconds=1.5)
@@ -51,7 +59,9 @@ def test_rejected_requests_do_not_count(moengage_http, sandbox):
     assert search(moengage_http, limit=1, page=1).status_code == 200
 
 
-def test_create_has_its_own_stricter_class(moengage_http, sandbox):
+def test_create_has_its_own_stricter_class(
+    moengage_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.set_faults({"rate_limit_scale": 0.2})  # create: 1/s, 5/min, 20/h; others: 2/s
     assert moengage_http.post(f"{MOE}/campaigns", json=one_time()).status_code == 201
     second = moengage_http.post(f"{MOE}/campaigns", json=one_time())
@@ -61,7 +71,7 @@ def test_create_has_its_own_stricter_class(moengage_http, sandbox):
     assert search(moengage_http, limit=1, page=1).status_code == 200
 
 
-def test_limits_are_per_workspace(moengage_http, sandbox):
+def test_limits_are_per_workspace(moengage_http: httpx.Client, sandbox: SandboxHandle) -> None:
     sandbox.set_faults({"rate_limit_scale": 0.1})  # 1 other request per second
     assert search(moengage_http, limit=1, page=1).status_code == 200
     assert search(moengage_http, limit=1, page=1).status_code == 429
@@ -72,9 +82,9 @@ def test_limits_are_per_workspace(moengage_http, sandbox):
     )
 
 
-def test_daily_cap_counts_successful_creations_only(moengage_http, sandbox):
-    # At scale 0.05 the daily cap is 5 successful creations, and the create windows allow
-    # 1/s, 1/min, 5/h: step the clock so that only the daily cap can bite.
+def test_daily_cap_counts_successful_creations_only(
+    moengage_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.set_faults({"rate_limit_scale": 0.05})
     for _ in range(5):
         broken = one_time()
@@ -91,7 +101,7 @@ def test_daily_cap_counts_successful_creations_only(moengage_http, sandbox):
     assert moengage_http.post(f"{MOE}/campaigns", json=one_time()).status_code == 201
 
 
-def test_scale_zero_turns_limits_off(sandbox_factory):
+def test_scale_zero_turns_limits_off(sandbox_factory: Callable[..., SandboxHandle]) -> None:
     import httpx
 
     unlimited = sandbox_factory(rate_limit_scale=0)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import httpx
 import pytest
+
+from syncer.sandbox.handle import SandboxHandle
 
 from .helpers import (
     ARCHIVED_ID,
@@ -38,19 +42,23 @@ SEEDED_VISIBLE = 6  # seven seeded campaigns, one of them archived
         ({"limit": "5", "page": 1}, "limit"),
     ],
 )
-def test_limit_and_page_are_validated(moengage_http, body, target):
+def test_limit_and_page_are_validated(
+    moengage_http: httpx.Client, body: dict[str, Any], target: str
+) -> None:
     response = search(moengage_http, **body)
     assert response.status_code == 400
     assert error_of(response)["target"] == target
 
 
-def test_request_id_is_mandatory(moengage_http):
+def test_request_id_is_mandatory(moengage_http: httpx.Client) -> None:
     response = moengage_http.post(f"{MOE}/campaigns/search", json={"limit": 5, "page": 1})
     assert response.status_code == 400
     assert error_of(response)["message"] == "request_id key is mandatory field"
 
 
-def test_paging_is_stable_and_the_last_page_is_short(moengage_http, sandbox):
+def test_paging_is_stable_and_the_last_page_is_short(
+    moengage_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.set_faults({"rate_limit_scale": 100})  # ten creations in a row
     for _ in range(10):
         create(moengage_http, one_time())
@@ -68,7 +76,7 @@ def test_paging_is_stable_and_the_last_page_is_short(moengage_http, sandbox):
     assert created == sorted(created)
 
 
-def test_the_response_is_a_bare_array_of_campaign_details(moengage_http):
+def test_the_response_is_a_bare_array_of_campaign_details(moengage_http: httpx.Client) -> None:
     response = search(moengage_http, limit=15, page=1)
     assert response.status_code == 200
     campaigns = response.json()
@@ -80,7 +88,7 @@ def test_the_response_is_a_bare_array_of_campaign_details(moengage_http):
             assert key in campaign
 
 
-def test_rendering_hazards(moengage_http):
+def test_rendering_hazards(moengage_http: httpx.Client) -> None:
     reset = find(moengage_http, PASSWORD_RESET_ID)
     assert reset["status"] == "Active"
     assert reset["created_at"] == "2024-07-04 08:00:54.847000"
@@ -95,7 +103,7 @@ def test_rendering_hazards(moengage_http):
     assert legacy["sent_time"] == "2024-05-01 09:00:00"
 
 
-def test_partial_delivery_controls_are_completed_with_defaults(moengage_http):
+def test_partial_delivery_controls_are_completed_with_defaults(moengage_http: httpx.Client) -> None:
     campaign_id = create(moengage_http, one_time(delivery_controls={"bypass_dnd": True}))
     controls = find(moengage_http, campaign_id)["delivery_controls"]
     assert controls == {
@@ -105,7 +113,7 @@ def test_partial_delivery_controls_are_completed_with_defaults(moengage_http):
     }
 
 
-def test_a_created_campaign_reads_back_with_its_objects(moengage_http):
+def test_a_created_campaign_reads_back_with_its_objects(moengage_http: httpx.Client) -> None:
     body = one_time(utm_params={"utm_source": "moengage", "utm_medium": "email"})
     campaign_id = create(moengage_http, body)
     found = find(moengage_http, campaign_id)
@@ -122,15 +130,15 @@ def test_a_created_campaign_reads_back_with_its_objects(moengage_http):
     assert found["created_by"] == found["updated_by"] == EDITOR
 
 
-def _ids(response) -> set[str]:
+def _ids(response: httpx.Response) -> set[str]:
     assert response.status_code == 200, response.text
     return {c["campaign_id"] for c in response.json()}
 
 
-def test_filters(moengage_http, sandbox):
+def test_filters(moengage_http: httpx.Client, sandbox: SandboxHandle) -> None:
     sandbox.set_faults({"rate_limit_scale": 100})  # a dozen searches in a row
 
-    def ids(**fields):
+    def ids(**fields: Any) -> set[str]:
         return _ids(search(moengage_http, limit=15, page=1, campaign_fields=fields))
 
     assert ids(id=WELCOME_ID) == {WELCOME_ID}
@@ -152,7 +160,7 @@ def test_filters(moengage_http, sandbox):
     }
 
 
-def test_archived_campaigns_only_with_the_flag(moengage_http):
+def test_archived_campaigns_only_with_the_flag(moengage_http: httpx.Client) -> None:
     without = _ids(
         search(moengage_http, limit=15, page=1, campaign_fields={"status": ["ARCHIVED"]})
     )
@@ -164,13 +172,13 @@ def test_archived_campaigns_only_with_the_flag(moengage_http):
     assert archived["status"] == "Archived"
 
 
-def test_bad_created_date_is_400(moengage_http):
+def test_bad_created_date_is_400(moengage_http: httpx.Client) -> None:
     fields = {"created_date": {"from_date": "July 4th"}}
     response = search(moengage_http, limit=5, page=1, campaign_fields=fields)
     assert response.status_code == 400
 
 
-def test_search_request_ids_may_repeat(moengage_http):
+def test_search_request_ids_may_repeat(moengage_http: httpx.Client) -> None:
     request_id = rid()
     for _ in range(2):
         body = {"request_id": request_id, "limit": 1, "page": 1}

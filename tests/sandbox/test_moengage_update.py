@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from typing import Any
 
+import httpx
 import pytest
 
 from syncer.providers.moengage.schema import openapi_document
+from syncer.sandbox.handle import SandboxHandle
 from syncer.sandbox.store import Store
 
 from .helpers import (
@@ -43,7 +46,7 @@ GOALS = {
 }
 
 
-def _content(subject: str) -> dict:
+def _content(subject: str) -> dict[str, Any]:
     email = {
         "subject": subject,
         "sender_name": "Acme",
@@ -54,7 +57,9 @@ def _content(subject: str) -> dict:
     return {"content": {"email": email}}
 
 
-def test_patch_replaces_each_sent_object_whole_and_answers_204(moengage_http, sandbox):
+def test_patch_replaces_each_sent_object_whole_and_answers_204(
+    moengage_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.set_clock("2030-01-01T00:00:00Z")
     before = find(moengage_http, WELCOME_ID)
     assert before["campaign_content"]["content"]["email"]["preview_text"]
@@ -72,7 +77,7 @@ def test_patch_replaces_each_sent_object_whole_and_answers_204(moengage_http, sa
     assert after["created_at"] == before["created_at"]
 
 
-def test_the_vendors_email_patch_example_is_accepted(moengage_http):
+def test_the_vendors_email_patch_example_is_accepted(moengage_http: httpx.Client) -> None:
     examples = openapi_document()["paths"]["/campaigns/{campaign_id}"]["patch"]["requestBody"]
     body = copy.deepcopy(
         examples["content"]["application/json"]["examples"]["email_update_content"]
@@ -82,7 +87,7 @@ def test_the_vendors_email_patch_example_is_accepted(moengage_http):
 
 
 @pytest.mark.parametrize("key", ["request_id", "updated_by"])
-def test_mandatory_keys(moengage_http, key):
+def test_mandatory_keys(moengage_http: httpx.Client, key: str) -> None:
     body = {"request_id": rid(), "updated_by": EDITOR, "campaign_content": _content("x")}
     del body[key]
     response = moengage_http.patch(f"{MOE}/campaigns/{WELCOME_ID}", json=body)
@@ -92,19 +97,19 @@ def test_mandatory_keys(moengage_http, key):
 
 
 @pytest.mark.parametrize("key", ["created_by", "campaign_delivery_type", "status", "nonsense"])
-def test_unknown_or_create_only_keys_are_rejected(moengage_http, key):
+def test_unknown_or_create_only_keys_are_rejected(moengage_http: httpx.Client, key: str) -> None:
     response = patch(moengage_http, WELCOME_ID, **{key: "x"})
     assert response.status_code == 400
     assert error_of(response)["target"] == key
 
 
-def test_schema_is_checked(moengage_http):
+def test_schema_is_checked(moengage_http: httpx.Client) -> None:
     response = patch(moengage_http, WELCOME_ID, utm_params={"utm_source": "x"})
     assert response.status_code == 400
     assert error_of(response)["target"] == "utm_params"
 
 
-def test_merged_campaign_is_checked(moengage_http):
+def test_merged_campaign_is_checked(moengage_http: httpx.Client) -> None:
     promotional = {
         "name": "Welcome email",
         "content_type": "PROMOTIONAL",
@@ -115,14 +120,14 @@ def test_merged_campaign_is_checked(moengage_http):
     assert error_of(response)["details"][0]["target"] == "basic_details.subscription_category"
 
 
-def test_unknown_campaign(moengage_http):
+def test_unknown_campaign(moengage_http: httpx.Client) -> None:
     response = patch(moengage_http, "0" * 24, campaign_content=_content("x"))
     assert response.status_code == 400
     assert error_of(response)["target"] == "campaign_id"
     assert error_of(response)["message"] == "campaign not found"
 
 
-def test_dashboard_created_campaigns_cannot_be_updated(moengage_http):
+def test_dashboard_created_campaigns_cannot_be_updated(moengage_http: httpx.Client) -> None:
     response = patch(moengage_http, LEGACY_ID, campaign_content=_content("x"))
     assert response.status_code == 400
     assert "created from the dashboard cannot be updated" in error_of(response)["message"]
@@ -146,7 +151,9 @@ def test_dashboard_created_campaigns_cannot_be_updated(moengage_http):
     ],
 )
 @pytest.mark.parametrize("state", ["ACTIVE", "PAUSED"])
-def test_locked_objects_on_active_and_paused(moengage_http, state, key, value):
+def test_locked_objects_on_active_and_paused(
+    moengage_http: httpx.Client, state: str, key: str, value: Any
+) -> None:
     campaign_id = create(moengage_http, event_triggered())
     if state == "PAUSED":
         assert change_status(moengage_http, "PAUSE", campaign_id).status_code == 200
@@ -159,7 +166,7 @@ def test_locked_objects_on_active_and_paused(moengage_http, state, key, value):
     assert error["details"][0]["target"] == key
 
 
-def test_locked_objects_may_be_sent_unchanged(moengage_http):
+def test_locked_objects_may_be_sent_unchanged(moengage_http: httpx.Client) -> None:
     stored = find(moengage_http, SPRING_SALE_ID)
     response = patch(
         moengage_http,
@@ -170,7 +177,9 @@ def test_locked_objects_may_be_sent_unchanged(moengage_http):
     assert response.status_code == 204, response.text
 
 
-def test_active_scheduling_may_change_only_around_type_and_start(moengage_http):
+def test_active_scheduling_may_change_only_around_type_and_start(
+    moengage_http: httpx.Client,
+) -> None:
     stored = find(moengage_http, WELCOME_ID)["scheduling_details"]
     # The start time as search renders it is the same instant as the one written at creation.
     same_start = {**stored, "expiry_time": "2031-01-01T00:00:00"}
@@ -186,7 +195,7 @@ def test_active_scheduling_may_change_only_around_type_and_start(moengage_http):
     assert "scheduling_details.delivery_type" in targets
 
 
-def test_active_editable_objects(moengage_http):
+def test_active_editable_objects(moengage_http: httpx.Client) -> None:
     response = patch(
         moengage_http,
         WELCOME_ID,
@@ -204,13 +213,15 @@ def test_active_editable_objects(moengage_http):
     assert response.status_code == 204, response.text
 
 
-def test_channel_never_changes(moengage_http):
+def test_channel_never_changes(moengage_http: httpx.Client) -> None:
     response = patch(moengage_http, WELCOME_ID, channel="PUSH")
     assert response.status_code == 400
     assert error_of(response)["target"] == "channel"
 
 
-def test_scheduled_locks_only_the_scheduling_type(moengage_http, sandbox):
+def test_scheduled_locks_only_the_scheduling_type(
+    moengage_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.set_clock("2030-01-01T00:00:00Z")
     assert find(moengage_http, BLACK_FRIDAY_ID)["status"] == "Scheduled"
     response = patch(moengage_http, BLACK_FRIDAY_ID, scheduling_details={"delivery_type": "ASAP"})
@@ -230,7 +241,9 @@ def test_scheduled_locks_only_the_scheduling_type(moengage_http, sandbox):
     assert find(moengage_http, BLACK_FRIDAY_ID)["status"] == "Scheduled"
 
 
-def test_scheduled_campaign_moved_into_the_past_is_active(moengage_http, sandbox):
+def test_scheduled_campaign_moved_into_the_past_is_active(
+    moengage_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
     sandbox.set_clock("2030-01-01T00:00:00Z")
     campaign_id = create(moengage_http, scheduled_one_time(start="2030-06-01T00:00:00"))
     moved = {"delivery_type": "AT_FIXED_TIME", "start_time": "2029-06-01T00:00:00"}
@@ -241,7 +254,9 @@ def test_scheduled_campaign_moved_into_the_past_is_active(moengage_http, sandbox
 @pytest.mark.parametrize(
     "campaign_id,state", [(OLD_PROMO_ID, "STOPPED"), (ARCHIVED_ID, "ARCHIVED")]
 )
-def test_stopped_and_archived_refuse_any_patch(moengage_http, campaign_id, state):
+def test_stopped_and_archived_refuse_any_patch(
+    moengage_http: httpx.Client, campaign_id: str, state: str
+) -> None:
     stored = find(moengage_http, campaign_id)
     # Even re-sending the stored object is refused.
     response = patch(moengage_http, campaign_id, connector=stored["connector"])
@@ -251,7 +266,9 @@ def test_stopped_and_archived_refuse_any_patch(moengage_http, campaign_id, state
 
 
 @pytest.mark.parametrize("state", ["SENT", "RETIRED"])
-def test_sent_and_retired_api_campaigns_are_read_only(moengage_http, sandbox, state):
+def test_sent_and_retired_api_campaigns_are_read_only(
+    moengage_http: httpx.Client, sandbox: SandboxHandle, state: str
+) -> None:
     campaign_id = create(moengage_http, one_time())
     store = Store(sandbox.db_path)  # a second connection, as another process would have
     try:
