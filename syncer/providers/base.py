@@ -32,6 +32,10 @@ class RemoteCampaign(FrozenModel):
     """The vendor's object as read, unknown fields included."""
     read_only: str | None = None
     """Set when the vendor will not let the API write this campaign: the reason."""
+    write_unverified: str | None = None
+    """Set when the vendor may refuse writes and a read cannot tell (MoEngage V1 updates only
+    API-created campaigns): the caveat. `syncer import` adopts such campaigns read-only unless
+    told otherwise."""
     content_readable: bool = True
     """False when the API cannot show the campaign's content (Batch email campaigns)."""
 
@@ -152,7 +156,13 @@ class Provider(Protocol):
         ...
 
     def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
-        """A clean campaign file body (`campaign:` and `state:`) for a remote campaign."""
+        """A clean campaign file body (`campaign:` and `state:`) for a remote campaign.
+
+        `campaign` holds the writable fields in normalised form (read-only and server-generated
+        fields left out); `state`, when present, is the desired state that the remote status
+        satisfies (left out when no desired state describes it, e.g. a finished campaign).
+        Planning the result against `remote` must show no change.
+        """
         ...
 
     def create_budget(self) -> int | None:

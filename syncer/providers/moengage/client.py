@@ -17,7 +17,7 @@ from syncer.errors import ApiError
 from syncer.http import HttpClient, HttpResponse, RateLimiter, Redactor, RetryPolicy, Windows
 from syncer.plan.model import PlannedRequest, TargetIdentity
 from syncer.providers.base import RemoteCampaign, RemoteSnapshot, SendResult
-from syncer.providers.moengage import normalize
+from syncer.providers.moengage import normalize, rules
 
 BASE = "/core-services/v1"
 PAGE = 15  # V1 search: limit is 1..15
@@ -82,6 +82,7 @@ def to_remote(item: dict[str, Any]) -> RemoteCampaign | None:
         state=normalize.status(item.get("status")),
         kind=kind if isinstance(kind, str) else None,
         body=item,
+        write_unverified=rules.API_ORIGIN_UNKNOWN,
     )
 
 

@@ -48,12 +48,12 @@ class MoEngageProvider:
         ]
 
     def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
-        campaign: dict[str, Any] = {}
-        for key, value in remote.body.items():
-            if key in normalize.READ_ONLY or value is None:
-                continue
-            campaign[key] = normalize.for_request(key, value)
-        return {"campaign": campaign}
+        campaign = normalize.for_diff({k: v for k, v in remote.body.items() if v is not None})
+        result: dict[str, Any] = {"campaign": campaign}
+        state = rules.DESCRIBED_BY.get(remote.state or "")
+        if state is not None:
+            result["state"] = state
+        return result
 
     def create_budget(self) -> int | None:
         return DAILY_CREATIONS

@@ -169,6 +169,26 @@ RETIREMENT: dict[tuple[str, str], Transition] = {
 }
 
 
+# The desired `state:` that describes a remote status, for files written by `syncer import`
+# and `syncer pull`. SENT has none: it satisfies ACTIVE and STOPPED alike, so a pulled file
+# keeps what it says and an imported one leaves the lifecycle unmanaged.
+DESCRIBED_BY: dict[str, str] = {
+    "ACTIVE": "ACTIVE",
+    "SCHEDULED": "ACTIVE",
+    "PAUSED": "PAUSED",
+    "STOPPED": "STOPPED",
+    "ARCHIVED": "STOPPED",
+    "RETIRED": "STOPPED",
+}
+
+# MoEngage V1 "can update only campaigns created through the API" (vendor notes, section 2 and
+# 10.13), and neither search nor meta says how a campaign was created.
+API_ORIGIN_UNKNOWN = (
+    "MoEngage V1 updates only campaigns created through its API, and a read does not show "
+    "how this one was created"
+)
+
+
 def retirement(remote: str | None, delivery_type: str | None) -> Transition:
     if remote in (None, "STOPPED", "SENT", "ARCHIVED", "RETIRED"):
         return None, None
