@@ -7,7 +7,6 @@ title-case status, space-separated timestamps with microseconds, and server defa
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from syncer.sandbox.clock import moengage_timestamp
@@ -41,11 +40,12 @@ def render(campaign: MoeCampaign) -> dict[str, Any]:
     if campaign.sent_at is not None:
         # The vendor's sent_time example has no fraction: "2024-07-04 20:32:00".
         out["sent_time"] = moengage_timestamp(campaign.sent_at)[:19]
+    # No deep copy: the record's body was just parsed from the database for this response.
     for key in CONFIG_KEYS:
         if key in body:
-            out[key] = copy.deepcopy(body[key])
-    scheduling = out.get("scheduling_details")
-    if isinstance(scheduling, dict):
+            out[key] = body[key]
+    if isinstance(out.get("scheduling_details"), dict):
+        scheduling = out["scheduling_details"] = dict(out["scheduling_details"])
         for key in ("start_time", "expiry_time"):
             moment = instant(scheduling.get(key))
             if moment is not None:
