@@ -39,6 +39,9 @@ from syncer.sandbox.wire import Context, VendorResponse
 # "After successful campaign creation, do not reuse this request_id for the next 1 day."
 DEDUP_SECONDS = DAY
 EMAIL_ONLY = "only EMAIL campaigns are supported by this sandbox"
+SEARCH_FIELDS = frozenset(
+    {"channels", "created_by", "created_date", "delivery_type", "id", "name", "status", "tags"}
+)
 
 
 def create(workspace: str, _: str, body: dict[str, Any], ctx: Context) -> VendorResponse:
@@ -121,6 +124,11 @@ def search(workspace: str, _: str, body: dict[str, Any], ctx: Context) -> Vendor
         body = {**body, "campaign_fields": {**fields, "status": statuses}}
     check_schema(body, "CampaignSearchRequest")
     fields = body.get("campaign_fields") or {}
+    if set(fields) - SEARCH_FIELDS:
+        # A filter name V1 does not know (e.g. V5's `ids` or `campaign_delivery_type`) matches
+        # nothing, as the docs report for the opposite mix-up: zero rows, not every campaign.
+        # An empty page must never be read as "the campaign was deleted".
+        return VendorResponse(200, [])
     created = fields.get("created_date") or {}
     query = MoeQuery(
         id=fields.get("id"),

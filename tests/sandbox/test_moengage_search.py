@@ -160,6 +160,11 @@ def test_filters(moengage_http: httpx.Client, sandbox: SandboxHandle) -> None:
     }
 
 
+def test_unknown_filter_names_match_nothing(moengage_http: httpx.Client) -> None:
+    fields = {"ids": [WELCOME_ID]}  # the V5 name; V1 calls it `id`
+    assert _ids(search(moengage_http, limit=15, page=1, campaign_fields=fields)) == set()
+
+
 def test_archived_campaigns_only_with_the_flag(moengage_http: httpx.Client) -> None:
     without = _ids(
         search(moengage_http, limit=15, page=1, campaign_fields={"status": ["ARCHIVED"]})
