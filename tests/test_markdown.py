@@ -1,0 +1,260 @@
+"""The Markdown renderer: layout, HTML as visible text, escaping, and the comment size limit."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from syncer.plan.model import CampaignPlan, FieldChange, Plan, PlannedRequest, TargetIdentity
+from syncer.plan.model import summarize as summarize_
+from syncer.render.markdown import LIMIT, MARKER, code, fenced, md, render_plan_markdown
+from syncer.render.visible import html_diff, read
+
+IDENTITY = TargetIdentity(
+    provider="moengage", base_url="https://api-01.moengage.com", workspace="W1"
+)
+HTML_BEFORE = (
+    "<html><head><style>p{color:red}</style></head><body>"
+    "<h1>Spring sale</h1><p>Everything is <b>20%</b> off until Sunday.</p>"
+    '<p><a href="https://acme.example/sale">Shop now</a></p>'
+    '<p><a href="https://acme.example/unsubscribe">Unsubscribe</a></p></body></html>'
+)
+HTML_AFTER = HTML_BEFORE.replace("20%", "30%").replace("/sale", "/sale?utm=spring")
+
+
+def campaign(key: str, action: str = "update", **fields: object) -> CampaignPlan:
+    defaults: dict[str, object] = {
+        "key": key,
+        "provider": "moengage",
+        "target": "prod",
+        "id": "66a1f0c2e4b0a1b2c3d4e501",
+        "name": key.removesuffix(".yaml"),
+        "remote_state": "ACTIVE",
+        "action": action,
+    }
+    if action in ("update", "create", "replace", "state_change"):
+        defaults["requests"] = (
+            PlannedRequest(method="PATCH", path="/core-services/v1/campaigns/x", kind="update"),
+        )
+    return CampaignPlan.model_validate({**defaults, **fields})
+
+
+def plan_of(*campaigns: CampaignPlan, **fields: object) -> Plan:
+    return Plan(
+        campaigns=campaigns,
+        summary=summarize_(campaigns),
+        targets={"prod": IDENTITY},
+        checksum="sha256:" + "ab" * 32,
+        tool_version="0.1.0",
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def html_of(text: str) -> str:
+    return MarkdownIt("commonmark").enable("table").render(text)
+
+
+def test_summary_table_counts_every_action_and_warns_about_sending() -> None:
+    plan = plan_of(
+        campaign("a.yaml"),
+        campaign("b.yaml", "create", starts_sending="this plan starts sending campaign 'b'"),
+        campaign("c.yaml", "blocked", reasons=("ACTIVE campaigns cannot change x",)),
+        campaign("d.yaml", "noop"),
+    )
+    text = render_plan_markdown(plan)
+    assert text.startswith(MARKER)
+    assert "<!-- checksum: sha256:abab" in text
+    assert "| 🟡 to update | 1 |" in text and "| 🟢 to create | 1 |" in text
+    assert "| 🛑 blocked | 1 |" in text and "| ▫️ unchanged | 1 |" in text
+    assert "| 🟣 to replace | 0 |" in text
+    assert "**⚠️ Starts sending: applying this plan starts sending 1 campaign(s):**" in text
+    assert "🛑 1 blocked:** apply leaves them unchanged and exits 3" in text
+    # Blocked campaigns come first and open; the others are collapsed.
+    where = [text.index(f"</b> <code>{key}") for key in ("c.yaml", "b.yaml", "a.yaml")]
+    assert where == sorted(where)
+    assert "<details open><summary>🛑 <b>blocked</b> <code>c.yaml</code>" in text
+    assert "<details><summary>🟡 <b>update</b> <code>a.yaml</code>" in text
+
+
+def test_no_changes_says_so() -> None:
+    text = render_plan_markdown(plan_of(campaign("d.yaml", "noop")))
+    assert "### campaign-syncer plan: no changes" in text
+
+
+def test_says_what_the_text_renderer_says() -> None:
+    change = FieldChange(path="campaign_content.content.email.subject", before="Hi", after="Hello")
+    plan = plan_of(
+        campaign(
+            "a.yaml",
+            changes=(change,),
+            notes=("skipped (lifecycle.on_locked: skip): x",),
+            requests=(
+                PlannedRequest(
+                    method="PATCH",
+                    path="/core-services/v1/campaigns/1",
+                    kind="update",
+                    summary="update campaign_content",
+                ),
+            ),
+        ),
+        notes=("target prod: this plan creates 0 campaign(s)",),
+    )
+    text = render_plan_markdown(plan)
+    assert '~ campaign_content.content.email.subject\n- "Hi"\n+ "Hello"' in text
+    assert "note: skipped \\(lifecycle\\.on\\_locked: skip\\): x" in text
+    assert "call: `PATCH /core-services/v1/campaigns/1` — update campaign\\_content" in text
+    assert "> note: target prod: this plan creates 0 campaign\\(s\\)" in text
+    assert "| `prod` | moengage | `https://api-01.moengage.com` | `W1` |" in text
+
+
+def test_long_html_is_a_diff_of_visible_text_and_changed_links() -> None:
+    change = FieldChange(
+        path="campaign_content.content.email.html_content", before=HTML_BEFORE, after=HTML_AFTER
+    )
+    text = render_plan_markdown(plan_of(campaign("a.yaml", changes=(change,))))
+    assert "(visible text and links)" in text
+    assert "- Everything is 20% off until Sunday." in text
+    assert "+ Everything is 30% off until Sunday." in text
+    assert "- https://acme.example/sale\n+ https://acme.example/sale?utm=spring" in text
+    assert "color:red" not in text  # styles are not visible text
+    assert "<b>" not in text.split("```diff")[1]
+
+
+def test_a_markup_only_change_says_the_visible_text_is_the_same() -> None:
+    lines = html_diff("<p>Hello <b>you</b></p>", "<p>Hello <strong>you</strong></p>")
+    assert lines == [
+        "  (markup only: 23 -> 33 characters; the visible text and the links are the same)"
+    ]
+
+
+def test_visible_text_reads_blocks_as_lines_and_keeps_links() -> None:
+    lines, links = read(HTML_BEFORE)
+    assert lines == [
+        "Spring sale",
+        "Everything is 20% off until Sunday.",
+        "Shop now",
+        "Unsubscribe",
+    ]
+    assert links == ["https://acme.example/sale", "https://acme.example/unsubscribe"]
+
+
+INJECTIONS = [
+    "</summary></details><script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "``` \n</details>\n```",
+    "@octocat and @acme/security please look",
+    "fixes #1",
+    "| a | b |\n|---|---|",
+    "[click](javascript:alert(1))",
+    "<!-- hidden -->",
+    "\u202eevil",
+    "**bold** _it_ ~~strike~~",
+]
+
+
+@pytest.mark.parametrize("evil", INJECTIONS)
+def test_campaign_content_cannot_inject_markup_or_mentions(evil: str) -> None:
+    change = FieldChange(path="campaign_content.content.email.subject", before="x", after=evil)
+    html_change = FieldChange(
+        path="campaign_content.content.email.html_content",
+        before=HTML_BEFORE,
+        after=HTML_BEFORE.replace("Spring sale", evil),
+    )
+    plan = plan_of(
+        campaign(
+            "a.yaml",
+            name=evil,
+            changes=(change, html_change),
+            notes=(evil,),
+            reasons=(evil,),
+            starts_sending=evil,
+        ),
+        campaign("b.yaml", "noop"),
+    )
+    text = render_plan_markdown(plan)
+    rendered = html_of(text)
+    assert "<script" not in rendered and "<img" not in rendered
+    assert 'href="javascript' not in rendered
+    assert rendered.count("<details") == text.count("<details") == 2
+    assert rendered.count("</details>") == 2
+    # GitHub links mentions and issue references everywhere but in code.
+    prose = re.sub(r"<(pre|code)>.*?</\1>", "", rendered, flags=re.S)
+    assert not re.search(r"(^|\s)@(octocat|acme)", prose)
+    assert not re.search(r"(^|\s)#1\b", prose)
+    assert "\u202e" not in text
+    assert "<!-- hidden -->" not in rendered
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_any_content_keeps_the_layout(name: str, value: str) -> None:
+    change = FieldChange(path="basic_details.name", before=value, after=name)
+    plan = plan_of(campaign("a.yaml", name=name, changes=(change,), notes=(value,)))
+    text = render_plan_markdown(plan)
+    rendered = html_of(text)
+    assert rendered.count("<details") == 1 and rendered.count("</details>") == 1
+    assert "<script" not in rendered.replace("&lt;script", "")
+    assert len(text) < LIMIT
+
+
+def test_code_and_fences_cannot_be_closed_from_inside() -> None:
+    assert code("a ` b") == "``a ` b``"
+    assert code("``x``") == "``` ``x`` ```"
+    assert fenced(["```", "````"]).startswith("`````diff\n")
+    assert md("@team") == "@\u200bteam"
+
+
+def big_plan(count: int, html_size: int) -> Plan:
+    body = "".join(f"<p>Paragraph {i} of the newsletter body.</p>" for i in range(html_size))
+    campaigns = []
+    for index in range(count):
+        change = FieldChange(
+            path="campaign_content.content.email.html_content",
+            before=body,
+            after=body.replace("Paragraph 3 ", f"Paragraph three ({index}) "),
+        )
+        action = "blocked" if index % 50 == 0 else "update"
+        campaigns.append(
+            campaign(
+                f"team-{index // 100}/campaign-{index:04d}.yaml",
+                action,
+                changes=(change,),
+                reasons=("ACTIVE campaigns cannot change x",) if action == "blocked" else (),
+                starts_sending="starts sending" if index % 97 == 0 else None,
+            )
+        )
+    return plan_of(*campaigns)
+
+
+def test_a_500_campaign_plan_stays_under_the_limit_and_points_to_the_full_plan() -> None:
+    plan = big_plan(500, 60)
+    url = "https://github.com/acme/campaigns/actions/runs/1/artifacts/2"
+    text = render_plan_markdown(plan, artifact_url=url)
+    assert len(text) < LIMIT
+    assert "**This comment is shortened**" in text and f"[the full plan]({url})" in text
+    detailed = text.count("<details><summary>") + text.count("<details open><summary>")
+    listed = len(re.findall(r"^- \S+ (update|blocked) `", text, flags=re.M))
+    counted = re.search(r"^- and (\d+) more$", text, flags=re.M)
+    assert detailed + listed + (int(counted.group(1)) if counted else 0) == 500
+    # Every blocked campaign is shown in detail before any update.
+    assert text.count("<details open><summary>🛑") == 10
+    assert html_of(text).count("</details>") == detailed
+
+
+@pytest.mark.parametrize(("count", "size"), [(5000, 2), (50, 3000), (1, 20000)])
+def test_extreme_plans_stay_under_the_limit(count: int, size: int) -> None:
+    text = render_plan_markdown(big_plan(count, size))
+    assert len(text) < LIMIT
+    rendered = html_of(text)
+    assert rendered.count("<details") == rendered.count("</details>")
+
+
+def test_only_plain_http_urls_are_linked() -> None:
+    plan = big_plan(500, 60)
+    text = render_plan_markdown(plan, artifact_url="javascript:alert(1)")
+    assert "javascript" not in text
+    assert "the pipeline's plan artifact" in text
