@@ -50,12 +50,13 @@ def plan_of(*campaigns: CampaignPlan, **fields: object) -> Plan:
         targets={"prod": IDENTITY},
         checksum="sha256:" + "ab" * 32,
         tool_version="0.1.0",
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 
 def html_of(text: str) -> str:
-    return MarkdownIt("commonmark").enable("table").render(text)
+    rendered: str = MarkdownIt("commonmark").enable("table").render(text)
+    return rendered
 
 
 def test_summary_table_counts_every_action_and_warns_about_sending() -> None:
