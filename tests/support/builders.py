@@ -68,7 +68,7 @@ def definition(
         id=id,
         state=state,
         read_only=read_only,
-        lifecycle=Lifecycle(ignore_changes=ignore, on_locked=on_locked),  # type: ignore[arg-type]
+        lifecycle=Lifecycle(ignore_changes=ignore, on_locked=on_locked),
         campaign=declared,
         digest=digest([declared, state, id, ignore]),
         name=p.campaign_name(declared),
