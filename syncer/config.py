@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from syncer.errors import ConfigError, Problem
 from syncer.model import StrictModel
@@ -22,6 +22,7 @@ from syncer.model import StrictModel
 CONFIG_FILE = "syncer.toml"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CREDENTIAL_KEY = re.compile(r"(access_key|secret|token|password|credential)", re.IGNORECASE)
 
 
 def is_loopback(host: str) -> bool:
@@ -135,16 +136,41 @@ Target = Annotated[MoEngageTarget | BatchTarget, Field(discriminator="provider")
 
 
 class StateConfig(StrictModel):
-    """Where the state store and the apply journal live."""
+    """Where the state store and the apply journal live.
+
+    For `backend = "s3"`, credentials come from the standard AWS chain (environment, shared
+    config and profiles, SSO, instance or task role), never from this file.
+    """
 
     backend: Literal["local", "s3"] = "local"
     path: str = ".syncer"
     bucket: str | None = None
     prefix: str = "campaign-syncer"
     endpoint_url: str | None = None
+    """An S3-compatible service (MinIO, R2, Ceph...): scheme, host and port."""
     region: str | None = None
+    addressing_style: Literal["auto", "path", "virtual"] = "auto"
+    """`path` for most self-hosted S3-compatible services."""
     lock_timeout: float = Field(default=0, ge=0, le=3600)
     """Seconds to wait for another run's lock before failing (0: fail at once)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_credentials(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            secret = sorted(k for k in data if _CREDENTIAL_KEY.search(str(k)))
+            if secret:
+                raise ValueError(
+                    f"{', '.join(secret)}: credentials are never read from syncer.toml; the s3 "
+                    "backend uses the standard AWS chain (AWS_ACCESS_KEY_ID and "
+                    "AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, or the runner's role)"
+                )
+        return data
+
+    @field_validator("endpoint_url")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        return None if value is None else check_base_url(value)
 
 
 class Settings(StrictModel):

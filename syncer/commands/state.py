@@ -38,8 +38,10 @@ def forget(ctx: Context, key: str, target: str | None) -> int:
 
 def unlock(ctx: Context, target: str | None) -> int:
     for name in _targets(ctx, target):
+        holder = ctx.backend.lock_holder(name)
         if ctx.backend.unlock(name):
-            ctx.out.info(f"{name}: removed the lock")
+            who = f" held by {holder}" if holder else ""
+            ctx.out.info(f"{name}: removed the lock{who} ({ctx.backend.description})")
         else:
-            ctx.out.info(f"{name}: no lock held")
+            ctx.out.info(f"{name}: no lock held ({ctx.backend.description})")
     return exitcodes.OK
