@@ -73,9 +73,19 @@ def test_state_lives_in_the_bucket_and_survives_a_fresh_runner(
         campaign:
           channel: EMAIL
           campaign_delivery_type: ONE_TIME
-          basic_details: {name: Brand new, content_type: TRANSACTIONAL, user_attribute_identifier: MOE_EMAIL_ID}
+          basic_details:
+            name: Brand new
+            content_type: TRANSACTIONAL
+            user_attribute_identifier: MOE_EMAIL_ID
           connector: {connector_type: SENDGRID, connector_name: default}
-          campaign_content: {content: {email: {subject: Hi, sender_name: Acme, from_address: a@acme.example, reply_to_address: a@acme.example, html_content: "<p>Hi</p>"}}}
+          campaign_content:
+            content:
+              email:
+                subject: Hi
+                sender_name: Acme
+                from_address: a@acme.example
+                reply_to_address: a@acme.example
+                html_content: "<p>Hi</p>"
           segmentation_details: {is_all_user_campaign: true}
           scheduling_details: {delivery_type: AT_FIXED_TIME, start_time: "2030-01-01T09:00:00"}
         """,
