@@ -211,12 +211,16 @@ async def apply_target(
     journal.begin()
     forgotten = []
     for campaign in campaigns:
-        if campaign.action == "orphan":
+        # An orphan with calls (--retire-orphans) is forgotten once they all landed, below.
+        if campaign.action == "orphan" and not campaign.requests:
             forgotten.append(campaign.key)
             journal.campaign(campaign.key, None)
             run.state = run.state.with_entry(campaign.key, None)
-    work = [c for c in campaigns if c.requests and c.action not in ("blocked", "orphan", "noop")]
+    work = [c for c in campaigns if c.requests and c.action not in ("blocked", "noop")]
     await asyncio.gather(*[_apply_campaign(run, c, stop) for c in work])
+    forgotten += [
+        c.key for c in work if c.action == "orphan" and c.key not in run.state.campaigns
+    ]
     backend.save(run.state)
     if not any(o.outcome == "unknown" for o in run.outcomes):
         # Everything is settled and saved: the journal has served its purpose. With unknown

@@ -180,6 +180,17 @@ def validate() -> None:
 @click.option(
     "--artifact-url", default=None, help="Where the full plan is (linked from truncated Markdown)."
 )
+@click.option(
+    "--retire-orphans",
+    is_flag=True,
+    help="Also stop or pause the remote campaigns of orphans (state entries whose file is "
+    "gone), where the vendor allows, before forgetting them. Without it they are only forgotten.",
+)
+@click.option(
+    "--show-unmanaged",
+    is_flag=True,
+    help="List the remote campaigns that nothing manages (reads the whole workspace).",
+)
 @common
 def plan(
     target: str | None,
@@ -190,6 +201,8 @@ def plan(
     detailed_exitcode: bool,
     show_unchanged: bool,
     artifact_url: str | None,
+    retire_orphans: bool,
+    show_unmanaged: bool,
 ) -> None:
     """Read the remote campaigns, diff them with the files, and print the plan."""
     from syncer.commands import plan as command
@@ -203,6 +216,8 @@ def plan(
             detailed_exitcode,
             show_unchanged,
             artifact_url,
+            retire_orphans=retire_orphans,
+            show_unmanaged=show_unmanaged,
         )
     )
 
@@ -232,6 +247,12 @@ def plan(
     metavar="SHA256",
     help="Refuse a saved plan whose checksum is not this one (the one that was reviewed).",
 )
+@click.option(
+    "--retire-orphans",
+    is_flag=True,
+    help="Also stop or pause the remote campaigns of orphans (state entries whose file is "
+    "gone), where the vendor allows, before forgetting them. Without it they are only forgotten.",
+)
 @common
 def apply(
     planfile: Path | None,
@@ -243,6 +264,7 @@ def apply(
     no_verify: bool,
     max_plan_age: str | None,
     checksum: str | None,
+    retire_orphans: bool,
 ) -> None:
     """Apply the plan (or exactly a saved PLANFILE) and report every call's outcome.
 
@@ -263,6 +285,7 @@ def apply(
             not no_verify,
             age,
             checksum,
+            retire_orphans=retire_orphans,
         )
 
     _run(go)

@@ -164,7 +164,9 @@ def next_entry(
     """
     now = utcnow().isoformat()
     if campaign.action == "orphan":
-        return None
+        # Retired (every call applied) or nothing to retire: forgotten. Otherwise the entry
+        # stays, so that the next apply can try again.
+        return None if complete else old
     if new_id is not None:
         history = old.history if old else ()
         if campaign.action == "replace" and campaign.id:

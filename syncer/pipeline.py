@@ -77,17 +77,25 @@ class Run:
         return self.states[target]
 
 
-async def _context(
-    run: Run, target: str, definitions: Sequence[CampaignDefinition]
+async def read_target(
+    run: Run, target: str, definitions: Sequence[CampaignDefinition], *, list_all: bool = False
 ) -> TargetContext:
+    """Read what planning `definitions` in `target` needs (`list_all`: the whole workspace)."""
     settings = run.settings
     state = run.state(target)
     mine = [d for d in definitions if d.target == target]
     ids = {d.id for d in mine if d.id}
     ids |= {entry.id for entry in state.campaigns.values()}
-    names = {d.name for d in mine if d.id is None and d.key not in state.campaigns and d.name}
+    # Names are looked up before creating (never a duplicate), and before replacing (a lost
+    # state entry must not lead to a second replacement).
+    names = {
+        d.name
+        for d in mine
+        if d.name
+        and ((d.id is None and d.key not in state.campaigns) or d.lifecycle.on_locked == "replace")
+    }
     session = run.connections.session(target)
-    snapshot = await session.read(sorted(ids), sorted(names))
+    snapshot = await session.read(sorted(ids), sorted(names), list_all=list_all)
     config = settings.targets[target]
     return TargetContext(
         name=target,
@@ -102,17 +110,30 @@ async def _context(
 
 
 async def make_plan(
-    run: Run, definitions: Sequence[CampaignDefinition], selection: Selection
+    run: Run,
+    definitions: Sequence[CampaignDefinition],
+    selection: Selection,
+    *,
+    retire_orphans: bool = False,
+    show_unmanaged: bool = False,
 ) -> Plan:
-    """Read every selected target's remote campaigns and plan the selected definitions."""
+    """Read every selected target's remote campaigns and plan the selected definitions.
+
+    `retire_orphans` plans the retirement of orphaned campaigns (explicit opt-in);
+    `show_unmanaged` lists the whole workspace and notes what nothing manages.
+    """
     chosen = selection.apply(definitions)
     targets = targets_of(run.settings, chosen, selection)
-    contexts = await asyncio.gather(*[_context(run, t, chosen) for t in targets])
+    contexts = await asyncio.gather(
+        *[read_target(run, t, chosen, list_all=show_unmanaged) for t in targets]
+    )
     return build_plan(
         chosen,
         {ctx.name: ctx for ctx in contexts},
         now=utcnow(),
         selected=selection.keeps,
+        retire_orphans=retire_orphans,
+        show_unmanaged=show_unmanaged,
     )
 
 

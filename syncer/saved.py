@@ -255,7 +255,7 @@ async def check_stale(run: Run, plan: Plan) -> list[str]:
 
 
 def _writes(campaign: CampaignPlan) -> bool:
-    return bool(campaign.requests) and campaign.action not in ("blocked", "noop", "orphan")
+    return bool(campaign.requests) and campaign.action not in ("blocked", "noop")
 
 
 def _who(campaign: CampaignPlan) -> str:

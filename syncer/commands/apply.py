@@ -62,6 +62,8 @@ def run(
     check: bool,
     max_age: dt.timedelta | None,
     expect: str | None = None,
+    *,
+    retire_orphans: bool = False,
 ) -> int:
     if expect is not None and planfile is None:
         raise UsageError("--checksum goes with a saved plan: syncer apply PLANFILE --checksum ...")
@@ -70,10 +72,17 @@ def run(
         raise UsageError(
             "a saved plan is applied exactly as reviewed: drop --target/--only/--exclude"
         )
+    if saved is not None and retire_orphans:
+        raise UsageError(
+            "a saved plan is applied exactly as reviewed: --retire-orphans goes with "
+            "`syncer plan --retire-orphans --out FILE`"
+        )
     if saved is not None:
         check_age(saved, max_age)
     definitions = ctx.definitions()  # bad input stops here: no connection is opened
-    return asyncio.run(_apply(ctx, saved, selection, auto_approve, fmt, check, definitions))
+    return asyncio.run(
+        _apply(ctx, saved, selection, auto_approve, fmt, check, definitions, retire_orphans)
+    )
 
 
 async def _apply(
@@ -84,6 +93,7 @@ async def _apply(
     fmt: str,
     check: bool,
     definitions: list[CampaignDefinition],
+    retire_orphans: bool = False,
 ) -> int:
     run = ctx.run()
     targets = (
@@ -97,7 +107,16 @@ async def _apply(
             for target in targets:
                 locks.enter_context(run.backend.lock(target, who))
             return await _locked(
-                ctx, run, saved, selection, auto_approve, fmt, check, definitions, targets
+                ctx,
+                run,
+                saved,
+                selection,
+                auto_approve,
+                fmt,
+                check,
+                definitions,
+                targets,
+                retire_orphans,
             )
     finally:
         await run.connections.aclose()
@@ -113,6 +132,7 @@ async def _locked(
     check: bool,
     definitions: list[CampaignDefinition],
     targets: list[str],
+    retire_orphans: bool = False,
 ) -> int:
     if saved is not None:
         check_targets(run, saved, targets)
@@ -128,7 +148,7 @@ async def _locked(
         definitions = unchanged_definitions(saved, definitions)
         plan = saved
     else:
-        plan = await make_plan(run, definitions, selection)
+        plan = await make_plan(run, definitions, selection, retire_orphans=retire_orphans)
     shown = render_plan(plan)
     if fmt == "json":
         ctx.out.errors.print(shown, end="")

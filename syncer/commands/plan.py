@@ -32,13 +32,22 @@ def run(
     detailed: bool,
     show_unchanged: bool,
     artifact_url: str | None = None,
+    *,
+    retire_orphans: bool = False,
+    show_unmanaged: bool = False,
 ) -> int:
     definitions = ctx.definitions()  # bad input stops here: no connection is opened
 
     async def go() -> Plan:
         run = ctx.run()
         try:
-            return await make_plan(run, definitions, selection)
+            return await make_plan(
+                run,
+                definitions,
+                selection,
+                retire_orphans=retire_orphans,
+                show_unmanaged=show_unmanaged,
+            )
         finally:
             await run.connections.aclose()
 

@@ -8,7 +8,7 @@ the creation budget, and orders everything deterministically (target, then key).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,15 @@ from syncer import __version__
 from syncer.campaign import CampaignDefinition
 from syncer.digest import digest
 from syncer.plan.model import CampaignPlan, Plan, TargetIdentity, summarize
-from syncer.providers.base import Actor, PlanItem, Provider, RemoteCampaign, RemoteSnapshot
+from syncer.plan.orphans import plan_orphan, unmanaged_note
+from syncer.providers.base import (
+    Actor,
+    PlanItem,
+    Provider,
+    RemoteCampaign,
+    RemoteSnapshot,
+    read_only_reason,
+)
 from syncer.state import StateEntry, TargetState
 
 
@@ -60,80 +68,151 @@ def resolve_id(
     return definition.id, "file", None
 
 
-def _managed_ids(definitions: Sequence[CampaignDefinition], state: TargetState) -> set[str]:
-    ids = {d.id for d in definitions if d.id}
-    for entry in state.campaigns.values():
-        ids.add(entry.id)
-        ids.update(old.id for old in entry.history)
-    return ids
+def _owners(
+    definitions: Sequence[CampaignDefinition],
+    state: TargetState,
+    target: str,
+    orphans: Collection[str],
+) -> dict[str, str]:
+    """Remote id -> the key that manages it (a file's `id:`, a state entry, or a campaign a
+    state entry replaced). Orphaned entries (their file is gone) own nothing."""
+    owners: dict[str, str] = {}
+    for key, entry in state.campaigns.items():
+        if key not in orphans:
+            owners[entry.id] = key
+            for old in entry.history:
+                owners.setdefault(old.id, key)
+    for definition in definitions:
+        if definition.id and definition.target == target:
+            owners[definition.id] = definition.key
+    return owners
 
 
 def _same_name(
-    definition: CampaignDefinition, snapshot: RemoteSnapshot, managed: set[str]
+    definition: CampaignDefinition, snapshot: RemoteSnapshot, owners: dict[str, str]
 ) -> tuple[RemoteCampaign, ...]:
+    """Remote campaigns named like the definition that no present file manages."""
     if definition.name is None:
         return ()
-    return tuple(r for r in snapshot.by_name.get(definition.name, []) if r.id not in managed)
+    return tuple(r for r in snapshot.by_name.get(definition.name, []) if r.id not in owners)
 
 
-def _orphan(key: str, target: str, provider: str, entry: StateEntry) -> CampaignPlan:
-    return CampaignPlan(
-        key=key,
-        provider=provider,
-        target=target,
-        id=entry.id,
-        action="orphan",
-        notes=(
-            "the campaign file is gone: apply forgets this campaign; the remote campaign is "
-            "left untouched (use `syncer apply --retire-orphans` to stop or pause it)",
-        ),
-    )
+def _annotate(planned: CampaignPlan, item: PlanItem, orphaned: dict[str, str]) -> CampaignPlan:
+    """Notes the provider cannot know: read-only campaigns, adoption caveats, moved files."""
+    notes = list(planned.notes)
+    reason = read_only_reason(item)
+    if reason and planned.action == "noop":
+        notes.append(f"read-only: {reason}; differences would be shown, nothing is written")
+    remote, entry = item.remote, item.entry
+    if (
+        not reason
+        and remote is not None
+        and remote.write_unverified
+        and entry is not None
+        and entry.origin == "adopted"
+        and planned.requests
+    ):
+        notes.append(
+            f"adopted campaign: {remote.write_unverified}; if the vendor refuses this write, "
+            "set `read_only: true` in the file"
+        )
+    for same in item.same_name:
+        if same.id in orphaned and planned.action == "blocked":
+            notes.append(
+                f"campaign {same.id} was managed by {orphaned[same.id]}, whose file is gone: "
+                f"if you moved or renamed that file, add `id: {same.id}` to this one (apply "
+                "then forgets the old entry)"
+            )
+    if notes == list(planned.notes):
+        return planned
+    return planned.model_copy(update={"notes": tuple(notes)})
 
 
 def _enforce_budget(
     campaigns: list[CampaignPlan], contexts: dict[str, TargetContext], now: dt.datetime
 ) -> tuple[list[CampaignPlan], list[str]]:
-    notes: list[str] = []
+    """Block the creations beyond the target's budget (in plan order); note what is used.
+
+    The budget is the vendor's daily quota of successful creations minus those this tool
+    recorded in the last 24 hours, capped by the target's per-plan limit.
+    """
     result: list[CampaignPlan] = []
     used: dict[str, int] = {}
     for campaign in campaigns:
         ctx = contexts[campaign.target]
-        daily = ctx.provider.create_budget()
         creates = sum(1 for r in campaign.requests if r.kind == "create")
-        if not creates or daily is None:
+        allowed = _allowed_creations(ctx, now)
+        if not creates or allowed is None:
             result.append(campaign)
             continue
-        left_today = daily - ctx.state.creations_in_last_day(now)
-        allowed = left_today if ctx.max_creates is None else min(ctx.max_creates, left_today)
         count = used.get(campaign.target, 0)
         if count + creates > allowed:
             reason = (
-                f"creation budget exceeded in target {campaign.target!r}: {ctx.provider.name} "
-                f"allows {daily} successful creations a day ({left_today} left by this tool's "
-                f"count) and this target allows {ctx.max_creates} per plan; this plan already "
-                "uses the budget. Apply the rest first, then plan again, or raise "
-                "max_creates_per_run in syncer.toml"
+                f"creation budget exhausted in target {campaign.target!r}: "
+                f"{_budget_text(ctx, now)}, and the campaigns before this one in the plan use "
+                f"{count}. Apply the plan, then plan again (the rest will be created then)"
             )
-            result.append(
-                campaign.model_copy(
-                    update={
-                        "action": "blocked",
-                        "requests": (),
-                        "reasons": (reason,),
-                        "starts_sending": None,
-                    }
-                )
-            )
+            update = {"action": "blocked", "requests": (), "reasons": (reason,)}
+            result.append(campaign.model_copy(update={**update, "starts_sending": None}))
             continue
         used[campaign.target] = count + creates
         result.append(campaign)
-    for target, count in sorted(used.items()):
-        ctx = contexts[target]
-        notes.append(
-            f"target {target}: this plan creates {count} campaign(s); "
-            f"{ctx.provider.name} allows {ctx.provider.create_budget()} a day"
-        )
+    notes = [
+        f"target {target}: this plan creates {count} campaign(s); "
+        f"{_budget_text(contexts[target], now)}"
+        for target, count in sorted(used.items())
+    ]
     return result, notes
+
+
+def _allowed_creations(ctx: TargetContext, now: dt.datetime) -> int | None:
+    daily = ctx.provider.create_budget()
+    if daily is None:
+        return ctx.max_creates
+    left = max(daily - ctx.state.creations_in_last_day(now), 0)
+    return left if ctx.max_creates is None else min(ctx.max_creates, left)
+
+
+def _budget_text(ctx: TargetContext, now: dt.datetime) -> str:
+    parts = []
+    daily = ctx.provider.create_budget()
+    if daily is not None:
+        done = ctx.state.creations_in_last_day(now)
+        parts.append(
+            f"{ctx.provider.name} allows {daily} successful creations a day "
+            f"({done} made in the last 24 h by this tool's count)"
+        )
+    if ctx.max_creates is not None:
+        parts.append(f"this target allows {ctx.max_creates} per plan (max_creates_per_run)")
+    return "; ".join(parts)
+
+
+def _plan_definition(
+    definition: CampaignDefinition,
+    ctx: TargetContext,
+    owners: dict[str, str],
+    orphaned: dict[str, str],
+) -> CampaignPlan:
+    """Resolve one file's remote campaign and let its provider plan it."""
+    entry = ctx.state.campaigns.get(definition.key)
+    campaign_id, source, note = resolve_id(definition, entry)
+    remote = ctx.snapshot.by_id.get(campaign_id) if campaign_id else None
+    # Same-named campaigns nothing manages: a creation would duplicate them, and a replace
+    # finding one may be about to make a second replacement (its state entry was lost).
+    same = tuple(r for r in _same_name(definition, ctx.snapshot, owners) if r.id != campaign_id)
+    item = PlanItem(
+        definition=definition,
+        remote=remote,
+        entry=entry,
+        same_name=same,
+        actor=ctx.actor,
+        id_source=source,
+        config=ctx.config,
+    )
+    planned = _annotate(ctx.provider.plan_campaign(item), item, orphaned)
+    if note:
+        planned = planned.model_copy(update={"notes": (note, *planned.notes)})
+    return planned
 
 
 def build_plan(
@@ -143,47 +222,59 @@ def build_plan(
     now: dt.datetime,
     definitions_digest: str = "",
     selected: Callable[[str], bool] | None = None,
+    retire_orphans: bool = False,
+    show_unmanaged: bool = False,
 ) -> Plan:
     """Plan every definition whose target is in `contexts`, plus that target's orphans.
 
-    `selected` limits orphans to the keys a `--only` / `--exclude` selection keeps (the
-    definitions passed in are already selected).
+    Args:
+        selected: limits orphans to the keys a `--only` / `--exclude` selection keeps (the
+            definitions passed in are already selected).
+        retire_orphans: plan the provider's retirement calls for orphans (explicit opt-in).
+        show_unmanaged: add a note per target listing the remote campaigns nothing manages
+            (the snapshots must hold a full listing).
     """
     campaigns: list[CampaignPlan] = []
-    keys_by_target: dict[str, set[str]] = {}
-    for definition in definitions:
-        ctx = contexts.get(definition.target)
-        if ctx is None:
-            continue
-        keys_by_target.setdefault(ctx.name, set()).add(definition.key)
-        entry = ctx.state.campaigns.get(definition.key)
-        campaign_id, source, note = resolve_id(definition, entry)
-        remote = ctx.snapshot.by_id.get(campaign_id) if campaign_id else None
-        same = (
-            ()
-            if campaign_id
-            else _same_name(definition, ctx.snapshot, _managed_ids(definitions, ctx.state))
-        )
-        item = PlanItem(
-            definition=definition,
-            remote=remote,
-            entry=entry,
-            same_name=same,
-            actor=ctx.actor,
-            id_source=source,
-            config=ctx.config,
-        )
-        planned = ctx.provider.plan_campaign(item)
-        if note:
-            planned = planned.model_copy(update={"notes": (note, *planned.notes)})
-        campaigns.append(planned)
+    orphans: dict[str, dict[str, StateEntry]] = {}
+    owners: dict[str, dict[str, str]] = {}
     for name, ctx in contexts.items():
-        present = keys_by_target.get(name, set())
-        for key, entry in ctx.state.campaigns.items():
-            if key not in present and (selected is None or selected(key)):
-                campaigns.append(_orphan(key, name, ctx.provider.name, entry))
+        # Keys a selection leaves out are not orphans: their files may well exist.
+        present = {d.key for d in definitions if d.target == name}
+        orphans[name] = {
+            key: entry
+            for key, entry in ctx.state.campaigns.items()
+            if key not in present and (selected is None or selected(key))
+        }
+        owners[name] = _owners(definitions, ctx.state, name, orphans[name])
+    orphaned = {
+        name: {entry.id: key for key, entry in found.items()} for name, found in orphans.items()
+    }
+    for definition in definitions:
+        target = contexts.get(definition.target)
+        if target is not None:
+            campaigns.append(
+                _plan_definition(definition, target, owners[target.name], orphaned[target.name])
+            )
+    notes: list[str] = []
+    for name, ctx in contexts.items():
+        for key, entry in sorted(orphans[name].items()):
+            campaigns.append(
+                plan_orphan(
+                    key,
+                    name,
+                    ctx.provider,
+                    entry,
+                    ctx.snapshot.by_id.get(entry.id),
+                    owner=owners[name].get(entry.id),
+                    retire=retire_orphans,
+                )
+            )
+        if show_unmanaged:
+            managed = {**owners[name], **orphaned[name]}
+            notes.append(unmanaged_note(name, ctx.snapshot, managed))
     campaigns.sort(key=lambda c: (c.target, c.key))
-    campaigns, notes = _enforce_budget(campaigns, contexts, now)
+    campaigns, budget_notes = _enforce_budget(campaigns, contexts, now)
+    notes = budget_notes + notes
     ordered = tuple(campaigns)
     return Plan(
         campaigns=ordered,
