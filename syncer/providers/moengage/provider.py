@@ -7,7 +7,7 @@ from typing import Any
 from syncer.http import Redactor, RetryPolicy
 from syncer.plan.model import CampaignPlan, PlannedRequest
 from syncer.providers.base import PlanItem, RemoteCampaign, Session, SessionSpec
-from syncer.providers.moengage import models, normalize, planner, rules
+from syncer.providers.moengage import creation, models, normalize, planner, rules
 from syncer.providers.moengage.client import DAILY_CREATIONS, MoEngageSession
 from syncer.state import StateEntry
 
@@ -40,7 +40,7 @@ class MoEngageProvider:
         return [
             PlannedRequest(
                 method="POST",
-                path=f"{planner.BASE}/campaigns/status",
+                path=f"{creation.BASE}/campaigns/status",
                 body={"action": action, "campaign_ids": [remote.id]},
                 kind="status",
                 summary=f"{action} orphaned campaign {remote.name!r}",

@@ -21,6 +21,8 @@ NEW_CAMPAIGN = (
     "the old campaign keeps its state)"
 )
 PERIODIC_LIKE = frozenset({"PERIODIC", "EVENT_TRIGGERED"})
+# Statuses no V1 call leaves: the campaign is done for good (a replacement is the way out).
+FINISHED = frozenset({"STOPPED", "SENT", "ARCHIVED", "RETIRED"})
 
 # channel and campaign_delivery_type are fixed at creation, in every state (brief, promise 2).
 _IMMUTABLE = (
@@ -147,7 +149,7 @@ def transition(desired: str | None, remote: str | None, delivery_type: str | Non
     found = TRANSITIONS.get((desired, remote, _group(delivery_type)))
     if found is not None:
         return found
-    if remote in ("STOPPED", "ARCHIVED", "RETIRED", "SENT"):
+    if remote in FINISHED:
         return None, _CANNOT_RESTART.format(remote=remote)
     return None, f"no MoEngage status action turns a {remote} campaign into {desired}"
 
@@ -190,8 +192,48 @@ API_ORIGIN_UNKNOWN = (
 
 
 def retirement(remote: str | None, delivery_type: str | None) -> Transition:
-    if remote in (None, "STOPPED", "SENT", "ARCHIVED", "RETIRED"):
+    if remote is None or remote in FINISHED:
         return None, None
     return RETIREMENT.get(
         (remote, _group(delivery_type)), (None, f"no way to retire a {remote} campaign")
     )
+
+
+# What users may notice when a campaign is replaced (retired first, then the replacement is
+# created), by the old campaign's status and delivery type. Each entry answers: can a message
+# be missed (gap), can someone get both (double send)? Key None: any delivery type.
+_NO_LONGER_SENDS = (
+    "the old campaign no longer sends: no gap; users it already reached may receive the "
+    "replacement too"
+)
+REPLACEMENT_RISKS: dict[tuple[str, str | None], str] = {
+    ("SCHEDULED", None): "nothing was sent yet: no gap and no double send",
+    ("ACTIVE", "PERIODIC"): (
+        "a run due in the seconds between PAUSE and the creation is skipped (gap); the "
+        "replacement then runs on its own schedule (runs already sent stay sent). A start time "
+        "in the past may make MoEngage send at once: declare a future "
+        "scheduling_details.start_time to rule out a double send"
+    ),
+    ("ACTIVE", "EVENT_TRIGGERED"): (
+        "events in the seconds between PAUSE and the creation trigger nothing, and messages "
+        "the old campaign was still delaying are not sent (gap); no user gets both"
+    ),
+    ("PAUSED", "ONE_TIME"): (
+        "users who received the old campaign before it was paused receive the replacement "
+        "too (double send)"
+    ),
+    ("PAUSED", None): "the old campaign was already paused: no new gap and no double send",
+    ("SENT", None): (
+        "the old campaign was sent: everyone it reached receives the replacement too (double send)"
+    ),
+    ("STOPPED", None): _NO_LONGER_SENDS,
+    ("ARCHIVED", None): _NO_LONGER_SENDS,
+    ("RETIRED", None): _NO_LONGER_SENDS,
+}
+
+
+def replacement_risk(remote: str | None, delivery_type: str | None) -> str:
+    """Gap or double send: what replacing a campaign in this status may do to its users."""
+    state = (remote or "").upper()
+    found = REPLACEMENT_RISKS.get((state, delivery_type)) or REPLACEMENT_RISKS.get((state, None))
+    return found or f"status {remote} is undocumented: a gap or a double send cannot be ruled out"

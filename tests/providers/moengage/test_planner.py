@@ -332,7 +332,7 @@ def test_replace_retires_then_creates_from_the_full_definition() -> None:
     create = plan.requests[1].body or {}
     assert create["connector"] == periodic["connector"]  # carried over from the old campaign
     assert create["segmentation_details"]["included_filters"]["filters"][0]["id"] == "s1"
-    assert any("miss messages" in n for n in plan.notes)
+    assert any("skipped (gap)" in n for n in plan.notes)
 
 
 def test_replace_without_legal_retirement_blocks() -> None:

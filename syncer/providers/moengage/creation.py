@@ -1,0 +1,213 @@
+"""PLAN a MoEngage creation or replacement (pure): `POST /campaigns`, and what goes with it.
+
+A creation never duplicates (an unmanaged campaign of the same name blocks it), carries
+`created_by`, and is followed by the status call that its desired `state:` needs. A
+replacement retires the old campaign the way V1 allows for its status and delivery type
+(STOP one-time, PAUSE periodic and event-triggered), then creates the new one from the old
+campaign's objects with the declared fields laid over them; the plan says whether users may
+get a gap or a double send.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from syncer.overlay import overlay, strip_nulls, without_paths
+from syncer.plan.model import NEW_ID, CampaignPlan, FieldChange, PlannedRequest
+from syncer.plan.staleness import SAME_NAME, STATUS, digest_of, relied
+from syncer.providers.base import PlanItem, RemoteCampaign
+from syncer.providers.moengage import checks, normalize, rules
+from syncer.providers.moengage.schema import schema_violations
+
+BASE = "/core-services/v1"
+PER_CALL = {"request_id": "per-call"}  # schema checks need a request_id; apply adds the real one
+
+
+def status_call(action: str, campaign_id: str, name: str | None) -> PlannedRequest:
+    return PlannedRequest(
+        method="POST",
+        path=f"{BASE}/campaigns/status",
+        body={"action": action, "campaign_ids": [campaign_id]},
+        kind="status",
+        summary=f"{action} campaign {name!r}",
+    )
+
+
+def create_body(item: PlanItem, objects: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The `POST /campaigns` body for these top-level objects, and what is wrong with it."""
+    body: dict[str, Any] = {"channel": "EMAIL"}
+    for name, value in objects.items():
+        if name in normalize.READ_ONLY or value is None:
+            continue
+        body[name] = normalize.for_request(name, strip_nulls(value))
+    body["created_by"] = item.actor.created_by
+    problems = []
+    if not item.actor.created_by:
+        problems.append(
+            "created_by: no author email; set created_by or updated_by in "
+            "syncer.toml (or SYNCER_UPDATED_BY)"
+        )
+        body.pop("created_by")
+    problems += schema_violations({**body, **PER_CALL}, "EmailCampaignRequest")
+    problems += checks.create_problems(body)
+    return body, problems
+
+
+def sending_sentence(name: str | None, body: dict[str, Any], what: str = "campaign") -> str:
+    scheduling = body.get("scheduling_details") or {}
+    when = scheduling.get("start_time")
+    kind = body.get("campaign_delivery_type", "")
+    if scheduling.get("delivery_type") == "ASAP" or not when:
+        return f"this plan starts sending {what} {name!r} ({kind}) as soon as it is created"
+    return f"this plan starts sending {what} {name!r} ({kind}) from {when} UTC"
+
+
+def _live_at_creation(body: dict[str, Any]) -> bool:
+    scheduling = body.get("scheduling_details") or {}
+    return scheduling.get("delivery_type") == "ASAP" or not scheduling.get("start_time")
+
+
+def after_creation(
+    desired: str | None, body: dict[str, Any], name: str | None, what: str = "campaign"
+) -> tuple[list[PlannedRequest], str | None, list[str], str | None]:
+    """What a new campaign needs to reach its desired state.
+
+    Returns:
+        (status calls on the new id, the starts-sending sentence, notes, refusal).
+    """
+    if desired in (None, "ACTIVE"):
+        return [], sending_sentence(name, body, what), [], None
+    if desired == "STOPPED":
+        return (
+            [],
+            None,
+            [],
+            (
+                "state: STOPPED asks for a campaign that never sends; MoEngage V1 has no draft "
+                "state and a stopped campaign cannot be started again, so nothing is created. "
+                "Remove `state:` to create it (or use PAUSED for periodic and event-triggered "
+                "campaigns)"
+            ),
+        )
+    live = _live_at_creation(body)
+    action, refusal = rules.transition(
+        desired, "ACTIVE" if live else "SCHEDULED", body.get("campaign_delivery_type")
+    )
+    if refusal or action is None:
+        return [], None, [], f"state: {desired} cannot follow a creation: {refusal}"
+    note = (
+        "the new campaign is live from its creation until the PAUSE that follows (seconds): "
+        "it may send in between"
+        if live
+        else "the new campaign is paused before its start time: it sends nothing (if its "
+        "start time has already passed, it is live for the seconds before the PAUSE)"
+    )
+    return [status_call(action, NEW_ID, name)], None, [note], None
+
+
+def plan_create(item: PlanItem, head: dict[str, Any]) -> CampaignPlan:
+    d = item.definition
+    if item.same_name:
+        ids = ", ".join(c.id for c in item.same_name)
+        return CampaignPlan(
+            **head,
+            action="blocked",
+            reasons=(
+                f"a campaign named {d.name!r} already exists in target {d.target!r} (id {ids}) "
+                "and nothing here manages it; creating another would duplicate it. Adopt it "
+                "(`syncer import`) or pin its `id:` in this file",
+            ),
+        )
+    body, problems = create_body(item, d.campaign)
+    calls, starts, notes, refusal = after_creation(d.state, body, d.name)
+    problems += [refusal] if refusal else []
+    if problems:
+        reasons = tuple(f"cannot create: {p}" for p in problems)
+        return CampaignPlan(**head, action="blocked", reasons=reasons)
+    create = PlannedRequest(
+        method="POST",
+        path=f"{BASE}/campaigns",
+        body=body,
+        kind="create",
+        summary=f"create campaign {d.name!r}",
+    )
+    changes = tuple(
+        FieldChange(path=k, before=None, after=v) for k, v in sorted(d.campaign.items())
+    )
+    return CampaignPlan(
+        **head,
+        action="create",
+        changes=changes,
+        requests=(create, *calls),
+        notes=tuple(notes),
+        starts_sending=starts,
+        **digest_of(relied(None, [SAME_NAME])),
+    )
+
+
+def plan_replace(
+    item: PlanItem, remote: RemoteCampaign, head: dict[str, Any], changes: list[FieldChange]
+) -> CampaignPlan:
+    """Retire `remote` and create its replacement from the full definition (or say why not)."""
+    d = item.definition
+    name = head.get("name") or d.name
+    locked = [c.blocked for c in changes if c.blocked]
+
+    def blocked(reason: str) -> CampaignPlan:
+        reasons = (f"cannot replace: {reason}", *dict.fromkeys(r for r in locked if r))
+        return CampaignPlan(**head, action="blocked", changes=tuple(changes), reasons=reasons)
+
+    if item.same_name:
+        ids = ", ".join(c.id for c in item.same_name)
+        return blocked(
+            f"another campaign named {name!r} exists (id {ids}) that nothing here manages. "
+            "If an earlier apply created it as this campaign's replacement and its state "
+            "entry was lost, pin `id:` to it instead of replacing again; otherwise adopt or "
+            "rename it"
+        )
+    action, refusal = rules.retirement(remote.state, remote.kind)
+    if refusal:
+        return blocked(refusal)
+    # The replacement carries everything the old campaign had, with the declared fields over it.
+    objects = {k: v for k, v in remote.body.items() if k not in normalize.READ_ONLY}
+    merged = overlay(objects, without_paths(d.campaign, list(d.lifecycle.ignore_changes)))
+    merged["campaign_delivery_type"] = d.campaign.get(
+        "campaign_delivery_type", remote.kind or merged.get("campaign_delivery_type")
+    )
+    body, problems = create_body(item, merged)
+    calls, starts, notes, state_refusal = after_creation(d.state, body, name, "replacement")
+    if problems:
+        reasons = tuple(f"the request would be invalid: {p}" for p in problems)
+        return CampaignPlan(**head, action="blocked", changes=tuple(changes), reasons=reasons)
+    if state_refusal:
+        return blocked(state_refusal)
+    retire = [status_call(action, remote.id, name)] if action else []
+    create = PlannedRequest(
+        method="POST",
+        path=f"{BASE}/campaigns",
+        body=body,
+        kind="create",
+        summary=f"create the replacement of {name!r}",
+    )
+    first = f"{action} {remote.id}" if action else f"{remote.id} is {remote.state}: no call"
+    notes = [
+        f"replace: retire the old campaign first ({first}), then create the replacement from "
+        "the full definition; the old id stays in the state store's history, and both keep "
+        f"the name {name!r} in the dashboard",
+        f"users: {rules.replacement_risk(remote.state, remote.kind)}",
+        *notes,
+    ]
+    if d.id == remote.id:
+        notes.append(
+            f"the file pins `id: {remote.id}`: after the apply, `syncer pull {d.key}` pins the "
+            "replacement (until then the state store maps this file to it)"
+        )
+    return CampaignPlan(
+        **head,
+        action="replace",
+        changes=tuple(changes),
+        requests=(*retire, create, *calls),
+        notes=tuple(notes),
+        starts_sending=starts,
+        **digest_of(relied(remote, [STATUS, *sorted(objects)])),
+    )
