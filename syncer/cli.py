@@ -291,6 +291,21 @@ def apply(
     _run(go)
 
 
+@app.command()
+@click.argument("keys", nargs=-1, metavar="[KEY]...")
+@click.option("--target", "-t", default=None, help="Only the campaigns of this target.")
+@click.option("--dry-run", is_flag=True, help="Show the rewrites as a diff; change no file.")
+@common
+def pull(keys: tuple[str, ...], target: str | None, dry_run: bool) -> None:
+    """Bring remote values into existing campaign files (all, or the KEYs given; globs allowed).
+
+    Only declared fields are rewritten, in place: comments, key order and formatting are kept.
+    """
+    from syncer.commands import pull as command
+
+    _run(lambda ctx: command.run(ctx, keys, target, dry_run))
+
+
 @app.command("import")
 @click.option(
     "--target", "-t", default=None, help="Target to import from (default: default_target)."

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import tempfile
 import unicodedata
 from collections.abc import Collection
 from pathlib import Path, PurePosixPath
@@ -113,4 +115,21 @@ def create_private(path: Path, text: str, root: Path) -> None:
         if fd != -1:
             os.close(fd)
         path.unlink(missing_ok=True)
+        raise
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Rewrite an existing file atomically, keeping its permissions (readers never see half a
+    file; a crash leaves the old one)."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).chmod(mode)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
         raise

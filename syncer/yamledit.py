@@ -206,7 +206,7 @@ def _inline(value: Any, style: str | None, flow: bool = False) -> str | None:
         double = json.dumps(value, ensure_ascii=False)
         single = "'" + value.replace("'", "''") + "'"
         plain = [] if value.lower() in _YAML11_WORDS else [value]
-        by_style = {'"': [double], "'": [single, double], None: [*plain, double]}
+        by_style = {'"': [double], "'": [single, double], None: [*plain, single, double]}
         candidates = by_style.get(style, [double])
     else:
         return None

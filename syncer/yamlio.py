@@ -343,11 +343,14 @@ def guess_indent(tree: Node) -> Indent:
 
 
 def dump_pair(key: str, value: Any, indent: Indent) -> str:
-    """`key: value` as block YAML at column 0, multi-line strings as literal blocks."""
+    """`key: value` as block YAML at column 0, multi-line strings as literal blocks and short
+    lists of scalars on one line (as `syncer import` writes them)."""
     yaml = _yaml()
     yaml.indent(mapping=indent.mapping, sequence=indent.sequence, offset=indent.offset)
     stream = io.StringIO()
-    yaml.dump(new_mapping({key: _readable(value, flow_scalars=False)}), stream)
+    pair = CommentedMap()
+    pair[key] = _readable(value, flow_scalars=True)
+    yaml.dump(pair, stream)
     return stream.getvalue()
 
 

@@ -51,9 +51,15 @@ def test_unique_name(slug: str, taken: set[str], expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("", PurePosixPath()), (".", PurePosixPath()), ("imported", PurePosixPath("imported")),
-     ("a/b", PurePosixPath("a/b")), ("a\\b", PurePosixPath("a/b")),
-     ("a/./b", PurePosixPath("a/b")), ("a//b", PurePosixPath("a/b"))],
+    [
+        ("", PurePosixPath()),
+        (".", PurePosixPath()),
+        ("imported", PurePosixPath("imported")),
+        ("a/b", PurePosixPath("a/b")),
+        ("a\\b", PurePosixPath("a/b")),
+        ("a/./b", PurePosixPath("a/b")),
+        ("a//b", PurePosixPath("a/b")),
+    ],
 )
 def test_subdirectory_accepts_relative_paths(text: str, expected: PurePosixPath) -> None:
     assert subdirectory(text) == expected

@@ -20,8 +20,9 @@ MOENGAGE = registry.get("moengage")
 PERIODIC = email(campaign_delivery_type="PERIODIC")
 
 
-def context(state: TargetState, *remotes: RemoteCampaign, max_creates: int | None = 25
-            ) -> TargetContext:
+def context(
+    state: TargetState, *remotes: RemoteCampaign, max_creates: int | None = 25
+) -> TargetContext:
     snapshot = RemoteSnapshot(listed_all=True)
     for r in remotes:
         snapshot.add(r)
@@ -56,8 +57,9 @@ def test_an_orphan_is_retired_only_on_request_and_where_the_vendor_allows(
     status: str, kind: str, retire: bool, calls: list[str], note: str
 ) -> None:
     r = remote(email(campaign_delivery_type=kind), id="c1", status=status)
-    plan = plan_orphan("gone.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), r,
-                       owner=None, retire=retire)
+    plan = plan_orphan(
+        "gone.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), r, owner=None, retire=retire
+    )
     assert plan.action == "orphan"
     assert [(q.body or {}).get("action") for q in plan.requests] == calls
     assert note in plan.notes[0]
@@ -66,23 +68,26 @@ def test_an_orphan_is_retired_only_on_request_and_where_the_vendor_allows(
 
 def test_an_orphan_managed_by_another_file_is_never_retired() -> None:
     r = remote(PERIODIC, id="c1")
-    plan = plan_orphan("old.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), r,
-                       owner="new.yaml", retire=True)
+    plan = plan_orphan(
+        "old.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), r, owner="new.yaml", retire=True
+    )
     assert plan.requests == ()
     assert "now managed by new.yaml" in plan.notes[0]
 
 
 def test_an_orphan_whose_campaign_is_gone_is_just_forgotten() -> None:
-    plan = plan_orphan("old.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), None,
-                       owner=None, retire=True)
+    plan = plan_orphan(
+        "old.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), None, owner=None, retire=True
+    )
     assert plan.requests == ()
     assert "no longer found remotely" in plan.notes[0]
 
 
 def test_a_read_only_orphan_is_not_retired() -> None:
     r = remote(PERIODIC, id="c1").model_copy(update={"read_only": "made in the dashboard"})
-    plan = plan_orphan("old.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), r,
-                       owner=None, retire=True)
+    plan = plan_orphan(
+        "old.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), r, owner=None, retire=True
+    )
     assert plan.requests == ()
     assert "read-only" in plan.notes[0]
 
@@ -128,8 +133,9 @@ def test_replaced_campaigns_are_still_managed() -> None:
     """The campaign a replace retired keeps its name; it must not block nor be listed."""
     entry = StateEntry(id="c2", history=(HistoryItem(id="c1", retired_at="x"),))
     d = definition(email(), key="c.yaml")
-    ctx = context(state_of(c=entry), remote(email(), id="c1", status="Stopped"),
-                  remote(email(), id="c2"))
+    ctx = context(
+        state_of(c=entry), remote(email(), id="c1", status="Stopped"), remote(email(), id="c2")
+    )
     plan = build_plan([d], {"sandbox": ctx}, now=NOW, show_unmanaged=True)
     assert [c.action for c in plan.campaigns] == ["noop"]
     assert "every remote campaign is managed" in plan.notes[-1]
@@ -162,8 +168,9 @@ def test_the_creation_budget_is_shown_and_enforced(
     recent = tuple((NOW - dt.timedelta(hours=1)).isoformat() for _ in range(made_today))
     state = TargetState(target="sandbox", creations=recent)
     definitions = [
-        definition(email(basic_details={**email()["basic_details"], "name": f"n{i}"}),
-                   key=f"c{i}.yaml")
+        definition(
+            email(basic_details={**email()["basic_details"], "name": f"n{i}"}), key=f"c{i}.yaml"
+        )
         for i in range(files)
     ]
     plan = build_plan(definitions, {"sandbox": context(state, max_creates=max_creates)}, now=NOW)

@@ -41,6 +41,12 @@ BASE = textwrap.dedent(
 )
 
 
+def _data(text: str) -> Any:
+    document, problems = yamlio.load(text, "x")
+    assert document is not None, problems
+    return document.data
+
+
 def _diff_lines(before: str, after: str) -> list[tuple[str, str]]:
     a, b = before.splitlines(), after.splitlines()
     assert len(a) == len(b), after
@@ -62,14 +68,14 @@ def _diff_lines(before: str, after: str) -> list[tuple[str, str]]:
             ("campaign", "basic_details", "tags"),
             ["a", "b c", "1"],
             "    tags: [a, b]",
-            '    tags: [a, b c, "1"]',
+            "    tags: [a, b c, '1']",
         ),
         (("campaign", "basic_details", "count"), 4, "    count: 3", "    count: 4"),
         (
             ("campaign", "basic_details", "count"),
             "4",
             "    count: 3",
-            '    count: "4"',
+            "    count: '4'",
         ),
         (
             ("campaign", "content", "subject"),
@@ -81,7 +87,7 @@ def _diff_lines(before: str, after: str) -> list[tuple[str, str]]:
             ("campaign", "content", "footer"),
             "yes",
             "    footer: plain text",
-            '    footer: "yes"',
+            "    footer: 'yes'",
         ),
         (("campaign", "last"), True, "  last: end", "  last: true"),
         (("campaign", "filters", 0, "kind"), "z", "  - kind: x", "  - kind: z"),
@@ -93,8 +99,9 @@ def test_a_scalar_or_flow_edit_changes_one_line(
 ) -> None:
     after = apply_edits(BASE, [Edit(path, value)])
     assert _diff_lines(BASE, after) == [(old_line, new_line)]
-    assert yamlio.load(after, "x")[0].data == edited(yamlio.load(BASE, "x")[0].data,
-                                                     [Edit(path, value)])
+    assert _data(after) == edited(
+        _data(BASE), [Edit(path, value)]
+    )
 
 
 def test_a_block_scalar_is_rewritten_as_a_block_and_keeps_the_blank_line_after_it() -> None:
@@ -106,7 +113,7 @@ def test_a_block_scalar_is_rewritten_as_a_block_and_keeps_the_blank_line_after_i
 def test_a_block_sequence_is_rewritten_in_the_files_own_indentation() -> None:
     value = [{"kind": "q", "value": [9]}]
     after = apply_edits(BASE, [Edit(("campaign", "filters"), value)])
-    assert "  filters:\n  - kind: q\n    value:\n    - 9\n  empty:\n" in after
+    assert "  filters:\n  - kind: q\n    value: [9]\n  empty:\n" in after
     head, _ = BASE.split("  filters:")
     assert after.startswith(head)
     assert after.endswith("  empty:\n  last: end\n")
@@ -130,7 +137,7 @@ def test_deleting_a_block_value_removes_all_its_lines() -> None:
 def test_deleting_the_only_key_leaves_an_empty_mapping() -> None:
     text = "a:\n  b:\n    c: 1\nd: 2\n"
     after = apply_edits(text, [Edit(("a", "b", "c"), delete=True)])
-    assert yamlio.load(after, "x")[0].data == {"a": {"b": {}}, "d": 2}
+    assert _data(after) == {"a": {"b": {}}, "d": 2}
     assert after.endswith("d: 2\n")
 
 
@@ -155,7 +162,7 @@ def test_a_first_key_of_a_sequence_item_is_deleted_through_the_fallback() -> Non
     with pytest.raises(EditError):
         splice(text, [Edit(("a", 0, "x"), delete=True)])
     after = apply_edits(text, [Edit(("a", 0, "x"), delete=True)])
-    assert yamlio.load(after, "x")[0].data == {"a": [{"y": 2}]}
+    assert _data(after) == {"a": [{"y": 2}]}
 
 
 def test_a_missing_path_is_an_error() -> None:
@@ -169,18 +176,32 @@ def test_no_edits_is_the_same_text() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["null", "true", "0x10", "1e3", "- x", "a: b", "#x", "  lead", "trail ", "", "@x", "é",
-     "tab\there", "multi\nline"],
+    [
+        "null",
+        "true",
+        "0x10",
+        "1e3",
+        "- x",
+        "a: b",
+        "#x",
+        "  lead",
+        "trail ",
+        "",
+        "@x",
+        "é",
+        "tab\there",
+        "multi\nline",
+    ],
 )
 def test_awkward_strings_read_back_exactly(value: str) -> None:
     after = apply_edits(BASE, [Edit(("campaign", "content", "footer"), value)])
-    data = yamlio.load(after, "x")[0].data
+    data = _data(after)
     assert data["campaign"]["content"]["footer"] == value
     assert len(_diff_lines(BASE, after)) <= 1 or "\n" in value
 
 
 _TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x85\u2028\u2029"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x85\u2028\u2029"),
     max_size=40,
 )
 
@@ -188,10 +209,13 @@ _TEXT = st.text(
 @given(value=_TEXT | st.integers() | st.booleans() | st.none() | st.lists(_TEXT, max_size=3))
 @settings(max_examples=60, deadline=None)
 def test_any_value_reads_back_exactly(value: Any) -> None:
-    for path in (("campaign", "content", "footer"), ("campaign", "content", "html"),
-                 ("campaign", "basic_details", "tags")):
+    for path in (
+        ("campaign", "content", "footer"),
+        ("campaign", "content", "html"),
+        ("campaign", "basic_details", "tags"),
+    ):
         after = apply_edits(BASE, [Edit(path, value)])
-        data = yamlio.load(after, "x")[0].data
+        data = _data(after)
         node = data
         for part in path:
             node = node[part]
