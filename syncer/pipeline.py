@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from syncer import credentials
@@ -25,6 +25,13 @@ from syncer.report import ApplyReport, CallOutcome, Verification
 from syncer.state import Call, StateBackend, TargetState, utcnow
 
 
+def matches(key: str, pattern: str) -> bool:
+    """A campaign key matches a pattern with or without its `.yaml` (fnmatch: `*` spans `/`)."""
+    return fnmatch.fnmatchcase(key, pattern) or fnmatch.fnmatchcase(
+        key.removesuffix(".yaml"), pattern
+    )
+
+
 @dataclass(frozen=True)
 class Selection:
     """Which campaigns a command works on: `--target`, `--only`, `--exclude`."""
@@ -34,14 +41,14 @@ class Selection:
     exclude: tuple[str, ...] = ()
 
     def keeps(self, key: str) -> bool:
-        def match(pattern: str) -> bool:
-            return fnmatch.fnmatchcase(key, pattern) or fnmatch.fnmatchcase(
-                key.removesuffix(".yaml"), pattern
-            )
-
-        if self.only and not any(match(p) for p in self.only):
+        if self.only and not any(matches(key, p) for p in self.only):
             return False
-        return not any(match(p) for p in self.exclude)
+        return not any(matches(key, p) for p in self.exclude)
+
+    def unmatched(self, keys: Iterable[str]) -> list[str]:
+        """`--only` / `--exclude` patterns that match none of `keys` (most likely typos)."""
+        known = list(keys)
+        return [p for p in (*self.only, *self.exclude) if not any(matches(k, p) for k in known)]
 
     def apply(self, definitions: Sequence[CampaignDefinition]) -> list[CampaignDefinition]:
         return [
@@ -124,6 +131,18 @@ async def make_plan(
     """
     chosen = selection.apply(definitions)
     targets = targets_of(run.settings, chosen, selection)
+    if selection.only or selection.exclude:
+        scope = [d for d in definitions if selection.target in (None, d.target)]
+        keys = {d.key for d in scope}
+        for target in targets_of(run.settings, scope, selection):
+            keys |= set(run.state(target).campaigns)
+        typos = selection.unmatched(keys)
+        if typos:
+            raise UsageError(
+                f"--only/--exclude pattern(s) {', '.join(map(repr, typos))} match no campaign "
+                "file (keys are paths under the campaigns directory, e.g. "
+                "onboarding/welcome.yaml or onboarding/*)"
+            )
     contexts = await asyncio.gather(
         *[read_target(run, t, chosen, list_all=show_unmanaged) for t in targets]
     )
@@ -257,8 +276,10 @@ async def verify(
     planned = {(c.target, c.key): {ch.path for ch in c.changes} for c in plan.campaigns}
     if not touched:
         return []
-    keys = tuple(sorted({key for _t, key in touched}))
     chosen = [d for d in definitions if (d.target, d.key) in touched]
+    keys = tuple(sorted({d.key for d in chosen}))
+    if not keys:
+        return []
     again = await make_plan(run, chosen, Selection(only=keys))
     results = []
     for campaign in again.campaigns:
