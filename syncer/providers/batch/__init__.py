@@ -1,0 +1,1 @@
+"""The Batch (batch.com) CEP campaigns provider: models, normaliser, rules, planner, client."""

@@ -1,0 +1,170 @@
+"""Hand-built Batch values for the pure tests: campaign blocks, list items, plan items."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from syncer.campaign import CampaignDefinition
+from syncer.journal import next_entry
+from syncer.plan.model import CampaignPlan
+from syncer.providers.base import PlanItem, RemoteCampaign
+from syncer.state import StateEntry
+from tests.support.builders import ACTOR
+from tests.support.builders import definition as moengage_style_definition
+
+NOW = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
+ID = "orchestration_0664hyh918hr1gnzka9py5t62nrc0e1q"
+
+EMAIL: dict[str, Any] = {
+    "name": "Win-back",
+    "when": {"start_time": "2030-03-01T10:00:00Z", "local_time": True},
+    "targeting": {"languages": ["fr", "en"], "query": {"last_visit_days": {"$gt": 30}}},
+    "labels": ["reactivation"],
+    "messages": [
+        {
+            "channel_type": "email",
+            "subject": "We miss you",
+            "sender_identity_id": "4012",
+            "reply_to": {"email_address": "support@acme.example"},
+            "html": "<p>Come back</p>",
+        }
+    ],
+}
+PUSH: dict[str, Any] = {
+    "name": "Spring push",
+    "when": {"start_time": "2030-04-01T08:00:00Z", "local_time": False},
+    "targeting": {"regions": ["FR"]},
+    "messages": [
+        {
+            "channel_type": "push",
+            "platform_type": ["ios", "android"],
+            "title": "Spring is here",
+            "body": "Discover the collection",
+            "deeplink": "acme://spring",
+        }
+    ],
+}
+
+
+def email(**overrides: Any) -> dict[str, Any]:
+    """A complete email campaign block, with top-level overrides."""
+    return {**copy.deepcopy(EMAIL), **overrides}
+
+
+def push(**overrides: Any) -> dict[str, Any]:
+    return {**copy.deepcopy(PUSH), **overrides}
+
+
+def with_message(campaign: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    result = copy.deepcopy(campaign)
+    result["messages"][0].update(fields)
+    return result
+
+
+def definition(campaign: dict[str, Any], **options: Any) -> CampaignDefinition:
+    options.setdefault("key", "batch/c.yaml")
+    options.setdefault("target", "sandbox-batch")
+    return moengage_style_definition(campaign, provider="batch", **options)
+
+
+def listed(
+    campaign: dict[str, Any],
+    *,
+    id: str = ID,
+    status: str = "draft",
+    type: str = "campaign",
+    source: str = "api",
+    start_time: str | None = "",
+) -> dict[str, Any]:
+    """An `orchestrations/list` item for `campaign` (as the sandbox renders one)."""
+    message = campaign["messages"][0]
+    when = campaign["when"]["start_time"]
+    shown = None if when == "now" else when
+    return {
+        "id": id,
+        "type": type,
+        "channels": [message["channel_type"]],
+        "platforms": list(message.get("platform_type", [])),
+        "source": source,
+        "created_date": "2025-01-01T10:00:00Z",
+        "name": campaign["name"],
+        "labels": list(campaign.get("labels", [])),
+        "status": status,
+        "start_time": shown if start_time == "" else start_time,
+    }
+
+
+def viewed(campaign: dict[str, Any]) -> dict[str, Any]:
+    """The extra keys `orchestrations/view` returns for a push campaign."""
+    details: dict[str, Any] = {
+        "updated_date": "2025-01-02T10:00:00Z",
+        "local_time": bool(campaign["when"].get("local_time", False)),
+        "targeting": copy.deepcopy(campaign.get("targeting", {})),
+        "messages": copy.deepcopy(campaign["messages"]),
+    }
+    if "send_rate" in campaign:
+        details["send_rate"] = campaign["send_rate"]
+    return details
+
+
+def remote(campaign: dict[str, Any], *, view: bool | None = None, **listing: Any) -> RemoteCampaign:
+    """A remote campaign as the client reads it (push campaigns viewed by default)."""
+    from syncer.providers.batch.client import to_remote
+    item = listed(campaign, **listing)
+    is_push = campaign["messages"][0]["channel_type"] == "push"
+    details = viewed(campaign) if (is_push if view is None else view) else None
+    result = to_remote(item, details)
+    assert result is not None
+    return result
+
+
+def item(
+    d: CampaignDefinition,
+    r: RemoteCampaign | None = None,
+    *,
+    entry: StateEntry | None = None,
+    same_name: tuple[RemoteCampaign, ...] = (),
+    config: Any = None,
+) -> PlanItem:
+    source = "file" if d.id else ("state" if entry else "none")
+    return PlanItem(
+        definition=d,
+        remote=r,
+        entry=entry,
+        same_name=same_name,
+        actor=ACTOR,
+        id_source=source,
+        config=config,
+    )
+
+
+def plan(
+    d: CampaignDefinition,
+    r: RemoteCampaign | None = None,
+    *,
+    entry: StateEntry | None = None,
+    same_name: tuple[RemoteCampaign, ...] = (),
+    config: Any = None,
+    now: dt.datetime = NOW,
+) -> CampaignPlan:
+    from syncer.providers.batch.planner import plan_campaign
+    return plan_campaign(item(d, r, entry=entry, same_name=same_name, config=config), now=now)
+
+
+def applied(campaign_plan: CampaignPlan, old: StateEntry | None = None) -> StateEntry:
+    """The state entry after `campaign_plan` was applied in full."""
+    new_id = "orchestration_new" if campaign_plan.action in ("create", "replace") else None
+    entry = next_entry(campaign_plan, old, new_id, complete=True)
+    assert entry is not None
+    return entry
+
+
+def managed(campaign: dict[str, Any], *, state: str | None = "DRAFT", id: str = ID) -> StateEntry:
+    """The state entry left by a first apply of `campaign` (a draft until then) with `state`."""
+    d = definition(campaign, id=id, state=state)
+    status = "stopped" if state == "STOPPED" else "draft"
+    first = plan(d, remote(campaign, view=False, id=id, status=status))
+    assert first.action == "update", first
+    return applied(first)
