@@ -1,0 +1,188 @@
+"""COMPARE one Batch campaign file with what Batch shows and what was last applied (pure).
+
+Takes the file's campaign (`Desired`), the remote campaign and the state entry; returns the field
+changes (`Comparison`). Fields Batch shows are compared with it: name, labels and start time for
+every campaign, and the content of push campaigns (`orchestrations/view`); a difference where the
+remote also moved away from what the last apply left is drift. An email's content cannot be read
+back: it is compared with the state store's record of the last apply (a digest per field), and is
+"unknown" without one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from syncer.campaign import CampaignDefinition
+from syncer.digest import digest
+from syncer.plan.model import FieldChange
+from syncer.providers.base import RemoteCampaign
+from syncer.providers.batch import models, normalize
+from syncer.state import StateEntry
+
+CONTENT = "(content)"
+"""The path of a change to content Batch cannot show, when no finer path is known."""
+LAST_APPLIED = "(as last applied; Batch cannot show it)"
+NO_RECORD = "(unknown: no record of a last apply)"
+
+
+@dataclass(frozen=True)
+class Desired:
+    """The file's campaign: as sent, and as compared (ignored paths left out)."""
+
+    campaign: dict[str, Any]
+    listed: dict[str, Any]
+    """The fields Batch's list shows, by list key."""
+    leaves: dict[str, Any]
+    """The content, one entry per field (`messages[0].subject`)."""
+    digest: str
+    """Digest of `leaves`: what the state store records as last applied."""
+    complete: bool
+    ignored: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, definition: CampaignDefinition) -> Desired:
+        campaign = definition.campaign
+        ignored = definition.lifecycle.ignore_changes
+        listed = {
+            key: value
+            for key, value in normalize.listed(campaign).items()
+            if not normalize.ignored(normalize.LISTED_PATHS[key], ignored)
+        }
+        leaves = normalize.without(normalize.leaves(normalize.content(campaign)), ignored)
+        return cls(
+            campaign=campaign,
+            listed=listed,
+            leaves=leaves,
+            digest=digest(leaves),
+            complete=models.is_complete(campaign),
+            ignored=ignored,
+        )
+
+    def leaf_digests(self) -> dict[str, str]:
+        return normalize.digests(self.leaves)
+
+
+@dataclass
+class Comparison:
+    changes: list[FieldChange] = field(default_factory=list)
+    drift: list[str] = field(default_factory=list)
+    """Paths Batch shows that changed outside campaign-syncer since its last apply."""
+    unknown: bool = False
+    """No record of a last apply and no way to read the content: it must be written once."""
+    content_same: bool = False
+    """The remote's content is known to equal the file's (so it can be sent back unchanged)."""
+
+
+def compare(
+    want: Desired, remote: RemoteCampaign, record: StateEntry | None, now: dt.datetime
+) -> Comparison:
+    """The changes that turn `remote` into the file's campaign (state changes excepted)."""
+    found = Comparison()
+    observed = record.observed if record is not None and record.observed else {}
+    seen = normalize.listed_remote(remote.body)
+    for key, wanted in want.listed.items():
+        if normalize.same_listed(key, wanted, seen[key], now):
+            continue
+        path = normalize.LISTED_PATHS[key]
+        found.changes.append(FieldChange(path=path, before=seen[key], after=wanted))
+        if key in observed and not normalize.same_listed(key, observed[key], seen[key], now):
+            found.drift.append(path)
+    if not want.complete:
+        return found  # content declared `unknown`: nothing to compare it with
+    recorded = observed.get("content")
+    recorded = recorded if isinstance(recorded, dict) else None
+    viewed = normalize.viewed_content(remote.body) if remote.content_readable else None
+    if viewed is not None:
+        theirs = normalize.without(normalize.leaves(viewed), want.ignored)
+        changes = _leaf_changes(want.leaves, theirs)
+        found.changes += changes
+        if recorded is not None:
+            found.drift += [
+                c.path
+                for c in changes
+                if recorded.get(c.path)
+                != (normalize.short_digest(theirs[c.path]) if c.path in theirs else None)
+            ]
+        found.content_same = not changes
+        return found
+    applied = record.applied_digest if record is not None else None
+    if applied is None:
+        found.unknown = True
+        found.changes.append(FieldChange(path=CONTENT, before=NO_RECORD, after=_as_in_file(want)))
+    elif applied != want.digest:
+        found.changes += _changed_since(want, recorded, applied)
+    else:
+        found.content_same = True
+    return found
+
+
+_ABSENT = object()
+
+
+def _leaf_changes(wanted: dict[str, Any], theirs: dict[str, Any]) -> list[FieldChange]:
+    changes = []
+    for path in sorted(set(wanted) | set(theirs)):
+        after, before = wanted.get(path, _ABSENT), theirs.get(path, _ABSENT)
+        if after != before:
+            changes.append(
+                FieldChange(
+                    path=path,
+                    before=None if before is _ABSENT else before,
+                    after=None if after is _ABSENT else after,
+                )
+            )
+    return changes
+
+
+def _changed_since(
+    want: Desired, recorded: dict[str, Any] | None, applied: str
+) -> list[FieldChange]:
+    """Content changed in the file since the last apply: which fields, if the record says."""
+    mine = want.leaf_digests()
+    if recorded:
+        changes = [
+            FieldChange(
+                path=path,
+                before=LAST_APPLIED if path in recorded else None,
+                after=want.leaves.get(path),
+            )
+            for path in sorted(set(mine) | set(recorded))
+            if mine.get(path) != recorded.get(path)
+        ]
+        if changes:
+            return changes
+    return [FieldChange(path=CONTENT, before=f"last applied: {applied}", after=_as_in_file(want))]
+
+
+def _as_in_file(want: Desired) -> str:
+    return f"as in the file: {want.digest}"
+
+
+def as_remote(
+    want: Desired, remote: RemoteCampaign, found: Comparison, now: dt.datetime
+) -> dict[str, Any] | None:
+    """The campaign as Batch has it now, when that is known; else None.
+
+    Known when the content equals the file's (read back, or unchanged since the last apply):
+    then it is the file's content with the name, labels and start time Batch shows. Used to
+    change only the state of a campaign whose other changes are locked (stop, retire).
+    """
+    if not found.content_same:
+        return None
+    body = remote.body
+    campaign = dict(want.campaign)
+    if isinstance(body.get("name"), str):
+        campaign["name"] = body["name"]
+    labels = body.get("labels")
+    if isinstance(labels, list) and labels:
+        campaign["labels"] = list(labels)
+    else:
+        campaign.pop("labels", None)
+    when = dict(campaign["when"])
+    shown = body.get("start_time")
+    if isinstance(shown, str) and not normalize.same_start(when["start_time"], shown, now):
+        when["start_time"] = shown
+        campaign["when"] = when
+    return campaign

@@ -1,0 +1,389 @@
+"""PLAN one Batch campaign (pure): definition + remote campaign + state entry -> `CampaignPlan`.
+
+Batch's update replaces the whole campaign, and Batch shows only part of it back: the list shows
+name, labels, start time and status, the view shows a push campaign's content, nothing shows an
+email's content. So a campaign is written, whole and in one `campaigns/update` call carrying its
+lifecycle `state`, when its content differs from what campaign-syncer last applied (a digest in
+the state store), when a field Batch shows differs from the file (drift, if the remote moved since
+the last apply), or when there is no record of a last apply at all ("remote content unknown").
+The comparison is in `compare.py`; the rules are data in `rules.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from syncer.config import BatchTarget
+from syncer.plan.model import CampaignPlan, FieldChange, PlannedRequest
+from syncer.plan.staleness import SAME_NAME, STATUS, digest_of, relied
+from syncer.providers.base import PlanItem, RemoteCampaign, read_only_reason
+from syncer.providers.batch import normalize, rules
+from syncer.providers.batch.compare import CONTENT, Comparison, Desired, as_remote, compare
+from syncer.rules import apply_locks
+
+VENDOR = "Batch"
+DEFAULT_VERSION: str = BatchTarget.model_fields["api_version"].default
+UNKNOWN_NOTE = (
+    "remote content unknown: Batch cannot show this campaign's content and campaign-syncer has "
+    "no record of applying it, so the whole campaign is written once, from the file; anything "
+    "set in Batch and absent from the file is replaced"
+)
+INCOMPLETE = (
+    "the file declares `targeting` or `messages` as unknown (an imported email campaign, whose "
+    "content Batch cannot show): declare the real content, and campaign-syncer can write it"
+)
+
+
+def api_path(item: PlanItem, route: str) -> str:
+    """`/{api_version}/campaigns/<route>`, with the version pinned in the target's settings."""
+    version = getattr(item.config, "api_version", None) or DEFAULT_VERSION
+    return f"/{version}/campaigns/{route}"
+
+
+def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
+    """Plan one campaign file.
+
+    Args:
+        now: the planning time, for `start_time: now` (satisfied by any start not in the future).
+    """
+    d = item.definition
+    want = Desired.of(d)
+    head: dict[str, Any] = {
+        "key": d.key,
+        "provider": d.provider,
+        "target": d.target,
+        "name": d.name,
+        "desired_digest": want.digest,
+    }
+    if item.remote is None:
+        if item.id_source != "none":
+            return _missing(item, head)
+        return _plan_create(item, head, want, now)
+    remote = item.remote
+    head.update(id=remote.id, remote_state=remote.state)
+    record = item.entry if item.entry is not None and item.entry.id == remote.id else None
+    found = compare(want, remote, record, now)
+    move = rules.transition(d.state, remote.state)
+    left = (record.observed or {}).get("status") if record is not None else None
+    if move is not None and left and rules.transition(left, remote.state) is not None:
+        found.drift.append("state")  # e.g. stopped in Batch's dashboard since the last apply
+    state_change = [FieldChange(path="state", before=remote.state, after=d.state)] if move else []
+    # A file that declares its content unknown cannot be written: it is read-only until then.
+    read_only = read_only_reason(item) or (None if want.complete else INCOMPLETE)
+    if read_only:
+        return _plan_read_only(item, head, want, found, state_change, read_only, now)
+    if move is not None and move.refusal:
+        return _blocked(
+            head,
+            [*found.changes, *state_change],
+            [f"state: {d.state} cannot be reached from {remote.state}: {move.refusal}"],
+        )
+    table = rules.locks_for(remote.kind, remote.state)
+    changes = apply_locks(found.changes, remote.state, table, VENDOR)
+    locked = [c for c in changes if c.blocked]
+    notes = _notes(item, found, writing=bool(changes) or move is not None)
+    campaign = want.campaign
+    if locked:
+        if d.lifecycle.on_locked == "replace":
+            return _plan_replace(item, head, want, found, [*changes, *state_change], now)
+        if d.lifecycle.on_locked == "fail":
+            return _blocked(head, [*changes, *state_change], _unique(c.blocked for c in locked))
+        notes = [n for n in notes if n != UNKNOWN_NOTE]
+        notes += [f"skipped (lifecycle.on_locked: skip): {c.path}: {c.blocked}" for c in locked]
+        if move is None:
+            return CampaignPlan(**head, action="noop", changes=tuple(changes), notes=tuple(notes))
+        # Batch has one call for content and state: the state change alone means sending the
+        # campaign as it is now, which is possible only if its content is known.
+        kept = as_remote(want, remote, found, now)
+        if kept is None:
+            return _blocked(
+                head,
+                [*changes, *state_change],
+                [
+                    f"lifecycle.on_locked: skip cannot send state: {d.state} alone: Batch "
+                    "replaces the whole campaign in the same call, and its current content "
+                    "cannot be read back (it differs from the file, or is unknown). Way out: "
+                    f"{rules.STOP_FIRST}",
+                ],
+                notes,
+            )
+        campaign = kept
+    all_changes = [*changes, *state_change]
+    if not all_changes:
+        return CampaignPlan(**head, action="noop", notes=tuple(notes))
+    state = d.state or remote.state
+    if state not in rules.WRITABLE_STATES:
+        return _blocked(head, all_changes, [f"status {remote.state} has no Batch write state"])
+    assert state is not None
+    writes_content = any(not c.blocked for c in changes)
+    verb = move.verb if move else None
+    summary = (
+        f"write the whole campaign {d.name!r}"
+        + (" (remote content unknown)" if found.unknown else "")
+        + (f" and {verb} it ({remote.state} -> {state})" if verb else "")
+        if writes_content
+        else f"{verb} campaign {d.name!r} ({remote.state} -> {state}); content sent as it is"
+    )
+    request = PlannedRequest(
+        method="POST",
+        path=api_path(item, "update"),
+        body={"id": remote.id, "campaign": _body(campaign, state)},
+        kind="update" if writes_content else "status",
+        summary=summary,
+    )
+    starts = None
+    if move is not None and move.starts_sending:
+        starts = _sending(d.name, campaign, f"{verb}: {remote.state} -> {state}", now)
+    return CampaignPlan(
+        **head,
+        action="update" if writes_content else "state_change",
+        changes=tuple(all_changes),
+        requests=(request,),
+        notes=tuple(notes),
+        starts_sending=starts,
+        observed=_observed(campaign, state, want),
+        **digest_of(relied(remote, _relied_keys(remote))),
+    )
+
+
+def _relied_keys(remote: RemoteCampaign) -> list[str]:
+    keys = [STATUS, *normalize.LISTED_PATHS]
+    if remote.content_readable:
+        keys += [k for k in normalize.VIEW_KEYS if k in remote.body]
+    return keys
+
+
+def _body(campaign: dict[str, Any], state: str) -> dict[str, Any]:
+    """The complete campaign object Batch receives: the file's block plus its `state`."""
+    body = {"name": campaign["name"], "state": state}
+    body.update((k, v) for k, v in campaign.items() if k != "name")
+    return body
+
+
+def _observed(campaign: dict[str, Any], state: str, want: Desired) -> dict[str, Any]:
+    """What Batch will show after the write, and a digest per content field (for later diffs)."""
+    return {**normalize.listed(campaign), "status": state, "content": want.leaf_digests()}
+
+
+def _notes(item: PlanItem, found: Comparison, *, writing: bool) -> list[str]:
+    notes = []
+    if found.unknown:
+        notes.append(UNKNOWN_NOTE)
+    if found.drift:
+        notes.append(
+            "changed outside campaign-syncer since the last apply (drift): "
+            f"{', '.join(found.drift)}; this plan writes the file's values back"
+        )
+    ignored = item.definition.lifecycle.ignore_changes
+    if ignored and writing:
+        notes.append(
+            f"Batch replaces the whole campaign: the ignored fields ({', '.join(ignored)}) are "
+            "not compared, but are sent as the file declares them"
+        )
+    return notes
+
+
+def _unique(items: Iterable[str | None]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _blocked(
+    head: dict[str, Any],
+    changes: list[FieldChange],
+    reasons: list[str],
+    notes: Iterable[str] = (),
+) -> CampaignPlan:
+    return CampaignPlan(
+        **head,
+        action="blocked",
+        changes=tuple(changes),
+        reasons=tuple(reasons),
+        notes=tuple(notes),
+    )
+
+
+def _sending(name: str | None, campaign: dict[str, Any], how: str, now: dt.datetime) -> str:
+    when = campaign["when"]
+    start = when["start_time"]
+    at = normalize.instant(start)
+    if start == "now" or (at is not None and at <= now):
+        return f"this plan starts sending campaign {name!r} ({how}) as soon as it is applied"
+    local = " (each user's local time)" if when.get("local_time") else ""
+    return f"this plan starts sending campaign {name!r} ({how}) from {start}{local}"
+
+
+def _missing(item: PlanItem, head: dict[str, Any]) -> CampaignPlan:
+    d = item.definition
+    campaign_id = d.id or (item.entry.id if item.entry else None)
+    where = (
+        "pinned by `id:` in the file" if item.id_source == "file" else "recorded in the state store"
+    )
+    return _blocked(
+        {**head, "id": campaign_id},
+        [],
+        [
+            f"campaign {campaign_id} ({where}) was not found in target {d.target!r}: Batch "
+            "lists every campaign of the project, so it was deleted or the id or target is "
+            "wrong. Nothing is created in its place automatically: check the id and the "
+            f"target, or remove the id (and run `syncer state forget {d.key}`) to create a "
+            "new campaign",
+        ],
+    )
+
+
+def _plan_read_only(
+    item: PlanItem,
+    head: dict[str, Any],
+    want: Desired,
+    found: Comparison,
+    state_change: list[FieldChange],
+    reason: str,
+    now: dt.datetime,
+) -> CampaignPlan:
+    # Content nobody can see is not a difference a read-only campaign can be blamed for.
+    known = [c for c in found.changes if c.path != CONTENT] + state_change
+    if not known:
+        # The builder notes read-only campaigns; only the file's unknown content is ours to say.
+        notes = () if want.complete else (f"read-only: {reason}",)
+        return CampaignPlan(**head, action="noop", notes=notes)
+    d = item.definition
+    remote = item.remote
+    assert remote is not None
+    vendor_only = (
+        not d.read_only
+        and (item.entry is None or item.entry.read_only is None)
+        and remote.read_only is not None
+        and rules.read_only(None, remote.kind, str(remote.body.get("source"))) is None
+    )
+    if remote.state == "COMPLETED" and vendor_only and d.lifecycle.on_locked == "replace":
+        return _plan_replace(item, head, want, found, known, now)
+    return _blocked(
+        head,
+        known,
+        [f"read-only campaign: {reason}; differences are shown, nothing is written"],
+    )
+
+
+def _plan_create(
+    item: PlanItem, head: dict[str, Any], want: Desired, now: dt.datetime
+) -> CampaignPlan:
+    d = item.definition
+    if item.same_name:
+        ids = ", ".join(c.id for c in item.same_name)
+        return _blocked(
+            head,
+            [],
+            [
+                f"a campaign named {d.name!r} already exists in target {d.target!r} (id {ids}) "
+                "and nothing here manages it; creating another would duplicate it. Adopt it "
+                "(`syncer import`) or pin its `id:` in this file",
+            ],
+        )
+    if not want.complete:
+        return _blocked(head, [], [f"cannot create: {INCOMPLETE}"])
+    state = d.state or "DRAFT"
+    notes = [] if d.state else [_draft_note("created")]
+    request = _create(item, want, state, f"create campaign {d.name!r} as {state}")
+    changes = [FieldChange(path=k, before=None, after=v) for k, v in want.campaign.items()]
+    starts = _sending(d.name, want.campaign, "created RUNNING", now) if state == "RUNNING" else None
+    return CampaignPlan(
+        **head,
+        action="create",
+        changes=(*changes, FieldChange(path="state", before=None, after=state)),
+        requests=(request,),
+        notes=tuple(notes),
+        starts_sending=starts,
+        observed=_observed(want.campaign, state, want),
+        **digest_of(relied(None, [SAME_NAME])),
+    )
+
+
+def _draft_note(what: str) -> str:
+    return (
+        f"{what} as DRAFT because the file has no state: (never a default that sends); "
+        "it sends nothing until the file says state: RUNNING"
+    )
+
+
+def _create(item: PlanItem, want: Desired, state: str, summary: str) -> PlannedRequest:
+    return PlannedRequest(
+        method="POST",
+        path=api_path(item, "create"),
+        body=_body(want.campaign, state),
+        kind="create",
+        summary=summary,
+    )
+
+
+def _plan_replace(
+    item: PlanItem,
+    head: dict[str, Any],
+    want: Desired,
+    found: Comparison,
+    changes: list[FieldChange],
+    now: dt.datetime,
+) -> CampaignPlan:
+    """Retire the campaign (STOPPED, if it still runs) and create a new one from the file."""
+    d = item.definition
+    remote = item.remote
+    assert remote is not None
+    locked = _unique(c.blocked for c in changes)
+    if not want.complete:
+        return _blocked(head, changes, [f"cannot replace: {INCOMPLETE}", *locked])
+    requests = []
+    if remote.state == "RUNNING":
+        kept = as_remote(want, remote, found, now)
+        if kept is None:
+            return _blocked(
+                head,
+                changes,
+                [
+                    "cannot replace: retiring a running campaign means updating it to STOPPED "
+                    "with its content unchanged, and that content cannot be read back (it "
+                    f"differs from the file, or is unknown). Way out: {rules.STOP_FIRST}",
+                    *locked,
+                ],
+            )
+        requests.append(
+            PlannedRequest(
+                method="POST",
+                path=api_path(item, "update"),
+                body={"id": remote.id, "campaign": _body(kept, "STOPPED")},
+                kind="status",
+                summary=f"stop campaign {remote.name!r} (retire it; content sent as it is)",
+            )
+        )
+        risk = (
+            "the old campaign is stopped first, then the replacement is created: if the "
+            "creation fails, neither sends until the next apply (a gap); users the old campaign "
+            "already reached may also receive the replacement (a second message)"
+        )
+    elif remote.state == "COMPLETED":
+        risk = (
+            "the old campaign has completed, so nothing is stopped and there is no gap; users "
+            "it reached may also receive the replacement (a second message)"
+        )
+    else:
+        return _blocked(head, changes, [f"cannot replace a {remote.state} campaign", *locked])
+    state = d.state or "DRAFT"
+    requests.append(_create(item, want, state, f"create the replacement of {d.name!r} as {state}"))
+    notes = [f"replace {remote.id}: {risk}"]
+    if not d.state:
+        notes.append(_draft_note("the replacement is created"))
+    starts = _sending(d.name, want.campaign, "replacement, RUNNING", now)
+    return CampaignPlan(
+        **head,
+        action="replace",
+        changes=tuple(changes),
+        requests=tuple(requests),
+        notes=tuple(notes),
+        starts_sending=starts if state == "RUNNING" else None,
+        observed=_observed(want.campaign, state, want),
+        **digest_of(relied(remote, _relied_keys(remote))),
+    )

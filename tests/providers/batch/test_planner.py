@@ -1,0 +1,451 @@
+"""PLAN one Batch campaign (pure): one complete update when something differs, never more;
+"remote content unknown" without a record; drift; state changes; the rules; creations."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from syncer.config import BatchTarget
+from syncer.plan.staleness import STATUS
+from syncer.providers.batch.compare import CONTENT, LAST_APPLIED
+from syncer.state import StateEntry
+from tests.providers.batch.helpers import (
+    ID,
+    NOW,
+    applied,
+    definition,
+    email,
+    managed,
+    plan,
+    push,
+    remote,
+    with_message,
+)
+
+UPDATE = "/2.11/campaigns/update"
+
+
+def sent(campaign_plan: Any) -> dict[str, Any]:
+    (request,) = campaign_plan.requests
+    assert request.method == "POST"
+    body: dict[str, Any] = request.body
+    return body
+
+
+def test_unchanged_since_last_apply_is_noop() -> None:
+    entry = managed(email())
+    result = plan(definition(email(), id=ID, state="DRAFT"), remote(email()), entry=entry)
+    assert result.action == "noop"
+    assert result.requests == ()
+
+
+def test_one_changed_field_is_one_update_with_the_complete_campaign() -> None:
+    entry = managed(email())
+    changed = with_message(email(), subject="We really miss you")
+    result = plan(definition(changed, id=ID, state="DRAFT"), remote(email()), entry=entry)
+    assert result.action == "update"
+    assert [(c.path, c.before, c.after) for c in result.changes] == [
+        ("messages[0].subject", LAST_APPLIED, "We really miss you")
+    ]
+    (request,) = result.requests
+    assert (request.method, request.path, request.kind) == ("POST", UPDATE, "update")
+    assert request.body == {
+        "id": ID,
+        "campaign": {"name": "Win-back", "state": "DRAFT"}
+        | {k: v for k, v in changed.items() if k != "name"},
+    }
+    assert list(request.body["campaign"]) == [
+        "name", "state", "when", "targeting", "labels", "messages"
+    ]  # fmt: skip
+
+
+def test_the_next_plan_after_an_update_is_noop() -> None:
+    entry = managed(email())
+    changed = with_message(email(), html="<p>New</p>")
+    d = definition(changed, id=ID, state="DRAFT")
+    first = plan(d, remote(email()), entry=entry)
+    again = plan(d, remote(changed), entry=applied(first, entry))
+    assert again.action == "noop"
+
+
+@pytest.mark.parametrize(
+    "entry", [None, StateEntry(id=ID, origin="adopted")], ids=["none", "no digest"]
+)
+def test_no_record_is_one_full_update_labelled_remote_content_unknown(
+    entry: StateEntry | None,
+) -> None:
+    result = plan(definition(email(), id=ID, state="DRAFT"), remote(email()), entry=entry)
+    assert result.action == "update"
+    assert any(n.startswith("remote content unknown") for n in result.notes)
+    assert [c.path for c in result.changes] == [CONTENT]
+    assert sent(result)["campaign"]["messages"] == email()["messages"]
+    assert "remote content unknown" in result.requests[0].summary
+
+
+def test_a_record_of_another_campaign_is_no_record() -> None:
+    entry = managed(email(), id="orchestration_other")
+    result = plan(definition(email(), id=ID, state="DRAFT"), remote(email()), entry=entry)
+    assert any(n.startswith("remote content unknown") for n in result.notes)
+
+
+def test_content_changed_without_field_digests_is_one_content_change() -> None:
+    entry = managed(email()).model_copy(update={"observed": None})
+    changed = with_message(email(), html="<p>New</p>")
+    result = plan(definition(changed, id=ID, state="DRAFT"), remote(email()), entry=entry)
+    (change,) = result.changes
+    assert change.path == CONTENT
+    assert str(change.before).startswith("last applied: sha256:")
+
+
+DRIFT = [
+    ("name", {"name": "Renamed in the dashboard"}, "name"),
+    ("labels", {"labels": ["promo"]}, "labels"),
+    ("start_time", {"start_time": "2031-01-01T00:00:00Z"}, "when.start_time"),
+]
+
+
+@pytest.mark.parametrize(("field", "listing", "path"), DRIFT, ids=[d[0] for d in DRIFT])
+def test_drift_in_a_listed_field_is_shown_and_written_back(
+    field: str, listing: dict[str, Any], path: str
+) -> None:
+    entry = managed(email())
+    r = remote(email())
+    r = r.model_copy(update={"body": {**r.body, **listing}, "name": listing.get("name", r.name)})
+    result = plan(definition(email(), id=ID, state="DRAFT"), r, entry=entry)
+    assert result.action == "update"
+    assert [c.path for c in result.changes] == [path]
+    assert any(f"(drift): {path}" in n for n in result.notes)
+    assert sent(result)["campaign"]["name"] == "Win-back"
+
+
+def test_status_drift_plans_the_state_change_back() -> None:
+    entry = managed(email(), state="RUNNING")
+    r = remote(email(), status="stopped")
+    result = plan(definition(email(), id=ID, state="RUNNING"), r, entry=entry)
+    assert result.action == "state_change"
+    assert any("(drift): state" in n for n in result.notes)
+    assert result.starts_sending is not None
+    assert "starts sending campaign 'Win-back'" in result.starts_sending
+
+
+def test_a_file_change_is_not_drift() -> None:
+    entry = managed(email())
+    result = plan(definition(email(name="New name"), id=ID, state="DRAFT"), remote(email()),
+                  entry=entry)  # fmt: skip
+    assert [c.path for c in result.changes] == ["name"]
+    assert not any("drift" in n for n in result.notes)
+
+
+NOISE = [
+    ("status case", {"status": "DRAFT"}),
+    ("labels order and duplicates", {"labels": ["reactivation", "reactivation"]}),
+    ("start time offset form", {"start_time": "2030-03-01T10:00:00+00:00"}),
+    ("start time with fraction", {"start_time": "2030-03-01T10:00:00.000Z"}),
+]
+
+
+@pytest.mark.parametrize(("case", "listing"), NOISE, ids=[n[0] for n in NOISE])
+def test_harmless_variations_are_quiet(case: str, listing: dict[str, Any]) -> None:
+    entry = managed(email())
+    r = remote(email())
+    r = r.model_copy(update={"body": {**r.body, **listing}})
+    result = plan(definition(email(), id=ID, state="DRAFT"), r, entry=entry)
+    assert result.action == "noop", result
+
+
+@pytest.mark.parametrize(
+    ("shown", "action"),
+    [(None, "noop"), ("2025-12-31T09:00:00Z", "noop"), ("2026-01-01T12:04:00Z", "noop"),
+     ("2026-03-01T00:00:00Z", "update")],
+    ids=["draft, not started", "started in the past", "within clock skew", "in the future"],
+)  # fmt: skip
+def test_start_time_now_is_satisfied_by_any_past_start(shown: str | None, action: str) -> None:
+    now_campaign = email(when={"start_time": "now", "local_time": True})
+    entry = managed(now_campaign, state=None)
+    r = remote(now_campaign, status="stopped", start_time=shown)
+    assert plan(definition(now_campaign, id=ID), r, entry=entry, now=NOW).action == action
+
+
+@pytest.mark.parametrize("status", ["draft", "stopped"])
+def test_a_file_without_state_keeps_the_remote_state(status: str) -> None:
+    entry = managed(email(), state=None)
+    changed = with_message(email(), subject="Hello")
+    result = plan(definition(changed, id=ID), remote(email(), status=status), entry=entry)
+    assert result.action == "update"
+    assert sent(result)["campaign"]["state"] == status.upper()
+    assert result.starts_sending is None
+    assert not any(c.path == "state" for c in result.changes)
+
+
+def test_draft_to_running_is_a_state_change_that_starts_sending() -> None:
+    entry = managed(email())
+    result = plan(definition(email(), id=ID, state="RUNNING"), remote(email()), entry=entry)
+    assert result.action == "state_change"
+    (request,) = result.requests
+    assert request.kind == "status"
+    assert request.body is not None
+    assert request.body["campaign"]["state"] == "RUNNING"
+    assert [(c.path, c.before, c.after) for c in result.changes] == [("state", "DRAFT", "RUNNING")]
+    assert result.starts_sending == (
+        "this plan starts sending campaign 'Win-back' (start: DRAFT -> RUNNING) from "
+        "2030-03-01T10:00:00Z (each user's local time)"
+    )
+    assert result.observed is not None and result.observed["status"] == "RUNNING"
+
+
+def test_content_change_and_start_are_one_call() -> None:
+    entry = managed(email())
+    changed = with_message(email(), subject="Hello")
+    result = plan(definition(changed, id=ID, state="RUNNING"), remote(email()), entry=entry)
+    assert result.action == "update"
+    assert len(result.requests) == 1
+    assert sent(result)["campaign"]["state"] == "RUNNING"
+    assert result.starts_sending is not None
+
+
+def test_resume_starts_sending() -> None:
+    entry = managed(email(), state="STOPPED")
+    result = plan(definition(email(), id=ID, state="RUNNING"), remote(email(), status="stopped"),
+                  entry=entry)  # fmt: skip
+    assert result.action == "state_change"
+    assert (
+        result.starts_sending is not None and "resume: STOPPED -> RUNNING" in result.starts_sending
+    )
+
+
+def test_stopping_a_running_one_shot_sends_its_content_unchanged() -> None:
+    entry = managed(email(), state="RUNNING")
+    result = plan(definition(email(), id=ID, state="STOPPED"), remote(email(), status="running"),
+                  entry=entry)  # fmt: skip
+    assert result.action == "state_change"
+    assert sent(result)["campaign"] == {"name": "Win-back", "state": "STOPPED"} | {
+        k: v for k, v in email().items() if k != "name"
+    }
+    assert result.starts_sending is None
+
+
+def test_running_one_shot_content_change_is_blocked_with_reason_and_way_out() -> None:
+    entry = managed(email(), state="RUNNING")
+    changed = with_message(email(), subject="Hello")
+    result = plan(definition(changed, id=ID, state="RUNNING"), remote(email(), status="running"),
+                  entry=entry)  # fmt: skip
+    assert result.action == "blocked"
+    assert result.requests == ()
+    (reason,) = result.reasons
+    assert "RUNNING Batch campaigns cannot change any field" in reason
+    assert "if not recurrent" in reason
+    assert "state: STOPPED" in reason
+    assert result.changes[0].blocked == reason
+
+
+def test_running_one_shot_without_record_is_blocked() -> None:
+    result = plan(definition(email(), id=ID, state="RUNNING"), remote(email(), status="running"))
+    assert result.action == "blocked"
+    assert [c.path for c in result.changes] == [CONTENT]
+
+
+def test_completed_campaign_with_a_difference_is_blocked_read_only() -> None:
+    entry = managed(email(), state="RUNNING")
+    changed = with_message(email(), subject="Hello")
+    result = plan(definition(changed, id=ID, state="RUNNING"), remote(email(), status="completed"),
+                  entry=entry)  # fmt: skip
+    assert result.action == "blocked"
+    assert "completed campaigns cannot be updated" in result.reasons[0]
+
+
+@pytest.mark.parametrize("state", ["RUNNING", "STOPPED", None])
+def test_completed_campaign_satisfies_running_and_stopped(state: str | None) -> None:
+    entry = managed(email(), state="RUNNING")
+    result = plan(definition(email(), id=ID, state=state), remote(email(), status="completed"),
+                  entry=entry)  # fmt: skip
+    assert result.action == "noop"
+
+
+def test_completed_campaign_cannot_go_back_to_draft() -> None:
+    entry = managed(email(), state="RUNNING")
+    result = plan(definition(email(), id=ID, state="DRAFT"), remote(email(), status="completed"),
+                  entry=entry)  # fmt: skip
+    assert result.action == "blocked"
+
+
+def test_dashboard_campaign_is_read_only() -> None:
+    entry = managed(email())
+    result = plan(definition(email(name="Mine"), id=ID, state="DRAFT"),
+                  remote(email(), source="dashboard"), entry=entry)  # fmt: skip
+    assert result.action == "blocked"
+    (reason,) = result.reasons
+    assert reason.startswith("read-only campaign: Batch lists it with source: dashboard")
+    assert [c.path for c in result.changes] == ["name"]
+
+
+def test_recurring_campaign_is_read_only_for_the_tool() -> None:
+    entry = managed(email(), state="RUNNING")
+    result = plan(definition(email(name="Mine"), id=ID, state="RUNNING"),
+                  remote(email(), status="running", type="recurring"), entry=entry)  # fmt: skip
+    assert result.action == "blocked"
+    assert "recurring orchestrations are read-only for campaign-syncer" in result.reasons[0]
+
+
+def test_read_only_campaign_without_known_difference_is_noop() -> None:
+    result = plan(definition(email(), id=ID, state="RUNNING"),
+                  remote(email(), status="running", source="dashboard"))  # fmt: skip
+    assert result.action == "noop"
+
+
+def test_refused_state_change_names_the_rule() -> None:
+    entry = managed(email(), state="RUNNING")
+    result = plan(definition(email(), id=ID, state="DRAFT"), remote(email(), status="running"),
+                  entry=entry)  # fmt: skip
+    assert result.action == "blocked"
+    assert result.reasons[0].startswith("state: DRAFT cannot be reached from RUNNING")
+
+
+def test_push_content_is_compared_with_the_view() -> None:
+    result = plan(definition(push(), id=ID, state="DRAFT"), remote(push()))
+    assert result.action == "noop"
+    changed = with_message(push(), body="New body")
+    result = plan(definition(changed, id=ID, state="DRAFT"), remote(push()))
+    assert result.action == "update"
+    assert [(c.path, c.before, c.after) for c in result.changes] == [
+        ("messages[0].body", "Discover the collection", "New body")
+    ]
+    assert not any(n.startswith("remote content unknown") for n in result.notes)
+
+
+def test_push_content_edited_in_batch_is_drift() -> None:
+    entry = managed(push())
+    edited = with_message(push(), title="Edited in Batch")
+    result = plan(definition(push(), id=ID, state="DRAFT"), remote(edited), entry=entry)
+    assert [c.path for c in result.changes] == ["messages[0].title"]
+    assert any("(drift): messages[0].title" in n for n in result.notes)
+
+
+def test_unknown_view_fields_make_push_content_unreadable() -> None:
+    r = remote(push())
+    odd = copy.deepcopy(r.body)
+    odd["messages"][0]["media"] = {"url": "https://x"}
+    from syncer.providers.batch.client import to_remote
+
+    unreadable = to_remote(odd)
+    assert unreadable is not None and not unreadable.content_readable
+
+
+def test_ignored_fields_are_not_compared_but_are_sent() -> None:
+    entry = managed(email())
+    changed = with_message(email(), subject="Hello")
+    ignore = ("messages[0].subject",)
+    d = definition(changed, id=ID, state="DRAFT", ignore=ignore)
+    entry = applied(plan(definition(email(), id=ID, state="DRAFT", ignore=ignore),
+                         remote(email())), entry)  # fmt: skip
+    assert plan(d, remote(email()), entry=entry).action == "noop"
+    renamed = definition(email(name="New", messages=changed["messages"]), id=ID, state="DRAFT",
+                         ignore=ignore)  # fmt: skip
+    result = plan(renamed, remote(email()), entry=entry)
+    assert result.action == "update"
+    assert sent(result)["campaign"]["messages"][0]["subject"] == "Hello"
+    assert any("ignored fields (messages[0].subject)" in n for n in result.notes)
+
+
+def test_api_version_comes_from_the_target() -> None:
+    config = BatchTarget(provider="batch", api_version="2.10")
+    result = plan(definition(email(), id=ID, state="DRAFT"), remote(email()), config=config)
+    assert result.requests[0].path == "/2.10/campaigns/update"
+
+
+def test_relied_on_covers_the_listed_fields_and_status() -> None:
+    result = plan(definition(email(), id=ID, state="DRAFT"), remote(email()))
+    assert {STATUS, "name", "labels", "start_time"} <= set(result.relied_on)
+    pushed = plan(definition(with_message(push(), body="x"), id=ID), remote(push()))
+    assert {"messages", "targeting", "local_time"} <= set(pushed.relied_on)
+
+
+def test_observed_is_what_batch_will_show() -> None:
+    result = plan(definition(email(labels=["b", "a"]), id=ID, state="DRAFT"), remote(email()))
+    assert result.observed is not None
+    assert {k: result.observed[k] for k in ("name", "labels", "start_time", "status")} == {
+        "name": "Win-back",
+        "labels": ["a", "b"],
+        "start_time": "2030-03-01T10:00:00Z",
+        "status": "DRAFT",
+    }
+    assert set(result.observed["content"]) >= {"messages[0].subject", "targeting.query"}
+
+
+def test_pinned_id_not_found_is_blocked() -> None:
+    result = plan(definition(email(), id=ID))
+    assert result.action == "blocked"
+    assert "was not found" in result.reasons[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Imported campaigns whose content Batch cannot show
+
+
+def test_imported_email_with_unknown_content_plans_as_unchanged() -> None:
+    imported = email(targeting="unknown", messages="unknown")
+    result = plan(definition(imported, id=ID, state="DRAFT"), remote(email()),
+                  entry=StateEntry(id=ID, origin="adopted"))  # fmt: skip
+    assert result.action == "noop"
+
+
+def test_imported_email_with_a_listed_difference_is_blocked_not_written() -> None:
+    imported = email(name="Other", targeting="unknown", messages="unknown")
+    result = plan(definition(imported, id=ID, state="DRAFT"), remote(email()))
+    assert result.action == "blocked"
+    assert "declares `targeting` or `messages` as unknown" in result.reasons[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Creations
+
+
+def test_create_sends_the_complete_campaign_as_draft_by_default() -> None:
+    result = plan(definition(email()))
+    assert result.action == "create"
+    (request,) = result.requests
+    assert (request.path, request.kind) == ("/2.11/campaigns/create", "create")
+    assert request.body == {"name": "Win-back", "state": "DRAFT"} | {
+        k: v for k, v in email().items() if k != "name"
+    }
+    assert result.starts_sending is None
+    assert any("created as DRAFT because the file has no state:" in n for n in result.notes)
+    assert result.relied_on.keys() == {"same_name"}
+
+
+def test_create_running_says_it_starts_sending() -> None:
+    result = plan(definition(push(), state="RUNNING"))
+    assert result.starts_sending == (
+        "this plan starts sending campaign 'Spring push' (created RUNNING) "
+        "from 2030-04-01T08:00:00Z"
+    )
+    now = plan(definition(push(when={"start_time": "now"}), state="RUNNING"))
+    assert now.starts_sending is not None and now.starts_sending.endswith(
+        "as soon as it is applied"
+    )
+
+
+def test_create_never_duplicates_an_unmanaged_same_name_campaign() -> None:
+    other = remote(email(), id="orchestration_unmanaged")
+    result = plan(definition(email()), same_name=(other,))
+    assert result.action == "blocked"
+    assert result.requests == ()
+    assert "adopt it (`syncer import`) or pin its `id:`" in result.reasons[0].replace(
+        "Adopt", "adopt"
+    )
+    assert "orchestration_unmanaged" in result.reasons[0]
+
+
+def test_create_then_plan_is_noop() -> None:
+    d = definition(push(), state="RUNNING")
+    entry = applied(plan(d))
+    assert entry.id == "orchestration_new"
+    again = plan(d, remote(push(), id=entry.id, status="running"), entry=entry)
+    assert again.action == "noop"
+
+
+def test_unknown_content_is_never_created() -> None:
+    result = plan(definition(email(targeting="unknown", messages="unknown")))
+    assert result.action == "blocked"
