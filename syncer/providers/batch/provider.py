@@ -1,0 +1,120 @@
+"""The Batch provider: binds models, planner, import and client behind `Provider`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from syncer.http import Redactor, RetryPolicy
+from syncer.plan.model import CampaignPlan, PlannedRequest
+from syncer.providers.base import PlanItem, RemoteCampaign, Session, SessionSpec
+from syncer.providers.batch import models, normalize, planner, rules
+from syncer.providers.batch.client import MIN_429_DELAY, BatchSession
+from syncer.state import StateEntry, utcnow
+
+
+class BatchProvider:
+    name = "batch"
+    states: tuple[str, ...] = rules.WRITABLE_STATES
+
+    def validate_campaign(self, raw: Any) -> dict[str, Any]:
+        return models.validate(raw)
+
+    def campaign_name(self, campaign: dict[str, Any]) -> str | None:
+        name = campaign.get("name")
+        return name if isinstance(name, str) else None
+
+    def plan_campaign(self, item: PlanItem) -> CampaignPlan:
+        return planner.plan_campaign(item, now=utcnow())
+
+    def orphan_requests(
+        self, entry: StateEntry, remote: RemoteCampaign | None, config: Any = None
+    ) -> list[PlannedRequest]:
+        """A STOPPED update for a running orphan, when it can be sent without changing it.
+
+        Batch's update carries the whole campaign, so stopping means sending its content back
+        unchanged. That is possible only for a push campaign whose view matches what
+        campaign-syncer last applied (field digests in the state entry); an email's content
+        cannot be read back, so there is no safe way and the answer is [] (stop it in Batch).
+        `config`: the target's settings, for the API version in the path.
+        """
+        if remote is None or remote.read_only or remote.state != "RUNNING":
+            return []
+        viewed = normalize.viewed_content(remote.body) if remote.content_readable else None
+        recorded = (entry.observed or {}).get("content")
+        if viewed is None or normalize.digests(normalize.leaves(viewed)) != recorded:
+            return []
+        campaign = self.to_definition(remote)["campaign"]
+        observed_start = (entry.observed or {}).get("start_time")
+        if normalize.same_start(observed_start, remote.body.get("start_time"), utcnow()):
+            campaign["when"]["start_time"] = observed_start  # "now" as it was sent
+        version = getattr(config, "api_version", None) or planner.DEFAULT_VERSION
+        return [
+            PlannedRequest(
+                method="POST",
+                path=f"/{version}/campaigns/update",
+                body={"id": remote.id, "campaign": {**campaign, "state": "STOPPED"}},
+                kind="status",
+                summary=f"stop orphaned campaign {remote.name!r} (content sent as it is)",
+            )
+        ]
+
+    def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
+        """A campaign file body (`state:` and `campaign:`) for a remote campaign.
+
+        A push campaign whose view was read: the complete campaign, so that `import` then `plan`
+        shows no change. Any other campaign (an email, whose content Batch cannot show back, or
+        a push whose view holds fields campaign-syncer does not model): the fields the list
+        shows, plus `targeting: unknown` and `messages: unknown`. Such a file validates and
+        plans as read-only (differences in the listed fields are shown, nothing is written);
+        to manage the campaign, declare its real targeting and message: the first apply then
+        writes it whole, labelled "remote content unknown". `state:` is the remote status,
+        except COMPLETED (no write equivalent: left out, so the file keeps the remote state).
+        """
+        body = remote.body
+        start = normalize.instant(body.get("start_time"))
+        when: dict[str, Any] = {
+            "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ") if start else "now"
+        }
+        viewed = normalize.viewed_content(body) if remote.content_readable else None
+        campaign: dict[str, Any] = {"name": remote.name or remote.id, "when": when}
+        campaign["targeting"] = models.UNKNOWN if viewed is None else viewed["targeting"]
+        if body.get("labels"):
+            campaign["labels"] = list(body["labels"])
+        if viewed is None:
+            campaign["messages"] = models.UNKNOWN
+        else:
+            when["local_time"] = viewed["when"]["local_time"]
+            if "send_rate" in viewed:
+                campaign["send_rate"] = viewed["send_rate"]
+            campaign["messages"] = viewed["messages"]
+        result: dict[str, Any] = {}
+        if remote.state in rules.WRITABLE_STATES:
+            result["state"] = remote.state
+        result["campaign"] = campaign
+        return result
+
+    def create_budget(self) -> int | None:
+        return None  # Batch documents no creation quota
+
+    def json_schema(self) -> dict[str, Any]:
+        return models.json_schema()
+
+    def open_session(self, spec: SessionSpec) -> Session:
+        config = spec.config
+        return BatchSession(
+            base_url=spec.base_url,
+            project_key=spec.account,
+            api_key=spec.secret,
+            api_version=config.api_version,
+            timeout=config.timeout,
+            policy=RetryPolicy(
+                max_retries=config.max_retries,
+                base_delay=0.2 if config.sandbox else 1.0,
+                min_429_delay=MIN_429_DELAY,
+            ),
+            rate_scale=config.rate_limit_scale,
+            redactor=spec.redactor if spec.redactor is not None else Redactor(),
+            sandbox=config.sandbox,
+            ca_bundle=config.ca_bundle,
+            transport=spec.transport,
+        )
