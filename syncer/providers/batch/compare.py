@@ -24,6 +24,10 @@ from syncer.state import StateEntry
 CONTENT = "(content)"
 """The path of a change to content Batch cannot show, when no finer path is known."""
 LAST_APPLIED = "(as last applied; Batch cannot show it)"
+UNREADABLE = " (not readable)"
+"""Suffix of the path of a content field compared with the last apply, not with Batch: its
+`before` is no remote value, so `syncer pull` must not write it (the suffixed path is no path
+of the file, which pull skips)."""
 NO_RECORD = "(unknown: no record of a last apply)"
 
 
@@ -144,7 +148,7 @@ def _changed_since(
     if recorded:
         changes = [
             FieldChange(
-                path=path,
+                path=path + UNREADABLE,
                 before=LAST_APPLIED if path in recorded else None,
                 after=want.leaves.get(path),
             )

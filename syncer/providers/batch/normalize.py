@@ -83,11 +83,14 @@ def listed(campaign: dict[str, Any]) -> dict[str, Any]:
 
 
 def listed_remote(body: dict[str, Any]) -> dict[str, Any]:
-    """The listed fields of an `orchestrations/list` item, by list key."""
+    """The listed fields of an `orchestrations/list` item, by list key.
+
+    A campaign with no start time yet is a draft that starts when started: "now".
+    """
     return {
         "name": body.get("name"),
         "labels": labels(body.get("labels")),
-        "start_time": body.get("start_time"),
+        "start_time": body.get("start_time") or "now",
     }
 
 

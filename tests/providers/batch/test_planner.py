@@ -48,7 +48,7 @@ def test_one_changed_field_is_one_update_with_the_complete_campaign() -> None:
     result = plan(definition(changed, id=ID, state="DRAFT"), remote(email()), entry=entry)
     assert result.action == "update"
     assert [(c.path, c.before, c.after) for c in result.changes] == [
-        ("messages[0].subject", LAST_APPLIED, "We really miss you")
+        ("messages[0].subject (not readable)", LAST_APPLIED, "We really miss you")
     ]
     (request,) = result.requests
     assert (request.method, request.path, request.kind) == ("POST", UPDATE, "update")
