@@ -280,3 +280,52 @@ def test_import_then_plan_shows_zero_changes(project: Project, sandbox: Any) -> 
     plan = project.run("plan", "--detailed-exitcode")
     assert plan.code == 0, plan.all
     assert writes(sandbox) == []
+
+
+def test_drift_is_shown_and_pull_brings_it_into_the_file(
+    demo: Project, sandbox: Any, batch_http: Any
+) -> None:
+    batch_only(demo, push=False)
+    assert demo.run("apply", "--auto-approve").code == 0
+    renamed = {"name": "Win-back (edited in Batch)", "state": "DRAFT"} | {
+        k: v for k, v in REACTIVATION_CAMPAIGN.items() if k != "name"
+    }
+    response = batch_http.post(UPDATE, json={"id": REACTIVATION, "campaign": renamed})
+    assert response.status_code == 200, response.text
+    plan = demo.run("plan")
+    assert "changed outside campaign-syncer since the last apply (drift): name" in plan.out
+    pulled = demo.run("pull")
+    assert pulled.code == 0, pulled.all
+    assert "name: Win-back (edited in Batch)" in demo.read("batch/reactivation.yaml")
+    sandbox.clear_requests()
+    assert demo.run("plan", "--detailed-exitcode").code == 0
+    assert writes(sandbox) == []
+
+
+def test_pull_never_writes_content_batch_cannot_show(demo: Project, sandbox: Any) -> None:
+    batch_only(demo, push=False)
+    assert demo.run("apply", "--auto-approve").code == 0
+    edit(demo, "batch/reactivation.yaml", "subject: We miss you", "subject: Changed locally")
+    demo.run("pull")
+    assert "subject: Changed locally" in demo.read("batch/reactivation.yaml")
+
+
+def test_the_way_out_stop_then_change_then_resume(project: Project, sandbox: Any) -> None:
+    original = "Version 5 is here: faster and lighter"
+    app = APP_UPDATE_FILE.replace("BODY", original)
+    project.write("batch/app-update.yaml", app.replace("state: RUNNING", "state: STOPPED"))
+    stop = project.run("apply", "--auto-approve")
+    assert stop.code == 0, stop.all
+    assert "stop campaign 'App update' (RUNNING -> STOPPED); content sent as it is" in stop.out
+    assert stored(sandbox)[APP_UPDATE]["status"] == "stopped"
+    edited = app.replace(original, "Version 6").replace("state: RUNNING", "state: STOPPED")
+    project.write("batch/app-update.yaml", edited)
+    assert project.run("apply", "--auto-approve").code == 0
+    project.write("batch/app-update.yaml", app.replace(original, "Version 6"))
+    plan = project.run("plan")
+    assert "this plan starts sending campaign 'App update' (resume: STOPPED -> RUNNING)" in plan.out
+    assert project.run("apply", "--auto-approve").code == 0
+    after = stored(sandbox)[APP_UPDATE]
+    assert after["status"] == "running"
+    assert after["campaign"]["messages"][0]["body"] == "Version 6"
+    assert project.run("plan", "--detailed-exitcode").code == 0
