@@ -379,6 +379,27 @@ def import_(
 
 
 @app.command()
+@click.argument("planfile", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--artifact-url", default=None, help="Where the full plan is (linked from truncated Markdown)."
+)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes.")
+@common
+def show(planfile: Path, fmt: str, artifact_url: str | None, detailed_exitcode: bool) -> None:
+    """Print a saved plan again (offline), e.g. as the Markdown of a pull-request comment."""
+    from syncer.commands import show as command
+
+    _run(lambda ctx: command.run(ctx, planfile, fmt, artifact_url, detailed_exitcode))
+
+
+@app.command()
 @common
 def schema() -> None:
     """Print the JSON Schema of campaign files (for editor completion)."""
