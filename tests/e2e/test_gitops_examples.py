@@ -1,0 +1,306 @@
+"""The pipeline examples, the pre-commit hook and the campaign-file schema are real and current.
+
+Every `syncer ...` command written in `examples/gitops/` parses with the real CLI (a renamed
+flag breaks this test, not a user's pipeline); the comment marker and checksum the workflows
+look for are the ones the Markdown renderer writes; the GitLab helper talks to a fake GitLab
+on 127.0.0.1; every example campaign validates against `syncer schema`, and a typo does not.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import re
+import shlex
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import click
+import jsonschema
+import pytest
+from ruamel.yaml import YAML
+
+from syncer.cli import app
+from syncer.render.markdown import MARKER
+from tests.support.project import REPO, Project
+
+GITOPS = REPO / "examples" / "gitops"
+WORKFLOWS = sorted((GITOPS / "github" / "workflows").glob("*.yml"))
+GITLAB = GITOPS / "gitlab" / ".gitlab-ci.yml"
+
+
+def load_yaml(path: Path) -> Any:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def scripts(node: Any) -> Iterator[str]:
+    """Every shell script in a workflow or a GitLab CI file."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("run", "script", "before_script") and isinstance(value, str | list):
+                yield from [value] if isinstance(value, str) else value
+            else:
+                yield from scripts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from scripts(item)
+
+
+def syncer_commands(script: str) -> Iterator[list[str]]:
+    text = script.replace("\\\n", " ")
+    text = re.sub(r"\$\{\{[^}]*\}\}", "VALUE", text)
+    for line in re.split(r"[\n;]|&&|\|\|", text):
+        line = line.strip()
+        if line.startswith("syncer "):
+            words = shlex.split(line.split(">")[0])
+            yield [w.replace("$", "") for w in words[1:]]
+
+
+def all_commands() -> list[tuple[str, list[str]]]:
+    found: list[tuple[str, list[str]]] = []
+    for path in [*WORKFLOWS, GITLAB]:
+        for script in scripts(load_yaml(path)):
+            found.extend((path.name, argv) for argv in syncer_commands(script))
+    hooks = load_yaml(REPO / ".pre-commit-hooks.yaml")
+    found.extend((".pre-commit-hooks.yaml", hook["entry"].split()[1:]) for hook in hooks)
+    return found
+
+
+def parse(argv: list[str]) -> None:
+    """Parse (not run) a command line with the real CLI; raises click.UsageError if wrong."""
+    ctx = app.make_context("syncer", [argv[0]])
+    command = app.get_command(ctx, argv[0])
+    assert command is not None, argv
+    sub = command.make_context(argv[0], list(argv[1:]), parent=ctx)
+    if isinstance(command, click.Group) and len(argv) > 1:
+        leaf = command.get_command(sub, argv[1])
+        assert leaf is not None, argv
+        leaf.make_context(argv[1], list(argv[2:]), parent=sub)
+
+
+def test_the_examples_run_the_commands_a_pipeline_needs() -> None:
+    commands = {" ".join(argv[:1]) for _file, argv in all_commands()}
+    assert {"validate", "plan", "show", "apply"} <= commands
+    assert len(WORKFLOWS) == 3
+
+
+@pytest.mark.parametrize(
+    ("file", "argv"), all_commands(), ids=lambda v: " ".join(v) if isinstance(v, list) else v
+)
+def test_every_syncer_command_in_the_examples_parses(file: str, argv: list[str]) -> None:
+    parse(argv)
+
+
+def test_a_wrong_flag_would_be_caught() -> None:
+    with pytest.raises(click.UsageError):
+        parse(["apply", "plan.json", "--max-age", "1d"])
+
+
+def test_github_plan_workflow_posts_one_comment_found_by_the_renderers_marker() -> None:
+    plan = (GITOPS / "github" / "workflows" / "campaign-syncer-plan.yml").read_text()
+    assert json.dumps(MARKER) in plan  # the JS string literal of the marker
+    assert "updateComment" in plan and "createComment" in plan
+    data = load_yaml(GITOPS / "github" / "workflows" / "campaign-syncer-plan.yml")
+    assert "pull_request" in (data.get(True) or data["on"])
+
+
+def test_github_apply_is_serialised_and_bound_to_the_reviewed_checksum() -> None:
+    data = load_yaml(GITOPS / "github" / "workflows" / "campaign-syncer-apply.yml")
+    assert data["concurrency"] == {"group": "campaign-syncer-apply", "cancel-in-progress": False}
+    text = (GITOPS / "github" / "workflows" / "campaign-syncer-apply.yml").read_text()
+    assert "--checksum" in text and "--max-plan-age" in text
+    assert re.search(r"<!-- checksum: \(sha256:\[0-9a-f\]\{64\}\) -->", text)
+
+
+def test_drift_check_is_scheduled_and_fails_on_drift() -> None:
+    data = load_yaml(GITOPS / "github" / "workflows" / "campaign-syncer-drift.yml")
+    on = data.get(True) or data["on"]
+    assert "schedule" in on and "workflow_dispatch" in on
+    text = (GITOPS / "github" / "workflows" / "campaign-syncer-drift.yml").read_text()
+    assert "--detailed-exitcode" in text and "exit 1" in text
+
+
+def test_gitlab_apply_is_serialised_by_a_resource_group() -> None:
+    data = load_yaml(GITLAB)
+    assert data["apply"]["resource_group"] == "campaign-syncer-apply"
+    assert any(
+        rule["if"].startswith('$CI_PIPELINE_SOURCE == "schedule"')
+        for rule in data["drift"]["rules"]
+    )
+
+
+def test_the_checksum_comment_the_pipelines_read_is_what_markdown_writes(project: Project) -> None:
+    project.copy_examples()
+    for key in ("batch/reactivation.yaml", "batch/spring-push.yaml"):
+        project.remove(key)
+    out = project.root / "plan.json"
+    project.run("plan", "--out", str(out))
+    shown = project.run("show", str(out), "--format", "markdown")
+    assert shown.code == 0, shown.all
+    checksum = json.loads(out.read_text())["checksum"]
+    assert shown.out.startswith(MARKER)
+    found = re.search(r"<!-- checksum: (sha256:[0-9a-f]{64}) -->", shown.out)
+    assert found and found.group(1) == checksum
+    assert project.run("show", str(out), "--detailed-exitcode").code == 3
+
+
+# --- the pre-commit hook ---------------------------------------------------------------
+
+
+def test_pre_commit_hook_runs_syncer_validate(project: Project) -> None:
+    (hook,) = load_yaml(REPO / ".pre-commit-hooks.yaml")
+    assert hook["id"] == "syncer-validate" and hook["pass_filenames"] is False
+    assert re.match(hook["files"], "campaigns/onboarding/welcome.yaml")
+    assert re.match(hook["files"], "syncer.toml")
+    project.copy_examples()
+    args = hook["entry"].split()[1:]
+    assert project.run(*args).code == 0
+    project.write("onboarding/typo.yaml", "provider: moengage\ncampaing: {}\n")
+    failed = project.run(*args)
+    assert failed.code == 1 and "onboarding/typo.yaml:" in failed.err
+
+
+# --- the schema ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", "syncer", "schema"], capture_output=True, text=True, check=True
+    )
+    data: dict[str, Any] = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(data)
+    return data
+
+
+EXAMPLES = sorted((REPO / "campaigns").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(p.relative_to(REPO)))
+def test_every_example_campaign_validates_against_the_schema(
+    schema: dict[str, Any], path: Path
+) -> None:
+    jsonschema.validate(load_yaml(path), schema)
+
+
+@pytest.mark.parametrize(
+    "typo",
+    [
+        lambda doc: doc.__setitem__("campain", doc.pop("campaign")),
+        lambda doc: doc["campaign"]["basic_details"].__setitem__("nmae", "x"),
+        lambda doc: doc.__setitem__("state", "RUNNING"),
+        lambda doc: doc.setdefault("lifecycle", {}).__setitem__("on_locked", "ignore"),
+    ],
+    ids=["top-level key", "nested key", "bad enum", "bad lifecycle"],
+)
+def test_a_typo_fails_the_schema(schema: dict[str, Any], typo: Any) -> None:
+    doc = load_yaml(REPO / "campaigns" / "onboarding" / "welcome.yaml")
+    typo(doc)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema)
+
+
+def test_a_modeline_keeps_a_campaign_file_valid(project: Project) -> None:
+    project.copy_examples()
+    path = project.campaigns / "onboarding" / "welcome.yaml"
+    path.write_text(
+        "# yaml-language-server: $schema=../../campaign.schema.json\n" + path.read_text(),
+        encoding="utf-8",
+    )
+    assert project.run("validate").code == 0
+
+
+# --- the GitLab helper against a fake GitLab -------------------------------------------
+
+
+class FakeGitLab(http.server.BaseHTTPRequestHandler):
+    notes: ClassVar[list[dict[str, Any]]] = []
+    plan = b'{"format_version": 1}'
+    head = "abc123"
+
+    def log_message(self, *_args: Any) -> None:
+        pass
+
+    def _reply(self, data: Any, raw: bool = False) -> None:
+        body = data if raw else json.dumps(data).encode()
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        assert self.headers["PRIVATE-TOKEN"] == "glpat-test"
+        path = self.path.split("?")[0].removeprefix("/api/v4/projects/7")
+        routes: dict[str, Any] = {
+            "/repository/commits/merge123/merge_requests": [
+                {"iid": 5, "sha": self.head, "state": "merged"}
+            ],
+            "/merge_requests/5/pipelines": [
+                {"id": 90, "sha": "older", "status": "success"},
+                {"id": 91, "sha": self.head, "status": "success"},
+            ],
+            "/pipelines/91/jobs": [{"id": 300, "name": "validate"}, {"id": 301, "name": "plan"}],
+            "/merge_requests/5/notes": self.notes,
+        }
+        if path == "/jobs/301/artifacts/plan.json":
+            self._reply(self.plan, raw=True)
+        else:
+            self._reply(routes[path])
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        note = {"id": 77, **json.loads(self.rfile.read(length))}
+        self.notes.append(note)
+        self._reply(note)
+
+    def do_PUT(self) -> None:
+        length = int(self.headers["Content-Length"])
+        self.notes[0].update(json.loads(self.rfile.read(length)))
+        self._reply(self.notes[0])
+
+
+@pytest.fixture
+def gitlab() -> Iterator[dict[str, str]]:
+    FakeGitLab.notes = [{"id": 1, "body": "LGTM"}]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeGitLab)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {
+        "CI_API_V4_URL": f"http://127.0.0.1:{server.server_address[1]}/api/v4",
+        "CI_PROJECT_ID": "7",
+        "CI_MERGE_REQUEST_IID": "5",
+        "CI_COMMIT_SHA": "merge123",
+        "GITLAB_TOKEN": "glpat-test",
+        "PATH": "/usr/bin:/bin",
+    }
+    server.shutdown()
+    server.server_close()
+
+
+def helper(env: dict[str, str], *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    script = GITOPS / "gitlab" / "gitlab-syncer.py"
+    return subprocess.run(
+        [sys.executable, str(script), *args], env=env, cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_gitlab_helper_posts_then_updates_one_note_and_fetches_the_reviewed_plan(
+    gitlab: dict[str, str], tmp_path: Path
+) -> None:
+    checksum = "sha256:" + "c" * 64
+    first = tmp_path / "first.md"
+    first.write_text(f"{MARKER}\n<!-- checksum: {'sha256:' + 'a' * 64} -->\nplan 1\n")
+    second = tmp_path / "second.md"
+    second.write_text(f"{MARKER}\n<!-- checksum: {checksum} -->\nplan 2\n")
+    assert helper(gitlab, "comment", str(first), cwd=tmp_path).returncode == 0
+    FakeGitLab.notes.reverse()  # the plan note first, as the PUT handler expects
+    assert helper(gitlab, "comment", str(second), cwd=tmp_path).returncode == 0
+    assert [n["body"] for n in FakeGitLab.notes].count(second.read_text()) == 1
+    assert len(FakeGitLab.notes) == 2
+    fetched = helper(gitlab, "fetch-plan", "reviewed", cwd=tmp_path)
+    assert fetched.returncode == 0, fetched.stderr
+    assert fetched.stdout.strip() == checksum
+    assert (tmp_path / "reviewed" / "plan.json").read_bytes() == FakeGitLab.plan
