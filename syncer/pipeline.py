@@ -69,6 +69,25 @@ def targets_of(
     return sorted({d.target for d in definitions})
 
 
+def plan_targets(
+    settings: Settings,
+    backend: StateBackend,
+    definitions: Sequence[CampaignDefinition],
+    selection: Selection,
+) -> list[str]:
+    """The targets a plan covers: those of the selected files, and those whose state store
+    still maps a selected key (all their files may be gone: their orphans must show).
+
+    The state is read straight from the backend, not cached: callers may not hold the lock yet.
+    """
+    targets = set(targets_of(settings, selection.apply(definitions), selection))
+    if selection.target is None:
+        for name in settings.targets:
+            if any(selection.keeps(key) for key in backend.load(name).campaigns):
+                targets.add(name)
+    return sorted(targets)
+
+
 @dataclass
 class Run:
     """The resources of one command: settings, state backend, connections."""
@@ -130,7 +149,7 @@ async def make_plan(
     `show_unmanaged` lists the whole workspace and notes what nothing manages.
     """
     chosen = selection.apply(definitions)
-    targets = targets_of(run.settings, chosen, selection)
+    targets = plan_targets(run.settings, run.backend, definitions, selection)
     if selection.only or selection.exclude:
         scope = [d for d in definitions if selection.target in (None, d.target)]
         keys = {d.key for d in scope}

@@ -184,3 +184,14 @@ def test_the_creation_budget_is_shown_and_enforced(
         if campaign.action == "blocked":
             assert "creation budget exhausted" in campaign.reasons[0]
             assert campaign.requests == () and campaign.starts_sending is None
+
+
+def test_an_orphan_whose_name_a_new_file_carries_is_never_retired() -> None:
+    """Moved without its id: neither created again (blocked) nor retired (claimed)."""
+    d = definition(email(), key="new.yaml")
+    ctx = context(state_of(old=StateEntry(id="c1")), remote(email(), id="c1"))
+    plan = build_plan([d], {"sandbox": ctx}, now=NOW, retire_orphans=True)
+    by_key = {c.key: c for c in plan.campaigns}
+    assert by_key["new.yaml"].action == "blocked"
+    assert by_key["old.yaml"].requests == ()
+    assert "new.yaml carries the same name" in by_key["old.yaml"].notes[0]

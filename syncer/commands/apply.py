@@ -15,7 +15,15 @@ from syncer import exitcodes
 from syncer.campaign import CampaignDefinition
 from syncer.commands.context import Context
 from syncer.errors import UsageError
-from syncer.pipeline import Run, Selection, apply_plan, make_plan, settle, targets_of, verify
+from syncer.pipeline import (
+    Run,
+    Selection,
+    apply_plan,
+    make_plan,
+    plan_targets,
+    settle,
+    verify,
+)
 from syncer.plan.model import Plan
 from syncer.render.report import render_report, render_report_json
 from syncer.render.text import render_plan
@@ -99,7 +107,7 @@ async def _apply(
     targets = (
         sorted(saved.targets)
         if saved is not None
-        else targets_of(run.settings, selection.apply(definitions), selection)
+        else plan_targets(run.settings, run.backend, definitions, selection)
     )
     try:
         with contextlib.ExitStack() as locks:

@@ -249,12 +249,16 @@ def build_plan(
     orphaned = {
         name: {entry.id: key for key, entry in found.items()} for name, found in orphans.items()
     }
+    claims: dict[tuple[str, str], str] = {}
     for definition in definitions:
         target = contexts.get(definition.target)
-        if target is not None:
-            campaigns.append(
-                _plan_definition(definition, target, owners[target.name], orphaned[target.name])
-            )
+        if target is None:
+            continue
+        planned = _plan_definition(definition, target, owners[target.name], orphaned[target.name])
+        campaigns.append(planned)
+        if planned.id is None:
+            for same in _same_name(definition, target.snapshot, owners[target.name]):
+                claims.setdefault((target.name, same.id), definition.key)
     notes: list[str] = []
     for name, ctx in contexts.items():
         for key, entry in sorted(orphans[name].items()):
@@ -267,6 +271,7 @@ def build_plan(
                     ctx.snapshot.by_id.get(entry.id),
                     owner=owners[name].get(entry.id),
                     retire=retire_orphans,
+                    claimed=claims.get((name, entry.id)),
                 )
             )
         if show_unmanaged:

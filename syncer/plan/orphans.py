@@ -27,6 +27,7 @@ def plan_orphan(
     *,
     owner: str | None,
     retire: bool,
+    claimed: str | None = None,
 ) -> CampaignPlan:
     """The plan of one orphaned state entry.
 
@@ -34,6 +35,8 @@ def plan_orphan(
         remote: the campaign as read (None: not found remotely).
         owner: the key of a present file that manages the same campaign, if any.
         retire: the user asked to retire orphans (`--retire-orphans`).
+        claimed: the key of a present file without an id that carries the campaign's name
+            (most likely the same file, moved): then the campaign is never retired.
     """
     head = {
         "key": key,
@@ -53,6 +56,12 @@ def plan_orphan(
         return CampaignPlan(**head, notes=(note,))
     if remote is None:
         return CampaignPlan(**head, notes=(f"{gone}; the campaign is no longer found remotely",))
+    if claimed is not None:
+        note = (
+            f"{gone}; {claimed} carries the same name (moved or renamed?), so the campaign is "
+            f"left untouched: pin `id: {entry.id}` there to keep managing it"
+        )
+        return CampaignPlan(**head, notes=(note,))
     if not retire:
         note = (
             f"{gone}; the remote campaign is left untouched (`syncer apply {RETIRE_FLAG}` "
