@@ -85,7 +85,8 @@ def compare(
     """The changes that turn `remote` into the file's campaign (state changes excepted)."""
     found = Comparison()
     observed = record.observed if record is not None and record.observed else {}
-    seen = normalize.listed_remote(remote.body)
+    body = remote.body  # one copy: reading `body` may unpack it each time
+    seen = normalize.listed_remote(body)
     for key, wanted in want.listed.items():
         if normalize.same_listed(key, wanted, seen[key], now):
             continue
@@ -97,7 +98,7 @@ def compare(
         return found  # content declared `unknown`: nothing to compare it with
     recorded = observed.get("content")
     recorded = recorded if isinstance(recorded, dict) else None
-    viewed = normalize.viewed_content(remote.body) if remote.content_readable else None
+    viewed = normalize.viewed_content(body) if remote.content_readable else None
     if viewed is not None:
         theirs = normalize.without(normalize.leaves(viewed), want.ignored)
         changes = _leaf_changes(want.leaves, theirs)

@@ -39,13 +39,14 @@ class BatchProvider:
         """
         if remote is None or remote.read_only or remote.state != "RUNNING":
             return []
-        viewed = normalize.viewed_content(remote.body) if remote.content_readable else None
+        body = remote.body
+        viewed = normalize.viewed_content(body) if remote.content_readable else None
         recorded = (entry.observed or {}).get("content")
         if viewed is None or normalize.digests(normalize.leaves(viewed)) != recorded:
             return []
         campaign = self.to_definition(remote)["campaign"]
         observed_start = (entry.observed or {}).get("start_time")
-        if normalize.same_start(observed_start, remote.body.get("start_time"), utcnow()):
+        if normalize.same_start(observed_start, body.get("start_time"), utcnow()):
             campaign["when"]["start_time"] = observed_start  # "now" as it was sent
         version = getattr(config, "api_version", None) or planner.DEFAULT_VERSION
         return [

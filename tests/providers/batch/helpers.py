@@ -112,10 +112,20 @@ def viewed(campaign: dict[str, Any]) -> dict[str, Any]:
 def remote(campaign: dict[str, Any], *, view: bool | None = None, **listing: Any) -> RemoteCampaign:
     """A remote campaign as the client reads it (push campaigns viewed by default)."""
     from syncer.providers.batch.client import to_remote
+
     item = listed(campaign, **listing)
     is_push = campaign["messages"][0]["channel_type"] == "push"
     details = viewed(campaign) if (is_push if view is None else view) else None
     result = to_remote(item, details)
+    assert result is not None
+    return result
+
+
+def edited(r: RemoteCampaign, **listing: Any) -> RemoteCampaign:
+    """`r` as Batch would list it after an edit of these list fields (outside the tool)."""
+    from syncer.providers.batch.client import to_remote
+
+    result = to_remote({**r.body, **listing})
     assert result is not None
     return result
 
@@ -150,6 +160,7 @@ def plan(
     now: dt.datetime = NOW,
 ) -> CampaignPlan:
     from syncer.providers.batch.planner import plan_campaign
+
     return plan_campaign(item(d, r, entry=entry, same_name=same_name, config=config), now=now)
 
 

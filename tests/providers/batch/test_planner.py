@@ -17,6 +17,7 @@ from tests.providers.batch.helpers import (
     NOW,
     applied,
     definition,
+    edited,
     email,
     managed,
     plan,
@@ -112,8 +113,7 @@ def test_drift_in_a_listed_field_is_shown_and_written_back(
     field: str, listing: dict[str, Any], path: str
 ) -> None:
     entry = managed(email())
-    r = remote(email())
-    r = r.model_copy(update={"body": {**r.body, **listing}, "name": listing.get("name", r.name)})
+    r = edited(remote(email()), **listing)
     result = plan(definition(email(), id=ID, state="DRAFT"), r, entry=entry)
     assert result.action == "update"
     assert [c.path for c in result.changes] == [path]
@@ -150,8 +150,7 @@ NOISE = [
 @pytest.mark.parametrize(("case", "listing"), NOISE, ids=[n[0] for n in NOISE])
 def test_harmless_variations_are_quiet(case: str, listing: dict[str, Any]) -> None:
     entry = managed(email())
-    r = remote(email())
-    r = r.model_copy(update={"body": {**r.body, **listing}})
+    r = edited(remote(email()), **listing)
     result = plan(definition(email(), id=ID, state="DRAFT"), r, entry=entry)
     assert result.action == "noop", result
 
