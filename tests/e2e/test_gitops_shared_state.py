@@ -19,6 +19,12 @@ from tests.support.moto_s3 import BUCKET, serve_s3
 from tests.support.project import Project
 
 WELCOME = "66a1f0c2e4b0a1b2c3d4e501"
+# The first apply's PATCH is answered 3 s late: the second run (a new process, slow to start
+# on a busy machine) reaches the lock while the first still holds it.
+HOLD_THE_LOCK = {
+    "latency_ms": 100,
+    "delay_after_write": {"count": 1, "route": "PATCH /*", "seconds": 3},
+}
 
 
 @pytest.fixture
@@ -157,7 +163,7 @@ def test_two_concurrent_applies_one_fails_cleanly_and_nothing_interleaves(
     project: Project, sandbox: Any, s3: str
 ) -> None:
     shared(project, s3, lock_timeout=0)
-    sandbox.set_faults({"latency_ms": 400})
+    sandbox.set_faults(HOLD_THE_LOCK)
     sandbox.clear_requests()
     first = project.spawn("apply", "--auto-approve")
     wait_for_lock(s3)
@@ -177,7 +183,7 @@ def test_two_concurrent_applies_one_waits_then_finds_nothing_to_do(
     project: Project, sandbox: Any, s3: str
 ) -> None:
     shared(project, s3, lock_timeout=60)
-    sandbox.set_faults({"latency_ms": 400})
+    sandbox.set_faults(HOLD_THE_LOCK)
     sandbox.clear_requests()
     first = project.spawn("apply", "--auto-approve")
     wait_for_lock(s3)
