@@ -99,9 +99,7 @@ def test_a_scalar_or_flow_edit_changes_one_line(
 ) -> None:
     after = apply_edits(BASE, [Edit(path, value)])
     assert _diff_lines(BASE, after) == [(old_line, new_line)]
-    assert _data(after) == edited(
-        _data(BASE), [Edit(path, value)]
-    )
+    assert _data(after) == edited(_data(BASE), [Edit(path, value)])
 
 
 def test_a_block_scalar_is_rewritten_as_a_block_and_keeps_the_blank_line_after_it() -> None:
@@ -221,3 +219,48 @@ def test_any_value_reads_back_exactly(value: Any) -> None:
             node = node[part]
         assert node == value
         assert data["campaign"]["last"] == "end"
+
+
+@pytest.mark.parametrize(
+    ("text", "indent"),
+    [
+        ("a: 1\n", yamlio.Indent(2, 4, 2)),
+        ("a:\n  b: 1\n", yamlio.Indent(2, 4, 2)),
+        ("a:\n    b: 1\n", yamlio.Indent(4, 4, 2)),
+        ("a:\n- x\n", yamlio.Indent(2, 2, 0)),
+        ("a:\n  - x\n", yamlio.Indent(2, 4, 2)),
+        ("a:\n    -   x\n", yamlio.Indent(2, 8, 4)),
+        ("a:\n  b:\n  - x: 1\n    y: 2\n", yamlio.Indent(2, 2, 0)),
+        ("a: [x]\nb: {c: 1}\n", yamlio.Indent(2, 4, 2)),
+    ],
+)
+def test_guess_indent(text: str, indent: yamlio.Indent) -> None:
+    assert yamlio.guess_indent(yamlio.outline(text)) == indent
+
+
+def test_outline_of_an_empty_document() -> None:
+    assert yamlio.outline("") == yamlio.Node("scalar", 0, 0, 0)
+
+
+def test_block_collection_ends_before_the_comments_that_follow() -> None:
+    text = "a:\n  b: 1\n# about c\nc: 2\n"
+    tree = yamlio.outline(text)
+    a = tree.items[0].value
+    assert text[a.start : a.end] == "b: 1"
+
+
+def test_edits_in_a_flow_mapping_keep_the_line() -> None:
+    text = "reply_to: {email_address: a@x.io}  # who\nother: 1\n"
+    after = apply_edits(text, [Edit(("reply_to", "email_address"), "b@x.io")])
+    assert after == "reply_to: {email_address: b@x.io}  # who\nother: 1\n"
+    after = apply_edits(text, [Edit(("reply_to",), {"email_address": "c@x.io", "name": "C"})])
+    assert after == "reply_to: {email_address: c@x.io, name: C}  # who\nother: 1\n"
+
+
+def test_a_collection_inside_a_flow_collection_goes_through_the_fallback() -> None:
+    text = "q: {a: {b: 1}}\n"
+    with pytest.raises(EditError):
+        splice(text, [Edit(("q", "a"), {"b": [1, 2]})])
+    assert _data(apply_edits(text, [Edit(("q", "a"), {"b": [1, 2]})])) == {
+        "q": {"a": {"b": [1, 2]}}
+    }

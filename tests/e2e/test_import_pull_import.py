@@ -209,3 +209,17 @@ def test_filters_and_directory(project: Project) -> None:
     bad = project.run("import", "--dir", "../outside")
     assert bad.code == 1
     assert "without '..'" in bad.err
+
+
+def test_import_into_a_new_project_creates_the_campaigns_directory(project: Project) -> None:
+    project.campaigns.rmdir()
+    result = project.run("import", "--id", TEASER)
+    assert result.code == 0, result.all
+    assert (project.campaigns / "sandbox" / "black-friday-teaser.yaml").exists()
+    assert project.run("plan", "--detailed-exitcode").code == 0
+
+
+def test_import_needs_a_known_target(project: Project) -> None:
+    result = project.run("import", "--target", "nope")
+    assert result.code == 1
+    assert "unknown target 'nope'" in result.err
