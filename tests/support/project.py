@@ -78,6 +78,7 @@ class Project:
             sandbox = true
             base_url = "{self.base_url}"
             updated_by = "crm-bot@example.com"
+            rate_limit_scale = 20.0
             {moengage}
 
             [targets.sandbox-batch]
