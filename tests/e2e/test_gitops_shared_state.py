@@ -174,8 +174,10 @@ def test_two_concurrent_applies_one_fails_cleanly_and_nothing_interleaves(
     assert second.returncode == 1, second_out + second_err
     assert "the state of target 'sandbox' is locked by" in second_err
     assert "pid" in second_err and "since" in second_err
-    # Only the first run talked to the vendor: read (two campaigns), one PATCH, read back.
-    assert kinds(sandbox) == ["search", "search", "PATCH", "search"]
+    # Only the first run talked to the vendor: its reads, one PATCH, its read-back.
+    log = kinds(sandbox)
+    assert log.count("PATCH") == 1 and set(log) == {"search", "PATCH"}
+    assert log.index("PATCH") < len(log) - 1
 
 
 @pytest.mark.slow
@@ -195,4 +197,7 @@ def test_two_concurrent_applies_one_waits_then_finds_nothing_to_do(
     assert "Nothing to apply" in second_err
     # The second run read only after the first had written and read back: had they
     # interleaved, it would have planned (and sent) the same PATCH again.
-    assert kinds(sandbox) == ["search", "search", "PATCH", "search", "search", "search"]
+    log = kinds(sandbox)
+    assert log.count("PATCH") == 1 and set(log) == {"search", "PATCH"}
+    patched = log.index("PATCH")
+    assert len(log) - patched - 1 >= 2  # the first run's read-back, then the second's reads
