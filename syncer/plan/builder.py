@@ -101,7 +101,7 @@ def _annotate(planned: CampaignPlan, item: PlanItem, orphaned: dict[str, str]) -
     """Notes the provider cannot know: read-only campaigns, adoption caveats, moved files."""
     notes = list(planned.notes)
     reason = read_only_reason(item)
-    if reason and planned.action == "noop":
+    if reason and planned.action == "noop" and not any(reason in note for note in notes):
         notes.append(f"read-only: {reason}; differences would be shown, nothing is written")
     remote, entry = item.remote, item.entry
     if (

@@ -73,10 +73,10 @@ def plan_orphan(
         return CampaignPlan(**head, notes=(note,))
     requests = tuple(provider.orphan_requests(entry, remote))
     if not requests:
-        kind = f"{remote.kind} " if remote.kind else ""
+        kind = f", {remote.kind}" if remote.kind else ""
         note = (
-            f"{gone}; not retired: a {kind}campaign in status {remote.state} either no "
-            "longer sends or has no retirement call"
+            f"{gone}; not retired: the campaign is {remote.state}{kind}, so it no longer "
+            "sends or the vendor has no call that retires it"
         )
         return CampaignPlan(**head, notes=(note,))
     note = f"{RETIRE_FLAG}: retired first, then forgotten (forgotten only if every call succeeds)"
