@@ -144,3 +144,48 @@ def test_pull_keeps_crlf_line_endings_and_permissions(demo: Project) -> None:
     assert b'subject: "Welcome to Acme"\r\n' in data
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_pull_brings_the_fields_batch_shows_and_keeps_the_rest(
+    demo: Project, sandbox: Any, batch_http: httpx.Client
+) -> None:
+    """Batch lists name, labels and start time, never an email's content: those three are
+    pulled; the message stays as the file says (Batch cannot show it back)."""
+    sandbox.set_faults({"rate_limit_scale": 4.0})  # no 429 waits (see test_batch_core)
+    only_reactivation = [p for p in demo.campaigns.rglob("*.yaml") if p.name != "reactivation.yaml"]
+    for path in only_reactivation:
+        path.unlink()
+    assert demo.run("apply", "--auto-approve").code == 0
+    campaign = {
+        "name": "Win-back (v2)",
+        "state": "DRAFT",
+        "when": {"start_time": "2030-03-02T10:00:00Z", "local_time": True},
+        "targeting": {"languages": ["fr"]},
+        "labels": ["reactivation", "q1"],
+        "messages": [
+            {
+                "channel_type": "email",
+                "subject": "Edited in the dashboard",
+                "sender_identity_id": "4012",
+                "reply_to": {"email_address": "support@acme.example"},
+                "html": "<p>x</p>",
+            }
+        ],
+    }
+    response = batch_http.post(
+        "/2.11/campaigns/update",
+        json={"id": "orchestration_0664hyh918hr1gnzka9py5t62nrc0e1q", "campaign": campaign},
+    )
+    assert response.status_code == 200, response.text
+    before = demo.read("batch/reactivation.yaml")
+    result = demo.run("pull", "batch/*")
+    assert result.code == 0, result.all
+    assert sorted(changed_lines(before, demo.read("batch/reactivation.yaml"))) == [
+        '+    start_time: "2030-03-02T10:00:00Z"',
+        "+  labels: [q1, reactivation]",
+        "+  name: Win-back (v2)",
+        '-    start_time: "2030-03-01T10:00:00Z"',
+        "-  labels: [reactivation]",
+        "-  name: Win-back — we miss you",
+    ]
+    assert demo.run("plan", "--detailed-exitcode").code == 0
