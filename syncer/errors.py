@@ -8,7 +8,7 @@ place (`syncer/cli.py`):
     │   ├── DefinitionError          campaign files: a list of `file:line:col: message` problems
     │   ├── ConfigError              syncer.toml: a list of `file:line:col: message` problems
     │   └── UsageError               bad command-line usage
-    ├── ApiError                     a vendor call failed: campaign, call, status, vendor text, advice
+    ├── ApiError                     a vendor call failed: campaign, call, status, advice
     │   ├── ApiTransportError        timeout or connection failure (outcome may be unknown)
     │   └── RateLimitedError         429 after the retry budget was spent
     ├── StalePlanError               exit 4: a saved plan no longer matches
