@@ -42,7 +42,7 @@ HEADINGS: dict[Action, str] = {
     "create": "To create",
     "update": "To update",
     "state_change": "State changes",
-    "orphan": "Orphaned: files removed, remote campaigns left untouched",
+    "orphan": "Orphaned: files removed; forgotten, retired only where a call is listed",
 }
 DIFF_LINES = 60
 LINE_CHARS = 240
