@@ -121,6 +121,32 @@ def adopt(
     return result
 
 
+def name_clashes(
+    adoptions: Iterable[Adoption],
+    definitions: Iterable[CampaignDefinition],
+    state: TargetState,
+) -> list[str]:
+    """Warnings for files that will create a campaign named like one just adopted.
+
+    Such a file was blocked before (the same-named campaign was unmanaged); once the campaign
+    is adopted under another key, it would plan a second campaign of that name.
+    """
+    waiting = [d for d in definitions if d.id is None and d.key not in state.campaigns and d.name]
+    warnings = []
+    for adoption in adoptions:
+        if adoption.problem is not None:
+            continue
+        for definition in waiting:
+            if definition.name == adoption.remote.name:
+                warnings.append(
+                    f"{definition.file} declares the name {definition.name!r} without an id: it "
+                    f"now plans a second campaign of that name. If it describes "
+                    f"{adoption.remote.id}, pin `id: {adoption.remote.id}` in it and delete "
+                    f"{adoption.key}"
+                )
+    return warnings
+
+
 def _file_data(
     provider: str, target: str, campaign_id: str, read_only: str | None, body: dict[str, Any]
 ) -> dict[str, Any]:

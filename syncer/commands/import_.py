@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from syncer import exitcodes
-from syncer.adopt import Adoption, Filters, adopt, managed_ids, unmanaged
+from syncer.adopt import Adoption, Filters, adopt, managed_ids, name_clashes, unmanaged
 from syncer.campaign import CampaignDefinition
 from syncer.commands.apply import holder
 from syncer.commands.context import Context
@@ -84,7 +84,10 @@ async def _import(
             root.mkdir(parents=True, exist_ok=True)
             written, state = _write(root, adoptions, state)
             run.backend.save(state)
-            return _report(ctx, written, target, dry_run=False)
+            code = _report(ctx, written, target, dry_run=False)
+            for warning in name_clashes(written, mine, run.state(target)):
+                ctx.out.info(f"Warning: {warning}")
+            return code
     finally:
         await run.connections.aclose()
 

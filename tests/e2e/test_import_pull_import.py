@@ -223,3 +223,22 @@ def test_import_needs_a_known_target(project: Project) -> None:
     result = project.run("import", "--target", "nope")
     assert result.code == 1
     assert "unknown target 'nope'" in result.err
+
+
+def test_import_warns_when_a_file_without_an_id_has_the_adopted_name(project: Project) -> None:
+    project.write(
+        "promo/teaser.yaml",
+        """
+        provider: moengage
+        campaign:
+          basic_details: {name: Black Friday teaser}
+        """,
+    )
+    assert project.run("plan").code == 3  # same name, unmanaged: blocked
+    result = project.run("import", "--id", TEASER)
+    assert result.code == 0, result.all
+    assert (
+        "campaigns/promo/teaser.yaml declares the name 'Black Friday teaser' without an id"
+        in result.err
+    )
+    assert f"pin `id: {TEASER}` in it and delete sandbox/black-friday-teaser.yaml" in result.err
