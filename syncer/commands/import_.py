@@ -16,7 +16,7 @@ from syncer.adopt import Adoption, Filters, adopt, managed_ids, name_clashes, un
 from syncer.campaign import CampaignDefinition
 from syncer.commands.apply import holder
 from syncer.commands.context import Context
-from syncer.errors import UsageError
+from syncer.errors import SecurityError, UsageError
 from syncer.filenames import create_private, make_directory, slugify, subdirectory, unique_name
 from syncer.pipeline import settle
 from syncer.providers import registry
@@ -112,23 +112,32 @@ def _write(
         if adoption.problem is not None:
             written.append(adoption)
             continue
-        key = adoption.key
-        path = make_directory(root, PurePosixPath(key).parent) / PurePosixPath(key).name
         try:
-            create_private(path, adoption.text, root)
-        except FileExistsError:
-            # Someone created that name since we listed the directory: take the next one.
-            folder = PurePosixPath(key).parent
-            existing = {(folder / p.name).as_posix() for p in path.parent.iterdir()}
-            name = unique_name(PurePosixPath(key).stem, {PurePosixPath(k).name for k in existing})
-            key = (folder / name).as_posix()
-            path = root / key
-            create_private(path, adoption.text, root)
+            key = _create(root, adoption)
+        except (OSError, SecurityError) as exc:
+            # One file that cannot be written does not lose the others' state entries.
+            written.append(Adoption(adoption.remote, problem=f"not written: {exc}"))
+            continue
         state = state.with_entry(
             key, StateEntry(id=adoption.remote.id, origin="adopted", applied_at=now)
         )
         written.append(Adoption(adoption.remote, key, adoption.text, adoption.read_only))
     return written, state
+
+
+def _create(root: Path, adoption: Adoption) -> str:
+    """Write one adopted file; return its key (the next free name if its own was just taken)."""
+    key = adoption.key
+    folder = PurePosixPath(key).parent
+    path = make_directory(root, folder) / PurePosixPath(key).name
+    try:
+        create_private(path, adoption.text, root)
+    except FileExistsError:
+        # Someone created that name since the directory was listed: take the next free one.
+        existing = {p.name for p in path.parent.iterdir()}
+        key = (folder / unique_name(PurePosixPath(key).stem, existing)).as_posix()
+        create_private(root / key, adoption.text, root)
+    return key
 
 
 def _report(ctx: Context, adoptions: list[Adoption], target: str, *, dry_run: bool) -> int:

@@ -242,3 +242,14 @@ def test_import_warns_when_a_file_without_an_id_has_the_adopted_name(project: Pr
         in result.err
     )
     assert f"pin `id: {TEASER}` in it and delete sandbox/black-friday-teaser.yaml" in result.err
+
+
+def test_import_never_writes_through_a_linked_directory(project: Project) -> None:
+    outside = project.root.parent / "outside"
+    outside.mkdir()
+    (project.campaigns / "sandbox").symlink_to(outside)
+    result = project.run("import", "--id", TEASER)
+    assert result.code == 1
+    assert "not written" in result.out and "is a link" in result.out
+    assert list(outside.iterdir()) == []
+    assert project.state()["campaigns"] == {}
