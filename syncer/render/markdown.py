@@ -12,15 +12,14 @@ plan. Everything that comes from campaign content is escaped: it can neither bre
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from syncer.plan.model import ACTIONS, Action, CampaignPlan, FieldChange, Plan
 from syncer.render.text import LABELS
-from syncer.render.values import is_long_text, short, text_diff
-from syncer.render.visible import html_diff, html_text, is_html
+from syncer.render.values import change_lines, short
+from syncer.render.visible import html_text, is_html
 
 LIMIT = 65_000
 """GitHub refuses comments of 65,536 characters or more; stay clearly below."""
@@ -107,24 +106,6 @@ def fenced(lines: list[str], lang: str = "diff") -> str:
 
 def _cut(line: str) -> str:
     return line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…"
-
-
-def change_lines(change: FieldChange) -> list[str]:
-    """The diff lines of one field change (HTML as visible text and links)."""
-    marker = "  [blocked]" if change.blocked else ""
-    before, after = change.before, change.after
-    if is_long_text(before, after) and (is_html(before) or is_html(after)):
-        assert isinstance(before, str) and isinstance(after, str)
-        return [f"~ {change.path}{marker} (visible text and links)", *html_diff(before, after)]
-    if is_long_text(before, after):
-        assert isinstance(before, str) and isinstance(after, str)
-        return [f"~ {change.path}{marker}", *text_diff(before, after)]
-    if isinstance(before, dict | list) and isinstance(after, dict | list):
-        old, new = (
-            json.dumps(v, indent=1, sort_keys=True, ensure_ascii=False) for v in (before, after)
-        )
-        return [f"~ {change.path}{marker}", *text_diff(old, new)]
-    return [f"~ {change.path}{marker}", f"- {short(before)}", f"+ {short(after)}"]
 
 
 def leaves_of(value: Any, prefix: str) -> Iterator[tuple[str, Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from syncer.plan.model import Action, CampaignPlan, FieldChange, Plan
-from syncer.render.values import is_long_text, short, text_diff
+from syncer.render.values import change_lines
 
 SYMBOLS = {
     "create": ("+", "green"),
@@ -101,14 +101,8 @@ def _campaign(out: Text, campaign: CampaignPlan) -> None:
 
 
 def _change(out: Text, change: FieldChange) -> None:
-    style = "red" if change.blocked else "yellow"
-    marker = " [blocked]" if change.blocked else ""
-    out.append(f"      ~ {change.path}{marker}\n", style=style)
-    if is_long_text(change.before, change.after):
-        assert isinstance(change.before, str) and isinstance(change.after, str)
-        for line in text_diff(change.before, change.after):
-            line_style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
-            out.append(f"          {line}\n", style=line_style)
-        return
-    out.append(f"          - {short(change.before)}\n", style="red")
-    out.append(f"          + {short(change.after)}\n", style="green")
+    head, *lines = change_lines(change)
+    out.append(f"      {head}\n", style="red" if change.blocked else "yellow")
+    for line in lines:
+        style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
+        out.append(f"          {line}\n", style=style)

@@ -1,10 +1,17 @@
-"""How field values are shown to people: short values inline, long text as a line diff."""
+"""How field changes are shown to people, by every renderer.
+
+Short values inline; long text as a line diff; HTML as a diff of its visible text and links;
+lists and objects as a diff of their indented JSON (so the one filter that changed is visible).
+"""
 
 from __future__ import annotations
 
 import difflib
 import json
 from typing import Any
+
+from syncer.plan.model import FieldChange
+from syncer.render.visible import html_diff, is_html
 
 INLINE = 100
 DIFF_LINES = 40
@@ -44,3 +51,21 @@ def _lines(text: str) -> list[str]:
     if "\n" not in text.strip() and len(text) > INLINE:
         return text.replace("><", ">\n<").splitlines()
     return text.splitlines()
+
+
+def change_lines(change: FieldChange) -> list[str]:
+    """The diff lines of one field change (HTML as visible text and links)."""
+    marker = "  [blocked]" if change.blocked else ""
+    before, after = change.before, change.after
+    if is_long_text(before, after) and (is_html(before) or is_html(after)):
+        assert isinstance(before, str) and isinstance(after, str)
+        return [f"~ {change.path}{marker} (visible text and links)", *html_diff(before, after)]
+    if is_long_text(before, after):
+        assert isinstance(before, str) and isinstance(after, str)
+        return [f"~ {change.path}{marker}", *text_diff(before, after)]
+    if isinstance(before, dict | list) and isinstance(after, dict | list):
+        old, new = (
+            json.dumps(v, indent=1, sort_keys=True, ensure_ascii=False) for v in (before, after)
+        )
+        return [f"~ {change.path}{marker}", *text_diff(old, new)]
+    return [f"~ {change.path}{marker}", f"- {short(before)}", f"+ {short(after)}"]
