@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from pydantic import Field, field_validator
+
+from syncer import packed
 from syncer.model import FrozenModel
 
 OnLocked = Literal["fail", "skip", "replace"]
@@ -28,11 +31,23 @@ class CampaignDefinition(FrozenModel):
     state: str | None = None
     read_only: bool = False
     lifecycle: Lifecycle = Lifecycle()
-    campaign: dict[str, Any]
-    """The declared fields of the vendor's campaign object (explicit nulls kept)."""
+    content: bytes = Field(alias="campaign")
+    """The declared fields of the vendor's campaign object (explicit nulls kept), packed: built
+    from `campaign=...` and read back as `.campaign` (see `syncer.packed`)."""
     digest: str
     """Digest of everything above that affects the remote (the file's desired content)."""
     name: str | None = None
     """The campaign's name as the vendor shows it (used to find duplicates before creating)."""
     line: int = 1
     """Line of the `campaign:` key, for messages about the whole campaign."""
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _pack(cls, value: Any) -> Any:
+        return value if isinstance(value, bytes) else packed.pack(value)
+
+    @property
+    def campaign(self) -> dict[str, Any]:
+        """The declared fields (a fresh copy on every access)."""
+        value: dict[str, Any] = packed.unpack(self.content)
+        return value

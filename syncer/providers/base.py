@@ -11,8 +11,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from syncer import packed
 from syncer.campaign import CampaignDefinition
 from syncer.model import FrozenModel
 from syncer.plan.model import CampaignPlan, PlannedRequest, TargetIdentity
@@ -28,8 +29,9 @@ class RemoteCampaign(FrozenModel):
     """The vendor's status, upper-cased (MoEngage `ACTIVE`, Batch `RUNNING`, ...)."""
     kind: str | None = None
     """Delivery type (MoEngage `campaign_delivery_type`, Batch orchestration `type`)."""
-    body: dict[str, Any] = Field(default_factory=dict)
-    """The vendor's object as read, unknown fields included."""
+    packed_body: bytes = Field(default=packed.EMPTY_OBJECT, alias="body")
+    """The vendor's object as read, unknown fields included, packed: built from `body=...`
+    (a dict, or bytes from `packed.pack_json`) and read back as `.body`."""
     read_only: str | None = None
     """Set when the vendor will not let the API write this campaign: the reason."""
     write_unverified: str | None = None
@@ -38,6 +40,17 @@ class RemoteCampaign(FrozenModel):
     told otherwise."""
     content_readable: bool = True
     """False when the API cannot show the campaign's content (Batch email campaigns)."""
+
+    @field_validator("packed_body", mode="before")
+    @classmethod
+    def _pack(cls, value: Any) -> Any:
+        return value if isinstance(value, bytes) else packed.pack(value)
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The vendor's object (a fresh copy on every access)."""
+        value: dict[str, Any] = packed.unpack(self.packed_body)
+        return value
 
 
 @dataclass

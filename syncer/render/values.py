@@ -55,7 +55,7 @@ def _lines(text: str) -> list[str]:
 
 def change_lines(change: FieldChange) -> list[str]:
     """The diff lines of one field change (HTML as visible text and links)."""
-    marker = "  [blocked]" if change.blocked else ""
+    marker = " [blocked]" if change.blocked else ""
     before, after = change.before, change.after
     if is_long_text(before, after) and (is_html(before) or is_html(after)):
         assert isinstance(before, str) and isinstance(after, str)
