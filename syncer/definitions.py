@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError, field_validator
 from syncer import yamlio
 from syncer.campaign import CampaignDefinition, Lifecycle, OnLocked
 from syncer.config import Settings
+from syncer.definition_cache import DefinitionCache
 from syncer.digest import digest
 from syncer.errors import DefinitionError, Problem
 from syncer.model import StrictModel
@@ -105,23 +106,47 @@ def load_definitions(settings: Settings) -> list[CampaignDefinition]:
     root = settings.campaigns_path
     files, problems = discover(root, settings.root)
     definitions: list[CampaignDefinition] = []
-    for path in files:
-        definition, found = load_file(path, root, settings)
-        problems.extend(found)
-        if definition is not None:
-            definitions.append(definition)
+    cache = DefinitionCache.open(settings)
+    try:
+        for path in files:
+            definition, found = _load_cached(path, root, settings, cache)
+            problems.extend(found)
+            if definition is not None:
+                definitions.append(definition)
+    finally:
+        cache.close()
     problems.extend(_duplicate_ids(definitions))
     if problems:
         raise DefinitionError(problems)
     return definitions
 
 
-def load_file(
-    path: Path, root: Path, settings: Settings
+def _load_cached(
+    path: Path, root: Path, settings: Settings, cache: DefinitionCache
 ) -> tuple[CampaignDefinition | None, list[Problem]]:
-    """One campaign file -> its definition, or the problems that prevent it."""
     display = _display(path, settings.root)
-    text, problems = yamlio.read_text(path, display)
+    raw, problems = yamlio.read_bytes(path, display)
+    if raw is None:
+        return None, problems
+    hit = cache.get(raw)
+    if hit is not None:
+        return hit.definition(path.relative_to(root).as_posix(), display), []
+    definition, problems = load_file(path, root, settings, raw=raw)
+    if definition is not None:
+        cache.put(raw, definition)
+    return definition, problems
+
+
+def load_file(
+    path: Path, root: Path, settings: Settings, *, raw: bytes | None = None
+) -> tuple[CampaignDefinition | None, list[Problem]]:
+    """One campaign file (its bytes `raw`, when already read) -> its definition, or the
+    problems that prevent it."""
+    display = _display(path, settings.root)
+    if raw is None:
+        text, problems = yamlio.read_text(path, display)
+    else:
+        text, problems = yamlio.decode(raw, display)
     if text is None:
         return None, problems
     if not text.strip():

@@ -1,0 +1,130 @@
+"""The cache of validated campaign files: hits skip parsing, any change is a miss, problems are
+never cached, and an unusable cache only costs time."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from syncer import config, yamlio
+from syncer.definitions import load_definitions
+from syncer.errors import DefinitionError, Problem
+
+TOML = """
+campaigns_dir = "campaigns"
+default_target = "sandbox"
+
+[targets.sandbox]
+provider = "moengage"
+sandbox = true
+"""
+CAMPAIGN = """
+provider: moengage
+id: 66a1f0c2e4b0a1b2c3d4e501
+lifecycle:
+  ignore_changes: [campaign_content.content.email.preview_text]
+campaign:
+  channel: EMAIL
+  campaign_delivery_type: EVENT_TRIGGERED
+  basic_details:
+    name: Welcome email
+    content_type: TRANSACTIONAL
+  campaign_content:
+    content:
+      email:
+        subject: Welcome
+        html_content: |
+          <p>Hello</p>
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "syncer.toml").write_text(TOML, encoding="utf-8")
+    (tmp_path / "campaigns" / "a").mkdir(parents=True)
+    (tmp_path / "campaigns" / "a" / "welcome.yaml").write_text(
+        textwrap.dedent(CAMPAIGN).lstrip(), encoding="utf-8"
+    )
+    return tmp_path
+
+
+class CountingLoads:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = yamlio.load
+
+        def load(text: str, display: str) -> tuple[yamlio.Document | None, list[Problem]]:
+            self.count += 1
+            return real(text, display)
+
+        monkeypatch.setattr(yamlio, "load", load)
+
+
+def test_a_hit_gives_the_same_definition_without_parsing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = config.load(project / "syncer.toml")
+    parses = CountingLoads(monkeypatch)
+    first = load_definitions(settings)
+    again = load_definitions(settings)
+    assert parses.count == 1
+    assert again == first
+    assert again[0].key == "a/welcome.yaml"
+    assert again[0].lifecycle.ignore_changes == ("campaign_content.content.email.preview_text",)
+    assert (project / ".syncer" / "cache" / "definitions.sqlite").exists()
+
+
+def test_moved_files_hit_and_keep_their_new_key(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = config.load(project / "syncer.toml")
+    load_definitions(settings)
+    (project / "campaigns" / "a" / "welcome.yaml").rename(project / "campaigns" / "hello.yaml")
+    parses = CountingLoads(monkeypatch)
+    (moved,) = load_definitions(settings)
+    assert parses.count == 0
+    assert (moved.key, moved.file) == ("hello.yaml", "campaigns/hello.yaml")
+
+
+def test_an_edited_file_or_changed_settings_is_a_miss(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = config.load(project / "syncer.toml")
+    load_definitions(settings)
+    parses = CountingLoads(monkeypatch)
+    path = project / "campaigns" / "a" / "welcome.yaml"
+    path.write_text(path.read_text().replace("subject: Welcome", "subject: Hi"))
+    (edited,) = load_definitions(settings)
+    assert parses.count == 1
+    assert edited.campaign["campaign_content"]["content"]["email"]["subject"] == "Hi"
+    other = TOML + '\n[targets.other]\nprovider = "batch"\nsandbox = true\n'
+    (project / "syncer.toml").write_text(other, encoding="utf-8")
+    load_definitions(config.load(project / "syncer.toml"))
+    assert parses.count == 2
+
+
+def test_problems_are_found_every_time(project: Path) -> None:
+    path = project / "campaigns" / "a" / "welcome.yaml"
+    path.write_text(path.read_text().replace("channel: EMAIL", "channel: EMAIL\n  nmae: x"))
+    settings = config.load(project / "syncer.toml")
+    for _ in range(2):
+        with pytest.raises(DefinitionError) as raised:
+            load_definitions(settings)
+        assert "campaign.nmae: unknown key" in str(raised.value)
+
+
+def test_an_unusable_cache_only_costs_time(project: Path) -> None:
+    (project / ".syncer").mkdir()
+    (project / ".syncer" / "cache").write_text("not a directory")
+    settings = config.load(project / "syncer.toml")
+    assert [d.name for d in load_definitions(settings)] == ["Welcome email"]
+
+
+def test_a_corrupt_cache_file_is_not_used(project: Path) -> None:
+    cache = project / ".syncer" / "cache"
+    cache.mkdir(parents=True)
+    (cache / "definitions.sqlite").write_bytes(b"garbage" * 100)
+    settings = config.load(project / "syncer.toml")
+    assert [d.name for d in load_definitions(settings)] == ["Welcome email"]
