@@ -55,7 +55,7 @@ def diff_declared(desired: dict[str, Any], remote: dict[str, Any]) -> list[Field
     """
     wanted = _declared(desired, remote)
     current = project(remote, wanted)
-    if canonical(wanted) == canonical(current):
+    if same(wanted, current) or canonical(wanted) == canonical(current):
         return []  # the common case, without building a DeepDiff tree
     tree = DeepDiff(current, wanted, view="tree", ignore_order=False, verbose_level=2)
     changes: dict[str, FieldChange] = {}
@@ -81,6 +81,23 @@ def diff_declared(desired: dict[str, Any], remote: dict[str, Any]) -> list[Field
     # A whole list shown as changed already covers any change found inside it.
     kept = [p for p in paths if not any(_inside(p, other) for other in paths if other != p)]
     return [changes[p] for p in kept]
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal with the same types all the way down (so `1` is not `1.0` nor `True`).
+
+    Implies equal canonical JSON, at a fraction of its cost (no 20 KB strings encoded twice):
+    the fast path for unchanged campaigns. False says nothing: `canonical` then decides.
+    """
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(value, b[key]) for key, value in a.items())
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(map(same, a, b))
+    if isinstance(a, float):
+        return a == b and repr(a) == repr(b)  # 0.0 == -0.0, but not as JSON
+    return bool(a == b)
 
 
 def _inside(path: str, ancestor: str) -> bool:

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from syncer.diff import changed_roots, diff_declared, format_path
+from syncer.diff import changed_roots, diff_declared, format_path, same
+from syncer.digest import canonical
 from syncer.plan.model import FieldChange
 
 
@@ -45,3 +46,25 @@ def test_paths_are_sorted_and_roots_in_first_seen_order() -> None:
 
 def test_format_path() -> None:
     assert format_path(["a", "b", 0, "c", 1]) == "a.b[0].c[1]"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ({"x": [1, {"y": "z" * 5000}]}, {"x": [1, {"y": "z" * 5000}]}, True),
+        ({"a": 1, "b": 2}, {"b": 2, "a": 1}, True),  # key order never matters
+        ({"a": 1}, {"a": 1.0}, False),
+        ({"a": True}, {"a": 1}, False),
+        ({"a": 0.0}, {"a": -0.0}, False),
+        ({"a": [1, 2]}, {"a": [1, 2, 3]}, False),
+        ({"a": float("nan")}, {"a": float("nan")}, False),  # canonical JSON decides
+    ],
+)
+def test_same_implies_equal_canonical_json(a: Any, b: Any, expected: bool) -> None:
+    assert same(a, b) is expected
+    if expected:
+        assert canonical(a) == canonical(b)
+
+
+def test_numbers_of_another_type_are_still_changes() -> None:
+    assert triples(diff_declared({"n": 1.0}, {"n": 1})) == [("n", 1, 1.0)]
