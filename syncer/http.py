@@ -102,6 +102,10 @@ class RetryPolicy:
 ErrorReader = Callable[[HttpResponse], tuple[str, str]]
 
 
+class NotSent(Exception):
+    """A call whose `proceed` check said no once its turn came: nothing was sent."""
+
+
 class _Retryable(Exception):
     def __init__(self, error: ApiError, retry_after: float | None) -> None:
         super().__init__(str(error))
@@ -157,6 +161,10 @@ class RateLimiter:
         }
         self._limiters: dict[str, Limiter] = {}
 
+    def burst(self) -> int:
+        """The most calls any endpoint class may start at once (its shortest window's limit)."""
+        return max((rates[0].limit for rates in self._rates.values() if rates), default=0)
+
     async def acquire(self, endpoint: str) -> None:
         name = endpoint if endpoint in self._rates else "default"
         if name not in self._rates:
@@ -171,6 +179,16 @@ class RateLimiter:
         for limiter in self._limiters.values():
             limiter.close()
         self._limiters.clear()
+
+
+MIN_CONNECTIONS = 16
+MAX_CONNECTIONS = 256
+
+
+def connections(limiter: RateLimiter) -> int:
+    """Connections in the pool: enough for every call the rate limits let start at once, so
+    that the limiter (not the pool) is what paces a run."""
+    return max(MIN_CONNECTIONS, min(MAX_CONNECTIONS, limiter.burst()))
 
 
 class HttpClient:
@@ -199,7 +217,9 @@ class HttpClient:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             verify=verify,
             transport=transport,
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+            limits=httpx.Limits(
+                max_connections=connections(limiter), max_keepalive_connections=32
+            ),
             follow_redirects=False,
         )
         self.limiter = limiter
@@ -225,6 +245,7 @@ class HttpClient:
         retry_safe: bool = True,
         campaign: str = "",
         ok: Sequence[int] = (200, 201, 204),
+        proceed: Callable[[], bool] | None = None,
     ) -> HttpResponse:
         """Send one call, retrying what is safe to retry.
 
@@ -234,8 +255,11 @@ class HttpClient:
             retry_safe: whether repeating the call cannot cause a second effect. Rejections that
                 prove the call was not processed (429, connection refused) are retried anyway.
             campaign: the campaign key, for error messages.
+            proceed: asked once the rate limiter lets the call go; False cancels it (a
+                speculative read that turned out unneeded while it waited).
 
         Raises:
+            NotSent: `proceed` said no; nothing was sent.
             ApiError: the vendor refused the call (4xx other than 429), or retries ran out.
             ApiTransportError: no answer (timeout, dropped connection): the outcome is unknown.
         """
@@ -275,7 +299,7 @@ class HttpClient:
             ):
                 with attempt:
                     return await self._once(
-                        method, path, body, params, endpoint, kind, campaign, ok
+                        method, path, body, params, endpoint, kind, campaign, ok, proceed
                     )
         except _Retryable as exc:
             error = exc.error
@@ -303,8 +327,11 @@ class HttpClient:
         kind: str,
         campaign: str,
         ok: Sequence[int],
+        proceed: Callable[[], bool] | None,
     ) -> HttpResponse:
         await self.limiter.acquire(endpoint)
+        if proceed is not None and not proceed():
+            raise NotSent
         self.stats.calls[kind] += 1
         started = time.monotonic()
         try:

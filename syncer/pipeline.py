@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from syncer import credentials
@@ -21,6 +21,7 @@ from syncer.journal import created_entry, replay
 from syncer.plan.builder import TargetContext, build_plan
 from syncer.plan.model import Plan
 from syncer.providers import registry
+from syncer.providers.base import SizeAware
 from syncer.report import ApplyReport, CallOutcome, Verification
 from syncer.state import Call, StateBackend, TargetState, utcnow
 
@@ -96,6 +97,8 @@ class Run:
     backend: StateBackend
     connections: Connections
     states: dict[str, TargetState] = field(default_factory=dict)
+    learnt: set[str] = field(default_factory=set)
+    """Targets whose state gained something only reading taught (the workspace's size)."""
 
     def state(self, target: str) -> TargetState:
         if target not in self.states:
@@ -104,14 +107,25 @@ class Run:
 
 
 async def read_target(
-    run: Run, target: str, definitions: Sequence[CampaignDefinition], *, list_all: bool = False
+    run: Run,
+    target: str,
+    definitions: Sequence[CampaignDefinition],
+    *,
+    list_all: bool = False,
+    selected: Callable[[str], bool] | None = None,
 ) -> TargetContext:
-    """Read what planning `definitions` in `target` needs (`list_all`: the whole workspace)."""
+    """Read what planning `definitions` in `target` needs (`list_all`: the whole workspace;
+    `selected`: the state keys the plan covers, when not all)."""
     settings = run.settings
     state = run.state(target)
     mine = [d for d in definitions if d.target == target]
+    keys = {d.key for d in mine}
     ids = {d.id for d in mine if d.id}
-    ids |= {entry.id for entry in state.campaigns.values()}
+    ids |= {
+        entry.id
+        for key, entry in state.campaigns.items()
+        if key in keys or selected is None or selected(key)
+    }
     # Names are looked up before creating (never a duplicate), and before replacing (a lost
     # state entry must not lead to a second replacement).
     names = {
@@ -121,7 +135,14 @@ async def read_target(
         and ((d.id is None and d.key not in state.campaigns) or d.lifecycle.on_locked == "replace")
     }
     session = run.connections.session(target)
+    if isinstance(session, SizeAware):
+        session.expect_size(state.workspace_size)
     snapshot = await session.read(sorted(ids), sorted(names), list_all=list_all)
+    if snapshot.workspace_size not in (None, state.workspace_size):
+        # Saved with the state by apply: the next run reads the cheapest way from the start.
+        state = state.model_copy(update={"workspace_size": snapshot.workspace_size})
+        run.states[target] = state
+        run.learnt.add(target)
     config = settings.targets[target]
     return TargetContext(
         name=target,
@@ -133,6 +154,13 @@ async def read_target(
         max_creates=getattr(config, "max_creates_per_run", None),
         config=config,
     )
+
+
+def save_learnt(run: Run) -> None:
+    """Save what reading taught about each target; the caller holds the targets' locks."""
+    for target in sorted(run.learnt):
+        run.backend.save(run.state(target))
+    run.learnt.clear()
 
 
 async def make_plan(
@@ -163,7 +191,10 @@ async def make_plan(
                 "onboarding/welcome.yaml or onboarding/*)"
             )
     contexts = await asyncio.gather(
-        *[read_target(run, t, chosen, list_all=show_unmanaged) for t in targets]
+        *[
+            read_target(run, t, chosen, list_all=show_unmanaged, selected=selection.keeps)
+            for t in targets
+        ]
     )
     return build_plan(
         chosen,

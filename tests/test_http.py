@@ -11,7 +11,15 @@ import httpx
 import pytest
 
 from syncer.errors import ApiError, ApiTransportError, RateLimitedError
-from syncer.http import HttpClient, HttpResponse, RateLimiter, Redactor, RetryPolicy
+from syncer.http import (
+    HttpClient,
+    HttpResponse,
+    NotSent,
+    RateLimiter,
+    Redactor,
+    RetryPolicy,
+    connections,
+)
 
 SECRET = "sk_live_very_secret_value"
 
@@ -178,3 +186,28 @@ def test_limiter_enforces_several_windows() -> None:
 
     # 2 per second lets the first two through at once; the third waits for the next second.
     assert run(scenario())[:3] == [True, True, False]
+
+
+def test_a_call_its_proceed_check_refuses_is_never_sent() -> None:
+    script = Script([(200, {}, {"ok": True})])
+    http = client(script, [])
+    with pytest.raises(NotSent):
+        run(call(http, proceed=lambda: False))
+    assert script.requests == []
+    assert http.stats.calls == {}
+
+
+@pytest.mark.parametrize(
+    ("windows", "scale", "pool"),
+    [
+        ({"default": ((10, 1), (100, 60))}, 1.0, 16),
+        ({"default": ((10, 1), (100, 60))}, 10.0, 100),
+        ({"default": ((10, 1),), "create": ((50, 1),)}, 1.0, 50),
+        ({"default": ((10_000, 1),)}, 1.0, 256),
+        ({}, 1.0, 16),
+    ],
+)
+def test_the_pool_holds_every_call_the_rate_limits_let_start_at_once(
+    windows: dict[str, Any], scale: float, pool: int
+) -> None:
+    assert connections(RateLimiter(windows, scale)) == pool

@@ -21,6 +21,7 @@ from syncer.pipeline import (
     apply_plan,
     make_plan,
     plan_targets,
+    save_learnt,
     settle,
     verify,
 )
@@ -157,6 +158,7 @@ async def _locked(
         plan = saved
     else:
         plan = await make_plan(run, definitions, selection, retire_orphans=retire_orphans)
+    save_learnt(run)
     shown = render_plan(plan)
     if fmt == "json":
         ctx.out.errors.print(shown, end="")

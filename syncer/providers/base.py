@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import Field, field_validator
 
@@ -62,6 +62,9 @@ class RemoteSnapshot:
     listed_all: bool = False
     """True when the whole workspace was listed (so a missing id is really absent)."""
     calls: int = 0
+    workspace_size: int | None = None
+    """Campaigns a listing of this read counted (a lower bound when it stopped early); None
+    when it listed nothing. Remembered in the state store to choose the next read."""
 
     def add(self, campaign: RemoteCampaign) -> None:
         self.by_id[campaign.id] = campaign
@@ -186,6 +189,15 @@ class Provider(Protocol):
 
     def open_session(self, spec: SessionSpec) -> Session:
         """The I/O side for one target."""
+        ...
+
+
+@runtime_checkable
+class SizeAware(Protocol):
+    """A session whose cheapest way to read depends on how many campaigns the target holds."""
+
+    def expect_size(self, size: int | None) -> None:
+        """How many campaigns the target held when it was last listed (None: unknown)."""
         ...
 
 

@@ -2,7 +2,8 @@
 
 Takes planned requests and search filters; returns vendor campaigns as `RemoteCampaign`s.
 Knows the V1 paths, Basic auth plus `MOE-APPKEY`, the V1 error envelope, the documented rate
-limits, and how to read a campaign when there is no get-by-id (search by id, limit 1).
+limits, and how to read a campaign when there is no get-by-id: one search by id each, or the
+workspace listed page by page, whichever costs fewer calls (`reading.py`, `listing.py`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from syncer.errors import ApiError
@@ -18,9 +19,11 @@ from syncer.http import HttpClient, HttpResponse, RateLimiter, Redactor, RetryPo
 from syncer.plan.model import PlannedRequest, TargetIdentity
 from syncer.providers.base import RemoteCampaign, RemoteSnapshot, SendResult
 from syncer.providers.moengage import normalize, rules
+from syncer.providers.moengage.listing import list_pages
+from syncer.providers.moengage.reading import PAGE, ReadChoice, Seen, choose
 
 BASE = "/core-services/v1"
-PAGE = 15  # V1 search: limit is 1..15
+EMAIL_ONLY = {"channels": ["EMAIL"]}  # the only channel this tool manages
 # Vendor notes, section 8 (and 10.8: budget for the stricter creation figures).
 RATE_LIMITS: dict[str, Windows] = {
     "create": ((5, 1), (25, 60), (100, 3600)),
@@ -120,12 +123,26 @@ class MoEngageSession:
         self.identity = TargetIdentity(
             provider="moengage", base_url=base_url, workspace=workspace_id, sandbox=sandbox
         )
+        self.seen = Seen()
+        self.workspace_size: int | None = None
+        """Email campaigns in the workspace, as last counted (chooses how to read)."""
+
+    def expect_size(self, size: int | None) -> None:
+        if self.workspace_size is None:
+            self.workspace_size = size
+
+    def calls(self) -> int:
+        return sum(self.http.stats.calls.values())
 
     async def aclose(self) -> None:
         await self.http.aclose()
 
     async def search(
-        self, fields: dict[str, Any], page: int, limit: int = PAGE
+        self,
+        fields: dict[str, Any],
+        page: int,
+        limit: int = PAGE,
+        proceed: Callable[[], bool] | None = None,
     ) -> list[dict[str, Any]]:
         body = {
             "request_id": str(uuid.uuid4()),
@@ -136,7 +153,7 @@ class MoEngageSession:
             "include_archive_campaigns": True,
         }
         response = await self.http.call(
-            "POST", f"{BASE}/campaigns/search", body=body, kind="search"
+            "POST", f"{BASE}/campaigns/search", body=body, kind="search", proceed=proceed
         )
         data = response.json()
         if not isinstance(data, list):
@@ -165,33 +182,78 @@ class MoEngageSession:
     ) -> RemoteSnapshot:
         """Read campaigns by id and look names up, with as few calls as the API allows.
 
-        One search per id costs len(ids) calls; listing the workspace's email campaigns costs
-        one call per 15 campaigns. The cheaper one is chosen (`list_all` forces the listing).
+        Nothing read before in this session is read again (until a write touches it). Ids a
+        complete listing did not show (deleted, or not an email campaign) are searched for, so
+        both ways give the same answer.
         """
-        snapshot = RemoteSnapshot()
-        wanted = sorted(set(ids))
-        if list_all or len(wanted) + len(set(names)) > PAGE:
-            for item in await self.search_all({"channels": ["EMAIL"]}):
-                remote = to_remote(item)
-                if remote:
-                    snapshot.add(remote)
-            snapshot.listed_all = True
-            return snapshot
-        results = await asyncio.gather(
-            *[self.search({"id": campaign_id}, 1, 1) for campaign_id in wanted],
-            *[self.search_all({"name": name}) for name in sorted(set(names))],
-        )
-        for batch in results:
-            for item in batch:
-                remote = to_remote(item)
-                if remote:
-                    snapshot.add(remote)
+        before = self.calls()
+        want_ids, want_names = self.seen.unknown_ids(ids), self.seen.unknown_names(names)
+        counted: int | None = None
+        if list_all and not self.seen.listed:
+            choice = choose(len(want_ids), len(want_names), self.workspace_size, list_all=True)
+        else:
+            choice = choose(len(want_ids), len(want_names), self.workspace_size)
+        if choice.listing:
+            counted = await self._list(choice, want_ids, bool(want_names) or list_all)
+            want_ids, want_names = self.seen.unknown_ids(ids), self.seen.unknown_names(names)
+        await self._search(want_ids, want_names)
+        snapshot = self.seen.snapshot(counted)
+        snapshot.calls = self.calls() - before
         return snapshot
+
+    async def _list(self, choice: ReadChoice, ids: Sequence[str], whole: bool) -> int:
+        """List email campaigns; returns how many there are (a lower bound if cut short)."""
+        remaining = set(ids)
+
+        def enough(items: list[dict[str, Any]]) -> bool:
+            # Only ids are wanted: they are unique, so the listing may end once all are seen.
+            # A name needs the whole listing (a second campaign may carry it too).
+            remaining.difference_update(item.get("campaign_id") for item in items)
+            return not remaining
+
+        async def fetch(page: int, proceed: Callable[[], bool]) -> list[dict[str, Any]]:
+            return await self.search(EMAIL_ONLY, page, proceed=proceed)
+
+        listed = await list_pages(
+            fetch,
+            page_size=PAGE,
+            ahead=choice.ahead,
+            budget=choice.budget,
+            enough=None if whole else enough,
+        )
+        for item in listed.items:
+            remote = to_remote(item)
+            if remote:
+                self.seen.add(remote)
+        if listed.complete:
+            self.seen.listed = True
+            self.workspace_size = len(listed.items)
+        else:
+            # Stopped early (every id found, or the budget spent): the workspace is at least
+            # this big, which is what the next choice needs to know.
+            self.workspace_size = max(self.workspace_size or 0, listed.pages * PAGE)
+        return self.workspace_size
+
+    async def _search(self, ids: Sequence[str], names: Sequence[str]) -> None:
+        """One search per id (limit 1) and per name, all at once (the limiter paces them)."""
+        results = await asyncio.gather(
+            *[self.search({"id": campaign_id}, 1, 1) for campaign_id in ids],
+            *[self.search_all({"name": name}) for name in names],
+        )
+        for campaign_id, items in zip(ids, results[: len(ids)], strict=True):
+            found = [r for r in map(to_remote, items) if r is not None and r.id == campaign_id]
+            self.seen.by_id[campaign_id] = found[0] if found else None
+        for name, items in zip(names, results[len(ids) :], strict=True):
+            matches = [r for r in map(to_remote, items) if r is not None]
+            self.seen.by_name[name] = matches
+            for remote in matches:
+                self.seen.add(remote)
 
     async def send(
         self, request: PlannedRequest, request_id: str, key: str, exclude: Collection[str] = ()
     ) -> SendResult:
         body = {"request_id": request_id, **(request.body or {})}
+        self.seen.forget(*_touched(request))
         if request.kind == "create":
             try:
                 response = await self.http.call(
@@ -258,3 +320,14 @@ class MoEngageSession:
             and (not created_by or m.body.get("created_by") in (None, created_by))
         ]
         return candidates[-1].id if candidates else None
+
+
+def _touched(request: PlannedRequest) -> tuple[list[str], list[str | None]]:
+    """The campaigns (ids) and names a write may change."""
+    body = request.body or {}
+    ids = [str(i) for i in body.get("campaign_ids") or []]
+    if request.method == "PATCH":
+        ids.append(request.path.rsplit("/", 1)[-1])
+    basic = body.get("basic_details")
+    name = basic.get("name") if isinstance(basic, dict) else None
+    return ids, [name if isinstance(name, str) else None]

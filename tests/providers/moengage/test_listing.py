@@ -1,0 +1,94 @@
+"""Listing page by page with pages requested ahead: same items as one page at a time, and no
+page sent once the listing is known to be over."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from syncer.errors import ApiError
+from syncer.http import NotSent
+from syncer.providers.moengage.listing import Listed, list_pages
+
+PAGE = 15
+
+
+class Workspace:
+    """A fake V1 listing behind a FIFO rate limiter (one call per `interval`)."""
+
+    def __init__(self, size: int, *, interval: float = 0.0, latency: float = 0.0) -> None:
+        self.size = size
+        self.interval = interval
+        self.latency = latency
+        self.sent: list[int] = []
+        self.fail_on: int | None = None
+        self._gate = asyncio.Lock()
+
+    async def fetch(self, page: int, proceed: Callable[[], bool]) -> list[dict[str, Any]]:
+        async with self._gate:
+            await asyncio.sleep(self.interval)
+        if not proceed():
+            raise NotSent
+        self.sent.append(page)
+        await asyncio.sleep(self.latency)
+        if page == self.fail_on:
+            raise ApiError("boom", method="POST", path="/search", status=500)
+        first = (page - 1) * PAGE
+        return [{"campaign_id": f"c{i}"} for i in range(first, min(first + PAGE, self.size))]
+
+
+def listing(workspace: Workspace, **options: Any) -> Listed:
+    return asyncio.run(list_pages(workspace.fetch, page_size=PAGE, **options))
+
+
+@pytest.mark.parametrize("size", [0, 14, 15, 44, 45, 100])
+@pytest.mark.parametrize("ahead", [1, 3, 10])
+def test_every_campaign_is_listed_once_whatever_is_expected(size: int, ahead: int) -> None:
+    workspace = Workspace(size)
+    result = listing(workspace, ahead=ahead)
+    assert result.complete
+    assert [item["campaign_id"] for item in result.items] == [f"c{i}" for i in range(size)]
+    assert result.pages == size // PAGE + 1
+
+
+def test_an_exact_expectation_sends_exactly_the_pages_needed() -> None:
+    workspace = Workspace(44, latency=0.01)
+    listing(workspace, ahead=3)
+    assert sorted(workspace.sent) == [1, 2, 3]
+
+
+def test_pages_beyond_a_short_one_are_not_sent_once_it_has_answered() -> None:
+    # The workspace shrank to 2 pages but 40 were expected: only the pages already in flight
+    # when the short page answered are spent (about latency / interval of them).
+    workspace = Workspace(20, interval=0.02, latency=0.05)
+    result = listing(workspace, ahead=40)
+    assert result.complete and len(result.items) == 20
+    assert sorted(workspace.sent)[:2] == [1, 2]
+    assert len(workspace.sent) <= 2 + 6
+
+
+def test_a_budget_stops_the_listing_incomplete() -> None:
+    workspace = Workspace(1000)
+    result = listing(workspace, ahead=2, budget=3)
+    assert not result.complete
+    assert (result.pages, len(result.items)) == (3, 45)
+    assert sorted(workspace.sent) == [1, 2, 3]
+
+
+def test_enough_ends_the_listing_early() -> None:
+    workspace = Workspace(1000)
+    result = listing(workspace, ahead=1, enough=lambda items: items[-1]["campaign_id"] == "c29")
+    assert not result.complete
+    assert result.pages == 2
+    assert workspace.sent == [1, 2]
+
+
+def test_a_failing_page_fails_the_listing_and_leaves_nothing_running() -> None:
+    workspace = Workspace(1000, interval=0.001)
+    workspace.fail_on = 2
+    with pytest.raises(ApiError):
+        listing(workspace, ahead=10)
+    assert len(workspace.sent) < 10
