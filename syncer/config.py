@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -18,10 +18,15 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from syncer.errors import ConfigError, Problem
 from syncer.model import StrictModel
+from syncer.readfile import Unreadable, read_regular
 
 CONFIG_FILE = "syncer.toml"
+MAX_CONFIG_BYTES = 1024 * 1024
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+"""Target names become file names (state, journal) and object keys: nothing that could
+climb out of a directory or break a line."""
 _CREDENTIAL_KEY = re.compile(r"(access_key|secret|token|password|credential)", re.IGNORECASE)
 
 
@@ -33,6 +38,14 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def check_inside(value: str) -> str:
+    """A path the tool reads or writes below the project: relative, without `..`."""
+    path = PurePosixPath(value.replace("\\", "/"))
+    if not value.strip() or path.is_absolute() or ".." in path.parts or ":" in value:
+        raise ValueError("must be a relative path inside the project (no '..', not absolute)")
+    return value
 
 
 def check_base_url(url: str) -> str:
@@ -172,6 +185,8 @@ class StateConfig(StrictModel):
     def _endpoint(cls, value: str | None) -> str | None:
         return None if value is None else check_base_url(value)
 
+    _path_inside = field_validator("path")(check_inside)
+
 
 class Settings(StrictModel):
     campaigns_dir: str = "campaigns"
@@ -182,6 +197,19 @@ class Settings(StrictModel):
     """Default author for every target (a target's own `updated_by` wins)."""
     root: Path = Path()
     """The project directory (where syncer.toml lives); set by `load`."""
+
+    _campaigns_inside = field_validator("campaigns_dir")(check_inside)
+
+    @field_validator("targets")
+    @classmethod
+    def _names(cls, targets: dict[str, Any]) -> dict[str, Any]:
+        for name in targets:
+            if not _TARGET_NAME.match(name):
+                raise ValueError(
+                    f"target name {name!r}: use letters, digits, '-', '_' and '.' "
+                    "(it names files under the state directory)"
+                )
+        return targets
 
     @property
     def campaigns_path(self) -> Path:
@@ -199,19 +227,30 @@ def load(path: Path) -> Settings:
     """
     display = path.name
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(
-            [Problem(display, 1, 1, f"{path} not found: create it (see README, 'Config')")]
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([Problem(display, 1, 1, f"cannot read: {exc}")]) from None
+        data = read_regular(path, MAX_CONFIG_BYTES)
+    except Unreadable as exc:
+        if not path.exists() and not path.is_symlink():
+            message = f"{path} not found: create it (see README, 'Config')"
+        else:
+            message = str(exc)
+        raise ConfigError([Problem(display, 1, 1, message)]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig", "replace")) + 1
+        raise ConfigError([Problem(display, line, col, "not UTF-8 text")]) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, col = _toml_position(str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError([Problem(display, line, col, f"invalid TOML: {message}")]) from None
+    except RecursionError:
+        raise ConfigError([Problem(display, 1, 1, "invalid TOML: nested too deeply")]) from None
+    except ValueError:  # Python refuses to convert integers of thousands of digits
+        raise ConfigError([Problem(display, 1, 1, "invalid TOML: a number is too long")]) from None
     return _validate(raw, text, display, path.parent)
 
 
@@ -222,7 +261,7 @@ def _validate(raw: dict[str, Any], text: str, display: str, root: Path) -> Setti
     except ValidationError as exc:
         for err in exc.errors():
             loc = [str(p) for p in err["loc"] if not _is_union_tag(p)]
-            message = _clean(err["msg"])
+            message = "unknown key" if err["type"] == "extra_forbidden" else _clean(err["msg"])
             if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 loc.append("provider")
                 message = "provider must be one of: moengage, batch"
@@ -247,6 +286,24 @@ def _validate(raw: dict[str, Any], text: str, display: str, root: Path) -> Setti
             problems.append(
                 Problem(display, line, col, f"targets.{name}: set data_center or base_url")
             )
+    targets = dict(settings.targets)
+    for name, target in settings.targets.items():
+        if target.ca_bundle is None:
+            continue
+        bundle = root / target.ca_bundle
+        if not bundle.is_file():
+            line, col = locate_toml(text, ["targets", name, "ca_bundle"])
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    col,
+                    f"targets.{name}.ca_bundle: {target.ca_bundle} is not a file (a PEM bundle "
+                    "of CA certificates; a relative path starts at syncer.toml's directory)",
+                )
+            )
+        targets[name] = target.model_copy(update={"ca_bundle": str(bundle)})
+    settings = settings.model_copy(update={"targets": targets})
     if settings.state.backend == "s3" and not settings.state.bucket:
         line, col = locate_toml(text, ["state", "backend"])
         problems.append(Problem(display, line, col, "state: the s3 backend needs a bucket"))

@@ -20,6 +20,7 @@ from syncer.config import Settings
 from syncer.definition_cache import DefinitionCache
 from syncer.digest import digest
 from syncer.errors import DefinitionError, Problem
+from syncer.filenames import inside
 from syncer.model import StrictModel
 from syncer.overlay import split_path
 from syncer.providers import registry
@@ -37,7 +38,8 @@ class _LifecycleIn(StrictModel):
                 parts = split_path(path)
             except ValueError:
                 parts = []
-            if not parts or not isinstance(parts[0], str) or any(p == "" for p in parts):
+            empty = ".." in path or path.startswith(".") or path.endswith(".")
+            if empty or not parts or not isinstance(parts[0], str) or "" in parts:
                 raise ValueError(f"{path!r} is not a dotted path like campaign_content.subject")
         return paths
 
@@ -54,40 +56,60 @@ class _Envelope(StrictModel):
 
 
 def discover(root: Path, display_root: Path) -> tuple[list[Path], list[Problem]]:
-    """Every `*.yaml` file below `root`, sorted; directories and `.yml` files are problems."""
+    """Every `*.yaml` file below `root`, sorted; anything that cannot be a campaign file of
+    this project is a problem: directories named `*.yaml`, `.yml` files, unreadable
+    directories, names that are not plain UTF-8 text, links to directories (never followed:
+    they could loop or show a file twice) and links leading out of the project (`display_root`).
+    """
     files: list[Path] = []
     problems: list[Problem] = []
+
+    def problem(path: Path, message: str) -> None:
+        problems.append(Problem(_display(path, display_root), 1, 1, message))
+
     if not root.is_dir():
-        where = _display(root, display_root)
-        return [], [Problem(where, 1, 1, "campaigns directory not found")]
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        return [], [Problem(_display(root, display_root), 1, 1, "campaigns directory not found")]
+    if not inside(display_root, root):
+        problem(root, "the campaigns directory leads outside the project: refusing to read it")
+        return [], problems
+
+    def unreadable(error: OSError) -> None:
+        problem(Path(error.filename or root), f"cannot read directory: {error.strerror}")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
         base = Path(dirpath)
         for name in list(dirnames):
+            path = base / name
             if name.endswith((".yaml", ".yml")):
-                problems.append(
-                    Problem(
-                        _display(base / name, display_root),
-                        1,
-                        1,
-                        "is a directory, not a campaign file",
-                    )
-                )
+                problem(path, "is a directory, not a campaign file")
+                dirnames.remove(name)
+            elif path.is_symlink():
+                problem(path, "is a link to a directory: not followed (move the files here)")
                 dirnames.remove(name)
         dirnames.sort()
         for name in sorted(filenames):
             path = base / name
-            if name.endswith(".yaml"):
-                files.append(path)
+            if not name.endswith((".yaml", ".yml")):
+                continue
+            if not _plain_name(name):
+                shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
+                problem(Path(shown), "file name is not plain UTF-8 text: rename the file")
             elif name.endswith(".yml"):
-                problems.append(
-                    Problem(
-                        _display(path, display_root),
-                        1,
-                        1,
-                        "campaign files must end in .yaml (rename this .yml file)",
-                    )
-                )
+                problem(path, "campaign files must end in .yaml (rename this .yml file)")
+            elif path.is_symlink() and path.exists() and not inside(display_root, path):
+                problem(path, "is a link to a file outside the project: refusing to read it")
+            else:
+                files.append(path)
     return sorted(files), problems
+
+
+def _plain_name(name: str) -> bool:
+    """UTF-8 without control characters: the name becomes a key in state, plans and output."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in the name (surrogate escapes)
+        return False
+    return name.isprintable()
 
 
 def _display(path: Path, display_root: Path) -> str:

@@ -17,10 +17,13 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode
 
 from syncer.errors import Problem
+from syncer.readfile import Unreadable, read_regular
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -56,17 +59,12 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
 
 
 def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
-    """A file's bytes, refusing directories and oversized files."""
+    """A regular file's bytes, refusing directories, devices, pipes and oversized files."""
     try:
-        if path.is_dir():
-            return None, [Problem(display, 1, 1, "is a directory, not a campaign file")]
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // (1024 * 1024)
-            return None, [Problem(display, 1, 1, f"file is {size} bytes; the limit is {limit} MiB")]
-        return path.read_bytes(), []
-    except OSError as exc:
-        return None, [Problem(display, 1, 1, f"cannot read file: {exc.strerror or exc}")]
+        return read_regular(path, MAX_FILE_BYTES), []
+    except Unreadable as exc:
+        message = "is a directory, not a campaign file" if exc.directory else str(exc)
+        return None, [Problem(display, 1, 1, message)]
 
 
 def decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
@@ -76,8 +74,10 @@ def decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(display, line, 1, "not UTF-8 text")]
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig", "replace")) + 1
+        return None, [Problem(display, line, col, "not UTF-8 text")]
     return text, []
 
 
@@ -85,6 +85,7 @@ def load(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text into plain values, or return the problems that prevent it."""
     yaml = _yaml()
     yaml.Composer = _ScreeningComposer
+    yaml.Constructor = _LocatingConstructor
     try:
         tree = yaml.load(text)
     except _Refused as exc:
@@ -136,10 +137,58 @@ class _ScreeningComposer(Composer):
             if self.collections > MAX_DEPTH:
                 raise _Refused(mark, f"nesting deeper than {MAX_DEPTH} levels")
         try:
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
             if nested:
                 self.collections -= 1
+        if isinstance(parent, MappingNode) and index is None:
+            _screen_key(node)
+        return node
+
+
+_KINDS = {
+    "int": "a number",
+    "float": "a number",
+    "bool": "a boolean",
+    "null": "null",
+    "timestamp": "a date",
+}
+
+
+def _screen_key(key: Any) -> None:
+    """Every key of a campaign file is a string. Merge keys (`<<`) pull values in from
+    elsewhere (and hide where they came from); other scalars would silently become strings
+    (`null:` -> "None", `1:` -> "1"), and collections cannot be keys at all."""
+    tag = str(key.tag)
+    if tag == "tag:yaml.org,2002:merge":
+        raise _Refused(key.start_mark, "YAML merge keys (<<) are not allowed in campaign files")
+    if tag == "tag:yaml.org,2002:str":
+        return
+    if not isinstance(key, ScalarNode):
+        raise _Refused(key.start_mark, "a key must be a string, not a mapping or a list")
+    kind = _KINDS.get(tag.rsplit(":", 1)[-1], "not a string")
+    raise _Refused(key.start_mark, f"key {key.value!r} is {kind}: keys must be strings (quote it)")
+
+
+class _LocatingConstructor(RoundTripConstructor):
+    """Locates the scalars that parse but cannot be built (`2024-13-45`, a 5,000-digit
+    number): Python raises a bare ValueError for those, with no position."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:
+            noun = {"int": "number", "float": "number", "timestamp": "date"}.get(
+                str(node.tag).rsplit(":", 1)[-1], "value"
+            )
+            detail = "too many digits" if "digits" in str(exc) else str(exc)
+            message = f"{_excerpt(node)} is not a valid {noun} ({detail})"
+            raise _Refused(node.start_mark, message) from None
+
+
+def _excerpt(node: Any) -> str:
+    value = node.value if isinstance(node, ScalarNode) else ""
+    return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
 def _marked_problem(exc: MarkedYAMLError, display: str) -> Problem:

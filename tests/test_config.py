@@ -77,7 +77,7 @@ api_key_env = "BATCH_API_KEY"
         ),
         (
             '[targets.x]\nprovider = "moengage"\nsandbox = true\ncolour = "red"\n',
-            "syncer.toml:4:1: targets.x.colour: Extra inputs are not permitted",
+            "syncer.toml:4:1: targets.x.colour: unknown key",
         ),
         (
             'default_target = "nope"\n[targets.x]\nprovider = "moengage"\nsandbox = true\n',

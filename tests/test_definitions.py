@@ -155,7 +155,7 @@ def test_binary_bom_and_yml_files(tmp_path: Path) -> None:
     assert any(
         p.startswith("campaigns/old.yml:1:1: campaign files must end in .yaml") for p in found
     )
-    assert any(p.startswith("campaigns/latin.yaml:2:1: not UTF-8 text") for p in found)
+    assert any(p.startswith("campaigns/latin.yaml:2:18: not UTF-8 text") for p in found)
     assert not any("bom.yaml" in p for p in found)
 
 

@@ -128,6 +128,33 @@ def _annotate(planned: CampaignPlan, item: PlanItem, orphaned: dict[str, str]) -
     return planned.model_copy(update={"notes": tuple(notes)})
 
 
+def _block_twin_creations(campaigns: list[CampaignPlan]) -> list[CampaignPlan]:
+    """Block creations that share a name in one target (two files, or a file and a link to it).
+
+    After a lost answer, a creation is found again by its name; two creations with one name
+    could each adopt the other's campaign, and two identical files would duplicate a campaign.
+    """
+    twins: dict[tuple[str, str], list[str]] = {}
+    for campaign in campaigns:
+        if campaign.name and any(r.kind == "create" for r in campaign.requests):
+            twins.setdefault((campaign.target, campaign.name), []).append(campaign.key)
+    result = []
+    for campaign in campaigns:
+        keys = twins.get((campaign.target, campaign.name or ""), [])
+        if len(keys) < 2 or campaign.key not in keys:
+            result.append(campaign)
+            continue
+        others = ", ".join(k for k in keys if k != campaign.key)
+        reason = (
+            f"{others} would also create a campaign named {campaign.name!r} in target "
+            f"{campaign.target!r}: creations are told apart by name, so give each file its own "
+            "name (or pin the `id:` of an existing campaign)"
+        )
+        update = {"action": "blocked", "requests": (), "reasons": (reason,)}
+        result.append(campaign.model_copy(update={**update, "starts_sending": None}))
+    return result
+
+
 def _enforce_budget(
     campaigns: list[CampaignPlan], contexts: dict[str, TargetContext], now: dt.datetime
 ) -> tuple[list[CampaignPlan], list[str]]:
@@ -278,6 +305,7 @@ def build_plan(
             managed = {**owners[name], **orphaned[name]}
             notes.append(unmanaged_note(name, ctx.snapshot, managed))
     campaigns.sort(key=lambda c: (c.target, c.key))
+    campaigns = _block_twin_creations(campaigns)
     campaigns, budget_notes = _enforce_budget(campaigns, contexts, now)
     notes = budget_notes + notes
     ordered = tuple(campaigns)
