@@ -1,0 +1,46 @@
+"""The README's first command, as a new user runs it: the repository's own syncer.toml (embedded
+sandbox targets, no credentials) and example campaigns: plan, apply, plan again."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from tests.support.project import REPO, Project
+
+
+def test_quickstart_plan_apply_plan_against_the_embedded_sandbox(tmp_path: Path) -> None:
+    root = tmp_path / "clone"
+    root.mkdir()
+    shutil.copy(REPO / "syncer.toml", root / "syncer.toml")
+    shutil.copytree(REPO / "campaigns", root / "campaigns")
+    project = Project(root, base_url="(embedded)")
+
+    first = project.run("plan")
+    assert first.code == 3, first.all  # one change is blocked on purpose
+    assert "embedded sandbox" in first.out
+    summary = [line for line in first.out.splitlines() if line.startswith("Plan:")]
+    assert summary == [
+        "Plan: 2 to create, 2 to update, 0 state changes, 0 to replace, 1 blocked, "
+        "0 orphaned, 1 unchanged."
+    ]
+    assert "this plan starts sending campaign 'Monthly digest'" in first.out
+
+    applied = project.run("apply", "--auto-approve")
+    assert applied.code == 3, applied.all
+    assert "4 applied, 0 failed, 0 not attempted, 0 outcome unknown" in applied.out
+    assert "verified 4/4 converged" in applied.out
+
+    second = project.run("plan")
+    assert second.code == 3, second.all
+    assert "Plan: 0 to create, 0 to update, 0 state changes, 0 to replace, 1 blocked" in second.out
+    assert "promotions/spring-sale.yaml" in second.out
+
+    # Everything the tool wrote stays under the project, privately.
+    db = root / ".syncer" / "sandbox.db"
+    assert db.exists()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select 1").fetchone() == (1,)
+    for path in (root / ".syncer" / "state").iterdir():
+        assert path.stat().st_mode & 0o077 == 0, path
