@@ -17,6 +17,7 @@ from typing import Any
 
 from syncer.digest import digest
 from syncer.errors import ApiError, ApiTransportError
+from syncer.http import NotSent
 from syncer.journal import Journal, next_entry
 from syncer.plan.model import NEW_ID, CampaignPlan, Plan, PlannedRequest
 from syncer.providers.base import Session
@@ -78,6 +79,37 @@ def _outcome(
     return result
 
 
+class _Gate:
+    """Opens a call once the rate limiter lets it go: journals it, unless a stop was asked.
+
+    Journalling at this moment, not when the call starts waiting, keeps the journal exact: after
+    a crash, only calls that really left are "outcome unknown". Retries of an opened call pass
+    (they are the same call, still in flight).
+    """
+
+    def __init__(
+        self,
+        run: TargetRun,
+        key: str,
+        index: int,
+        request: PlannedRequest,
+        request_id: str,
+        stop: asyncio.Event,
+    ) -> None:
+        self.run, self.key, self.index = run, key, index
+        self.request, self.request_id, self.stop = request, request_id, stop
+        self.opened = False
+
+    def __call__(self) -> bool:
+        if self.opened:
+            return True
+        if self.stop.is_set():
+            return False
+        self.run.journal.call(self.key, self.index, self.request, self.request_id)
+        self.opened = True
+        return True
+
+
 async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.Event) -> None:
     new_id: str | None = None
     known = {campaign.id} if campaign.id else set()
@@ -117,9 +149,15 @@ async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.
             applied_all = False
             continue
         request_id = str(uuid.uuid4())
-        run.journal.call(campaign.key, index, request, request_id)
+        gate = _Gate(run, campaign.key, index, request, request_id, stop)
         try:
-            sent = await run.session.send(request, request_id, campaign.key, known)
+            sent = await run.session.send(request, request_id, campaign.key, known, gate)
+        except NotSent:
+            # Stopped while it waited for its turn (Ctrl-C): nothing left the machine.
+            _outcome(run, campaign, index, request, "not_attempted", message="interrupted")
+            _skip_rest(run, campaign, index + 1, "interrupted")
+            applied_all = False
+            break
         except ApiTransportError as exc:
             found = None
             if request.kind == "create":

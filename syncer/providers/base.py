@@ -7,7 +7,7 @@ The pipeline modules know no vendor: they only call these protocols.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -129,11 +129,18 @@ class Session(Protocol):
         ...
 
     async def send(
-        self, request: PlannedRequest, request_id: str, key: str, exclude: Collection[str] = ()
+        self,
+        request: PlannedRequest,
+        request_id: str,
+        key: str,
+        exclude: Collection[str] = (),
+        proceed: Callable[[], bool] | None = None,
     ) -> SendResult:
         """Send one planned call (with its per-call id). Raises `ApiError` on failure.
 
         `exclude`: ids already known for this campaign (never mistaken for a fresh creation).
+        `proceed`: asked when the rate limiter lets the call go, before anything is sent; False
+        cancels it (`syncer.http.NotSent`): a Ctrl-C stops the calls still waiting their turn.
         """
         ...
 

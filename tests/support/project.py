@@ -66,9 +66,12 @@ class Project:
         self.campaigns = root / "campaigns"
         self.campaigns.mkdir(parents=True, exist_ok=True)
 
-    def configure(self, extra: str = "", *, moengage: str = "", batch: str = "") -> None:
+    def configure(
+        self, extra: str = "", *, moengage: str = "", batch: str = "", scale: float = 20.0
+    ) -> None:
         """Write syncer.toml: target `sandbox` (MoEngage) and `sandbox-batch` (Batch) served at
-        `base_url`, plus `extra` TOML; `moengage` / `batch` add keys to those targets."""
+        `base_url`, plus `extra` TOML; `moengage` / `batch` add keys to those targets. `scale`
+        multiplies the vendors' rate limits (the e2e `sandbox` fixture's is 20 too)."""
         text = f"""
             campaigns_dir = "campaigns"
             default_target = "sandbox"
@@ -78,14 +81,14 @@ class Project:
             sandbox = true
             base_url = "{self.base_url}"
             updated_by = "crm-bot@example.com"
-            rate_limit_scale = 20.0
+            rate_limit_scale = {scale}
             {moengage}
 
             [targets.sandbox-batch]
             provider = "batch"
             sandbox = true
             base_url = "{self.base_url}"
-            rate_limit_scale = 20.0
+            rate_limit_scale = {scale}
             {batch}
         """
         (self.root / "syncer.toml").write_text(textwrap.dedent(text) + extra, encoding="utf-8")

@@ -214,12 +214,17 @@ class BatchSession:
         self._views.clear()
 
     async def send(
-        self, request: PlannedRequest, request_id: str, key: str, exclude: Collection[str] = ()
+        self,
+        request: PlannedRequest,
+        request_id: str,
+        key: str,
+        exclude: Collection[str] = (),
+        proceed: Callable[[], bool] | None = None,
     ) -> SendResult:
         """Send one planned call. `request_id` is not part of Batch's API (journal only)."""
         self._written()
         if request.kind == "create":
-            return await self._create(request, key, exclude)
+            return await self._create(request, key, exclude, proceed)
         campaign = (request.body or {}).get("campaign") or {}
         response = await self.http.call(
             request.method,
@@ -231,11 +236,16 @@ class BatchSession:
             # has landed, Batch refuses a repeat (a running one-shot cannot be updated), which
             # would read as a failure. Its outcome is settled by reading instead.
             retry_safe=campaign.get("state") != "RUNNING",
+            proceed=proceed,
         )
         return SendResult(status=response.status)
 
     async def _create(
-        self, request: PlannedRequest, key: str, exclude: Collection[str]
+        self,
+        request: PlannedRequest,
+        key: str,
+        exclude: Collection[str],
+        proceed: Callable[[], bool] | None,
     ) -> SendResult:
         # Never repeated blindly (Batch has no idempotency key): after a lost answer, look the
         # name up first; send again, once, only if the first attempt did not land.
@@ -250,6 +260,7 @@ class BatchSession:
                     kind="create",
                     campaign=key,
                     retry_safe=False,
+                    proceed=proceed if attempt == 1 else None,
                 )
             except ApiError as exc:
                 # A lost answer, or a server error after which the creation may have landed.

@@ -250,7 +250,12 @@ class MoEngageSession:
                 self.seen.add(remote)
 
     async def send(
-        self, request: PlannedRequest, request_id: str, key: str, exclude: Collection[str] = ()
+        self,
+        request: PlannedRequest,
+        request_id: str,
+        key: str,
+        exclude: Collection[str] = (),
+        proceed: Callable[[], bool] | None = None,
     ) -> SendResult:
         body = {"request_id": request_id, **(request.body or {})}
         self.seen.forget(*_touched(request))
@@ -264,6 +269,7 @@ class MoEngageSession:
                     kind="create",
                     campaign=key,
                     retry_safe=True,  # the vendor deduplicates on request_id
+                    proceed=proceed,
                 )
             except ApiError as exc:
                 if (
@@ -298,6 +304,7 @@ class MoEngageSession:
             # A PATCH with the same body is safe to repeat; a status change is not (a second
             # PAUSE of a paused campaign fails): apply checks its outcome by reading instead.
             retry_safe=request.kind == "update",
+            proceed=proceed,
         )
         return SendResult(status=response.status)
 
