@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -107,26 +108,30 @@ def guarded(ctx: Context, command: Callable[[Context], int]) -> int:
         ctx.out.error(f"{len(exc.problems)} {exc.kind} problem(s); nothing was sent")
         return exitcodes.ERROR
     except ApiError as exc:
-        if GLOBALS.debug:
-            raise
+        _trace(ctx)
         ctx.out.error(ctx.redactor(exc.describe()))
         return exc.exit_code
     except SyncerError as exc:
-        if GLOBALS.debug:
-            raise
+        _trace(ctx)
         ctx.out.error(ctx.redactor(str(exc)))
         return exc.exit_code
     except KeyboardInterrupt:
         ctx.out.error("interrupted")
         return exitcodes.INTERRUPTED
     except Exception as exc:
-        if GLOBALS.debug:
-            raise
+        _trace(ctx)
         ctx.out.error(
             f"unexpected {type(exc).__name__}: {ctx.redactor(str(exc))}. This is a bug in "
             "campaign-syncer: please report it with the output of --debug"
         )
         return exitcodes.ERROR
+
+
+def _trace(ctx: Context) -> None:
+    """With --debug, the traceback of the error being handled, secrets scrubbed. (Re-raising
+    would let the interpreter print it unscrubbed: exception texts can quote header values.)"""
+    if GLOBALS.debug:
+        sys.stderr.write(ctx.redactor(traceback.format_exc()))
 
 
 def _selection(target: str | None, only: tuple[str, ...], exclude: tuple[str, ...]) -> Selection:

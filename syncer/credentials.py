@@ -42,14 +42,27 @@ def read(
     account, secret = env.get(account_env, "").strip(), env.get(key_env, "").strip()
     if target.sandbox:
         # An embedded or served sandbox accepts any non-empty credentials.
-        return Credentials(account or SANDBOX_ACCOUNT, secret or SANDBOX_KEY)
+        account, secret = account or SANDBOX_ACCOUNT, secret or SANDBOX_KEY
     missing = [n for n, v in ((account_env, account), (key_env, secret)) if not v]
     if missing:
         raise InputError(
             f"target {name!r} needs the environment variable(s) {', '.join(missing)} "
             "(names set in syncer.toml; values are never read from files)"
         )
+    unsendable = [n for n, v in ((account_env, account), (key_env, secret)) if not _sendable(v)]
+    if unsendable:
+        # Refused here, before any HTTP library sees it: their errors quote header values.
+        raise InputError(
+            f"the value of {', '.join(unsendable)} (target {name!r}) cannot be sent in an HTTP "
+            "header: it holds a line break, a control character or a non-ASCII character. "
+            "Check how the variable is set (the value is not shown)"
+        )
     return Credentials(account, secret)
+
+
+def _sendable(value: str) -> bool:
+    """Printable ASCII only: what every vendor's keys and ids are made of."""
+    return all(" " <= char <= "~" for char in value)
 
 
 def actor(settings: Settings, name: str, environ: Mapping[str, str] | None = None) -> Actor:

@@ -28,6 +28,7 @@ import pydantic
 import syncer
 from syncer.campaign import CampaignDefinition, Lifecycle
 from syncer.config import Settings
+from syncer.private import private_file
 
 log = logging.getLogger("syncer.cache")
 
@@ -118,8 +119,7 @@ class DefinitionCache:
         stamp = code_stamp() + "\n" + settings_stamp(settings) + "\n"
         path = settings.root / settings.state.path / "cache" / "definitions.sqlite"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path.touch(mode=0o600, exist_ok=True)  # private, like the state it sits next to
+            private_file(path)  # like the state it sits next to
             db = sqlite3.connect(path, timeout=2.0, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)

@@ -17,6 +17,7 @@ from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
 from syncer.errors import SecurityError, UsageError
+from syncer.private import private_dir
 
 MAX_SLUG = 80
 _RUN = re.compile(r"[^a-z0-9]+")
@@ -90,7 +91,7 @@ def make_directory(root: Path, directory: PurePosixPath) -> Path:
         path = path / part
         if path.is_symlink() or (path.exists() and not path.is_dir()):
             raise SecurityError(f"{path} is a link or a file: refusing to write below it")
-        path.mkdir(exist_ok=True)
+        private_dir(path)
     return path
 
 

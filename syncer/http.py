@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from pyrate_limiter import BucketAsyncWrapper, Duration, InMemoryBucket, Limiter, Rate
@@ -46,7 +47,15 @@ class Redactor:
     def add(self, secret: str) -> None:
         if len(secret) < 4:
             return  # too short to search for without mangling ordinary text
-        forms = {secret, base64.b64encode(secret.encode()).decode(), json.dumps(secret)[1:-1]}
+        forms = {
+            secret,
+            base64.b64encode(secret.encode()).decode(),
+            json.dumps(secret)[1:-1],
+            quote(secret, safe=""),
+            # As Python and HTTP libraries quote values in their exceptions and debug logs.
+            repr(secret)[1:-1],
+            repr(secret.encode())[2:-1],
+        }
         for form in forms:
             if form not in self._needles:
                 self._needles.append(form)
@@ -69,8 +78,14 @@ class RedactingFilter(logging.Filter):
         message = record.getMessage()
         record.msg = self.redactor(message)
         record.args = None
+        if record.exc_info and not record.exc_text:
+            # Formatted here, so that the traceback (and the exception's own text) is scrubbed
+            # too: the handler's formatter would only do it after this filter.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = self.redactor(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redactor(record.stack_info)
         return True
 
 
@@ -141,6 +156,18 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     return None
 
 
+def _certificate_problem(exc: BaseException) -> str | None:
+    """Why the server's certificate was refused, if that is what failed the connection."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return str(current.verify_message or current.reason or "verification failed")
+        current = current.__cause__ or current.__context__
+    return None
+
+
 class RateLimiter:
     """The vendor's documented windows per endpoint class, enforced before each call.
 
@@ -208,9 +235,11 @@ class HttpClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        verify: ssl.SSLContext | bool = True
+        # Always verified. A bundle adds CAs (a company proxy's, a self-hosted endpoint's) to
+        # the usual ones; it never replaces them.
+        verify = httpx.create_ssl_context()
         if ca_bundle:
-            verify = ssl.create_default_context(cafile=ca_bundle)
+            verify.load_verify_locations(cafile=ca_bundle)
         self._client = httpx.AsyncClient(
             base_url=base_url,
             headers={**headers, "Content-Type": "application/json", "Accept": "application/json"},
@@ -317,6 +346,19 @@ class HttpClient:
             raise error from None
         raise AssertionError("unreachable")  # pragma: no cover - AsyncRetrying always yields
 
+    def _unreachable(
+        self, exc: Exception, method: str, path: str, campaign: str
+    ) -> ApiTransportError:
+        """A call that never reached the server: always safe to try again."""
+        return ApiTransportError(
+            f"cannot connect: {self.redact(type(exc).__name__)}",
+            method=method,
+            path=path,
+            vendor_message="connect",
+            campaign=campaign,
+            advice="check the network and base_url, then run again",
+        )
+
     async def _once(
         self,
         method: str,
@@ -336,19 +378,33 @@ class HttpClient:
         started = time.monotonic()
         try:
             raw = await self._client.request(method, path, json=body, params=params)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            # Never reached the server: always safe to try again.
-            error: ApiError = ApiTransportError(
-                f"cannot connect: {self.redact(type(exc).__name__)}",
+        except httpx.ConnectError as exc:
+            untrusted = _certificate_problem(exc)
+            if untrusted is None:
+                raise _Retryable(self._unreachable(exc, method, path, campaign), None) from None
+            host = self._client.base_url.host
+            raise ApiError(
+                f"the TLS certificate of {host} is not trusted ({untrusted})",
                 method=method,
                 path=path,
-                vendor_message="connect",
                 campaign=campaign,
-                advice="check the network and base_url, then run again",
-            )
-            raise _Retryable(error, None) from None
+                advice="if a company proxy or your own CA signs it, add that CA's PEM file with "
+                "ca_bundle in syncer.toml (verification is never turned off)",
+            ) from None
+        except httpx.LocalProtocolError:
+            # Refused by the HTTP library before sending (e.g. an unsendable header): retrying
+            # cannot help. Its text may quote header values, credentials included: not shown.
+            raise ApiError(
+                "the request could not be sent (the HTTP library refused it as malformed)",
+                method=method,
+                path=path,
+                campaign=campaign,
+                advice="check the credentials' environment variables for stray characters",
+            ) from None
+        except httpx.ConnectTimeout as exc:
+            raise _Retryable(self._unreachable(exc, method, path, campaign), None) from None
         except httpx.TransportError as exc:
-            error = ApiTransportError(
+            error: ApiError = ApiTransportError(
                 f"no answer ({type(exc).__name__}): the call may or may not have been applied",
                 method=method,
                 path=path,

@@ -22,6 +22,7 @@ from pydantic import Field, ValidationError
 
 from syncer.errors import LockHeldError, StateError
 from syncer.model import FrozenModel
+from syncer.private import private_dir
 
 Origin = Literal["created", "adopted", "pinned"]
 
@@ -155,7 +156,7 @@ def parse_state(raw: bytes, target: str, where: str) -> TargetState:
 
 def write_private(path: Path, data: bytes) -> None:
     """Write atomically with owner-only permissions (readers never see half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -203,7 +204,7 @@ class LocalBackend:
     @contextlib.contextmanager
     def lock(self, target: str, holder: str) -> Iterator[None]:
         lock_path = self.root / "state" / f"{target}.lock"
-        lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(lock_path.parent)
         holder_path = lock_path.with_suffix(".holder")
         lock = filelock.FileLock(str(lock_path), mode=0o600)
         try:
@@ -235,7 +236,7 @@ class LocalBackend:
 
     def journal_append(self, target: str, record: dict[str, Any]) -> None:
         path = self._journal_file(target)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)
         line = json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n"
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:

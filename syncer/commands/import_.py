@@ -19,6 +19,7 @@ from syncer.commands.context import Context
 from syncer.errors import SecurityError, UsageError
 from syncer.filenames import create_private, make_directory, slugify, subdirectory, unique_name
 from syncer.pipeline import settle
+from syncer.private import private_dir
 from syncer.providers import registry
 from syncer.state import StateEntry, TargetState, utcnow
 
@@ -81,7 +82,7 @@ async def _import(
             )
             if options.dry_run:
                 return _report(ctx, adoptions, target, dry_run=True)
-            root.mkdir(parents=True, exist_ok=True)
+            private_dir(root)
             written, state = _write(root, adoptions, state)
             run.backend.save(state)
             code = _report(ctx, written, target, dry_run=False)

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from syncer.private import private_file
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS moe_campaigns (
     workspace TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL,
@@ -59,8 +61,9 @@ class Database:
     """The connection. Wrap every multi-statement operation in `transaction()`."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.is_new = not path.exists() or path.stat().st_size == 0
+        # Owner-only before SQLite opens it (its -wal and -shm files take the same mode).
+        private_file(path)
         self._lock = threading.RLock()
         self._depth = 0
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
