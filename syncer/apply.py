@@ -64,6 +64,8 @@ def _outcome(
     outcome: Outcome,
     **extra: Any,
 ) -> CallOutcome:
+    if outcome == "not_attempted":
+        extra.setdefault("attempts", 0)
     result = CallOutcome(
         key=campaign.key,
         target=run.name,
@@ -131,6 +133,7 @@ async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.
                 "applied",
                 new_id=new_id if request.kind == "create" else None,
                 message="applied by an earlier run of this plan",
+                attempts=0,
             )
             continue
         if stop.is_set():
@@ -176,10 +179,19 @@ async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.
                     "applied",
                     new_id=found,
                     message="the answer was lost; the creation was found by name",
+                    attempts=exc.attempts,
                 )
                 continue
             run.journal.result(campaign.key, index, "unknown", None, None, exc.describe())
-            _outcome(run, campaign, index, request, "unknown", message=exc.describe())
+            _outcome(
+                run,
+                campaign,
+                index,
+                request,
+                "unknown",
+                message=exc.describe(),
+                attempts=exc.attempts,
+            )
             applied_all = False
             _skip_rest(
                 run, campaign, index + 1, "an earlier call of this campaign has an unknown outcome"
@@ -188,7 +200,14 @@ async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.
         except ApiError as exc:
             run.journal.result(campaign.key, index, "failed", exc.status, None, exc.describe())
             _outcome(
-                run, campaign, index, request, "failed", status=exc.status, message=exc.describe()
+                run,
+                campaign,
+                index,
+                request,
+                "failed",
+                status=exc.status,
+                message=exc.describe(),
+                attempts=exc.attempts,
             )
             applied_all = False
             _skip_rest(run, campaign, index + 1, "an earlier call of this campaign failed")
@@ -206,6 +225,7 @@ async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.
             status=sent.status,
             new_id=sent.new_id,
             message=sent.note,
+            attempts=sent.attempts,
         )
     async with run.lock:
         old = run.state.campaigns.get(campaign.key)

@@ -85,7 +85,10 @@ class ApiError(SyncerError):
         advice: str = "",
         campaign: str = "",
         retry_after: float | None = None,
+        attempts: int = 1,
     ) -> None:
+        self.attempts = attempts
+        """How many times the call was sent before this error was final."""
         self.method = method
         self.path = path
         self.status = status

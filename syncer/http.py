@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
+import datetime as dt
 import json
 import logging
 import random
@@ -94,6 +96,8 @@ class HttpResponse:
     status: int
     headers: Mapping[str, str]
     text: str
+    attempts: int = 1
+    """How many times the call was sent (retries included)."""
 
     def json(self) -> Any:
         if not self.text.strip():
@@ -154,6 +158,19 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
             if seconds is not None:
                 return min(seconds, 3600.0)
     return None
+
+
+def _rate_limited_advice(retry_after: float | None, longest: float) -> str:
+    if retry_after is not None and retry_after > longest:
+        when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=retry_after)
+        return (
+            f"the vendor asks to wait {retry_after:.0f} s (until {when:%H:%M:%S} UTC), longer "
+            "than this run waits: run again then (nothing is applied twice)"
+        )
+    return (
+        "the vendor kept refusing with 429; wait a few minutes and run again (nothing is "
+        "applied twice)"
+    )
 
 
 def _certificate_problem(exc: BaseException) -> str | None:
@@ -275,6 +292,7 @@ class HttpClient:
         campaign: str = "",
         ok: Sequence[int] = (200, 201, 204),
         proceed: Callable[[], bool] | None = None,
+        renew: Callable[[Any], Any] | None = None,
     ) -> HttpResponse:
         """Send one call, retrying what is safe to retry.
 
@@ -286,6 +304,8 @@ class HttpClient:
             campaign: the campaign key, for error messages.
             proceed: asked once the rate limiter lets the call go; False cancels it (a
                 speculative read that turned out unneeded while it waited).
+            renew: makes the body of each attempt after the first (e.g. a fresh per-call id,
+                where the vendor may deduplicate on it).
 
         Raises:
             NotSent: `proceed` said no; nothing was sent.
@@ -297,6 +317,8 @@ class HttpClient:
         def should_retry(exc: BaseException) -> bool:
             if not isinstance(exc, _Retryable):
                 return False
+            if exc.retry_after is not None and exc.retry_after > policy.max_delay:
+                return False  # honoured by not trying again now: the report says when
             return retry_safe or exc.error.status == 429 or exc.error.vendor_message == "connect"
 
         def wait(state: RetryCallState) -> float:
@@ -317,6 +339,7 @@ class HttpClient:
             self.stats.retries.append(f"{method} {path}: retried in {delay:.1f}s after {reason}")
             log.info("retrying %s %s in %.1fs (%s)", method, path, delay, reason)
 
+        sent = 0
         try:
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(policy.max_retries + 1),
@@ -327,11 +350,19 @@ class HttpClient:
                 before_sleep=before_sleep,
             ):
                 with attempt:
-                    return await self._once(
+                    sent = attempt.retry_state.attempt_number
+                    if renew is not None and sent > 1:
+                        body = renew(body)
+                    response = await self._once(
                         method, path, body, params, endpoint, kind, campaign, ok, proceed
                     )
+                    return dataclasses.replace(response, attempts=sent)
+        except ApiError as exc:
+            exc.attempts = sent
+            raise
         except _Retryable as exc:
             error = exc.error
+            error.attempts = sent
             if error.status == 429:
                 raise RateLimitedError(
                     str(error),
@@ -340,8 +371,9 @@ class HttpClient:
                     status=429,
                     vendor_message=error.vendor_message,
                     campaign=campaign,
-                    advice="the vendor kept refusing with 429; wait a few minutes and run again "
-                    "(nothing is applied twice)",
+                    retry_after=error.retry_after,
+                    advice=_rate_limited_advice(error.retry_after, policy.max_delay),
+                    attempts=sent,
                 ) from None
             raise error from None
         raise AssertionError("unreachable")  # pragma: no cover - AsyncRetrying always yields

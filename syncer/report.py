@@ -24,6 +24,8 @@ class CallOutcome(FrozenModel):
     message: str = ""
     """For failures: the vendor's message and what to do next."""
     new_id: str | None = None
+    attempts: int = 1
+    """How many times the call was sent: more than 1 after retries (0: never sent)."""
 
 
 class Verification(FrozenModel):
@@ -50,6 +52,11 @@ class ApplyReport(FrozenModel):
     @property
     def counts(self) -> dict[str, int]:
         return {outcome: self.count(outcome) for outcome in OUTCOMES}
+
+    @property
+    def retried(self) -> list[CallOutcome]:
+        """The calls that were sent more than once (after transient failures)."""
+        return [c for c in self.calls if c.attempts > 1]
 
     @property
     def ok(self) -> bool:

@@ -115,6 +115,8 @@ class SendResult:
     status: int
     new_id: str | None = None
     note: str = ""
+    attempts: int = 1
+    """How many times the call was sent (retries included)."""
 
 
 class Session(Protocol):

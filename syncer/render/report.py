@@ -24,9 +24,13 @@ def render_report(report: ApplyReport) -> Text:
             out.append(f"  {call.summary}", style="bright_black")
         if call.new_id:
             out.append(f"  -> id {call.new_id}", style="green")
+        if call.attempts > 1:
+            out.append(f"  ({call.attempts} attempts)", style="bright_black")
         out.append("\n")
-        if call.message and call.outcome != "applied":
-            out.append(f"      {call.message}\n", style=STYLES[call.outcome])
+        if call.message:
+            # Applied calls may carry a note too ("landed on an earlier attempt").
+            style = "bright_black" if call.outcome == "applied" else STYLES[call.outcome]
+            out.append(f"      {call.message}\n", style=style)
     for key in report.forgotten:
         out.append(
             f"  forgotten     {key} (its file is gone; the remote campaign was left as is)\n",
@@ -43,7 +47,8 @@ def render_report(report: ApplyReport) -> Text:
             )
     if report.retries:
         out.append(
-            f"  {len(report.retries)} call(s) retried after transient failures\n",
+            f"  {len(report.retried)} planned call(s) sent again after transient failures; "
+            f"{len(report.retries)} retries in all, reads included\n",
             style="bright_black",
         )
     counts = report.counts

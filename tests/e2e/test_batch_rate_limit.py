@@ -35,6 +35,6 @@ def test_a_429_is_waited_out_at_least_five_seconds_then_the_update_lands(
     first, second = (dt.datetime.fromisoformat(r["time"]) for r in attempts)
     assert (second - first).total_seconds() >= 5.0
     assert elapsed >= 5.0
-    assert "1 call(s) retried" in result.out
+    assert "1 planned call(s) sent again after transient failures; 1 retries in all" in result.out
     stored = {o["id"]: o for o in sandbox.campaigns()["batch"]["sandbox"]}
     assert stored[REACTIVATION]["campaign"]["messages"][0]["subject"] == "We miss you"

@@ -55,9 +55,11 @@ def body(name: str, subject: str = "Hello") -> dict[str, Any]:
     }
 
 
-def text(name: str, subject: str, campaign_id: str | None = None) -> str:
-    """The campaign file of `body(name, subject)`, pinned to `campaign_id` when given."""
+def text(name: str, subject: str, campaign_id: str | None = None, state: str | None = None) -> str:
+    """The campaign file of `body(name, subject)`, pinned to `campaign_id` when given, with a
+    desired `state` when given."""
     pin = f"id: {campaign_id}\n" if campaign_id else ""
+    pin += f"state: {state}\n" if state else ""
     return f"""\
 provider: moengage
 {pin}campaign:
@@ -109,6 +111,17 @@ def create_remote(sandbox: Any, names: Iterable[str], subject: str = "Hello") ->
     sandbox.clear_faults()
     sandbox.clear_requests()
     return ids
+
+
+def change_status(sandbox: Any, campaign_ids: Sequence[str], action: str) -> None:
+    """PAUSE, RESUME or STOP campaigns in the sandbox directly (rate limits off meanwhile)."""
+    sandbox.set_faults({"rate_limit_scale": 0})
+    headers = moengage_auth_headers(SANDBOX_WORKSPACE_ID, SANDBOX_API_KEY)
+    with httpx.Client(base_url=sandbox.base_url, headers=headers, timeout=30.0) as client:
+        body = {"request_id": str(uuid.uuid4()), "action": action, "campaign_ids": campaign_ids}
+        client.post(f"{V1}/campaigns/status", json=body).raise_for_status()
+    sandbox.clear_faults()
+    sandbox.clear_requests()
 
 
 def write_fleet(

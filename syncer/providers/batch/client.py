@@ -238,7 +238,7 @@ class BatchSession:
             retry_safe=campaign.get("state") != "RUNNING",
             proceed=proceed,
         )
-        return SendResult(status=response.status)
+        return SendResult(status=response.status, attempts=response.attempts)
 
     async def _create(
         self,
@@ -250,6 +250,7 @@ class BatchSession:
         # Never repeated blindly (Batch has no idempotency key): after a lost answer, look the
         # name up first; send again, once, only if the first attempt did not land.
         before = set(self._seen)
+        sent = 0
         for attempt in (1, 2):
             try:
                 response = await self.http.call(
@@ -263,18 +264,23 @@ class BatchSession:
                     proceed=proceed if attempt == 1 else None,
                 )
             except ApiError as exc:
+                sent += exc.attempts
+                exc.attempts = sent
                 # A lost answer, or a server error after which the creation may have landed.
                 unsure = isinstance(exc, ApiTransportError) or (exc.status or 0) >= 500
                 if not unsure:
                     raise
                 found = await self.find_created(request, {*exclude, *before})
                 if found:
-                    return SendResult(status=200, new_id=found, note="landed (found by name)")
+                    note = "landed on an earlier attempt (found by name)"
+                    return SendResult(status=200, new_id=found, note=note, attempts=sent)
                 if attempt == 2:
                     raise
                 self._written()
                 continue
-            return SendResult(status=response.status, new_id=self._new_id(request, response, key))
+            new_id = self._new_id(request, response, key)
+            attempts = sent + response.attempts
+            return SendResult(status=response.status, new_id=new_id, attempts=attempts)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def _new_id(self, request: PlannedRequest, response: HttpResponse, key: str) -> str:

@@ -281,7 +281,10 @@ class MoEngageSession:
                     found = await self.find_created(request, exclude)
                     if found:
                         return SendResult(
-                            status=201, new_id=found, note="landed on an earlier attempt"
+                            status=201,
+                            new_id=found,
+                            note="landed on an earlier attempt (found by name)",
+                            attempts=exc.attempts,
                         )
                 raise
             data = response.json()
@@ -294,7 +297,7 @@ class MoEngageSession:
                     status=response.status,
                     campaign=key,
                 )
-            return SendResult(status=response.status, new_id=new_id)
+            return SendResult(status=response.status, new_id=new_id, attempts=response.attempts)
         response = await self.http.call(
             request.method,
             request.path,
@@ -305,8 +308,12 @@ class MoEngageSession:
             # PAUSE of a paused campaign fails): apply checks its outcome by reading instead.
             retry_safe=request.kind == "update",
             proceed=proceed,
+            # Dedup on request_id is documented for creates only: every other call, each retry
+            # included, carries a fresh one (vendor notes 2 and 10.6), so that a retry of an
+            # update that had landed is applied again, not refused as a repeat.
+            renew=_fresh_request_id,
         )
-        return SendResult(status=response.status)
+        return SendResult(status=response.status, attempts=response.attempts)
 
     async def find_created(
         self, request: PlannedRequest, exclude: Collection[str] = ()
@@ -327,6 +334,10 @@ class MoEngageSession:
             and (not created_by or m.body.get("created_by") in (None, created_by))
         ]
         return candidates[-1].id if candidates else None
+
+
+def _fresh_request_id(body: dict[str, Any]) -> dict[str, Any]:
+    return {**body, "request_id": str(uuid.uuid4())}
 
 
 def _touched(request: PlannedRequest) -> tuple[list[str], list[str | None]]:
