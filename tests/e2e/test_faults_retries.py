@@ -102,11 +102,11 @@ def test_one_in_five_calls_fails_with_500_or_503(project: Project, sandbox: Any)
     for request in log:
         if request["method"] == "PATCH":
             by_path[request["path"]].append(request)
-    retried = [attempts for attempts in by_path.values() if len(attempts) > 1]
+    retried = [tries for tries in by_path.values() if len(tries) > 1]
     assert retried, "no PATCH was retried"
-    for attempts in retried:
-        assert len({repr(content(a["body"])) for a in attempts}) == 1
-        assert len({a["body"]["request_id"] for a in attempts}) == len(attempts)
+    for tries in retried:
+        assert len({repr(content(a["body"])) for a in tries}) == 1
+        assert len({a["body"]["request_id"] for a in tries}) == len(tries)
 
 
 def test_a_create_is_retried_with_the_same_request_id(project: Project, sandbox: Any) -> None:
