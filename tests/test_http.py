@@ -211,3 +211,26 @@ def test_the_pool_holds_every_call_the_rate_limits_let_start_at_once(
     windows: dict[str, Any], scale: float, pool: int
 ) -> None:
     assert connections(RateLimiter(windows, scale)) == pool
+
+
+def test_calls_are_spread_evenly_and_kept_clear_of_the_windows_edges() -> None:
+    limiter = RateLimiter({"default": ((20, 0.2), (40, 2.0))})
+    times: list[float] = []
+
+    async def go() -> None:
+        loop = asyncio.get_running_loop()
+
+        async def one() -> None:
+            await limiter.acquire("default")
+            times.append(loop.time())
+
+        await asyncio.gather(*[one() for _ in range(40)])
+        limiter.close()
+
+    run(go())
+    # Never more than a window allows, even over one 5 % longer than documented...
+    for start in times:
+        assert sum(1 for t in times if start <= t < start + 0.2 * 1.05 - 0.001) <= 20
+    # ...and never the whole window's calls at once: at most a tenth of them together.
+    for start in times:
+        assert sum(1 for t in times if start <= t < start + 0.02) <= 2
