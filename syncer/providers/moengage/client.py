@@ -205,29 +205,25 @@ class MoEngageSession:
         """List email campaigns; returns how many there are (a lower bound if cut short)."""
         remaining = set(ids)
 
-        def enough(items: list[dict[str, Any]]) -> bool:
-            # Only ids are wanted: they are unique, so the listing may end once all are seen.
-            # A name needs the whole listing (a second campaign may carry it too).
-            remaining.difference_update(item.get("campaign_id") for item in items)
-            return not remaining
+        def take(items: list[dict[str, Any]]) -> bool:
+            for item in items:
+                remote = to_remote(item)
+                if remote:
+                    self.seen.add(remote)
+                    remaining.discard(remote.id)
+            # Ids are unique: with ids only, the listing may end once all are seen. A name
+            # needs the whole listing (a second campaign may carry it too).
+            return not whole and not remaining
 
         async def fetch(page: int, proceed: Callable[[], bool]) -> list[dict[str, Any]]:
             return await self.search(EMAIL_ONLY, page, proceed=proceed)
 
         listed = await list_pages(
-            fetch,
-            page_size=PAGE,
-            ahead=choice.ahead,
-            budget=choice.budget,
-            enough=None if whole else enough,
+            fetch, page_size=PAGE, ahead=choice.ahead, budget=choice.budget, take=take
         )
-        for item in listed.items:
-            remote = to_remote(item)
-            if remote:
-                self.seen.add(remote)
         if listed.complete:
             self.seen.listed = True
-            self.workspace_size = len(listed.items)
+            self.workspace_size = listed.count
         else:
             # Stopped early (every id found, or the budget spent): the workspace is at least
             # this big, which is what the next choice needs to know.

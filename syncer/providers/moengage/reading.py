@@ -2,16 +2,18 @@
 the workspace's email campaigns page by page; and what a session has already read.
 
 V1 search has no get-by-id and no total count (vendor notes, section 3): a campaign costs one
-search by id and a name one search by name, while a listing costs one call per 15 campaigns and
-ends on the first short page, so a workspace of S campaigns takes `S // 15 + 1` pages. Which is
-cheaper depends on S, remembered from the last listing (`TargetState.workspace_size`). When it
-is unknown, the ids we manage give a lower bound, and the listing gets a budget: once it has
-cost as much as the searches would have, it stops and the rest is searched for, so a wrong guess
+search by id and a name one search by name, while a listing costs one call per 15 campaigns
+and ends on the first short page, so a workspace of S campaigns takes `S // 15 + 1` pages (or
+`ceil(S / 15)` when only ids are wanted: the listing ends once all are seen). Which is cheaper
+depends on S, remembered from the last listing (`TargetState.workspace_size`). When it is
+unknown, the ids we manage give a lower bound, and the listing gets a budget: once it has cost
+as much as the searches would have, it stops and the rest is searched for, so a wrong guess
 costs at most twice the cheaper way.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -46,9 +48,10 @@ def choose(ids: int, names: int, size_hint: int | None, *, list_all: bool = Fals
         list_all: the caller needs the whole workspace.
     """
     estimate = size_hint if size_hint is not None else ids
-    pages = listing_pages(estimate)
     if list_all:
-        return ReadChoice(listing=True, ahead=pages)
+        return ReadChoice(listing=True, ahead=listing_pages(estimate))
+    # Ids alone end the listing once all are seen: the short last page is not needed.
+    pages = listing_pages(estimate) if names else max(1, math.ceil(estimate / PAGE))
     searches = ids + names
     if pages >= searches:
         return ReadChoice(listing=False)

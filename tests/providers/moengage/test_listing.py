@@ -40,18 +40,28 @@ class Workspace:
         return [{"campaign_id": f"c{i}"} for i in range(first, min(first + PAGE, self.size))]
 
 
-def listing(workspace: Workspace, **options: Any) -> Listed:
-    return asyncio.run(list_pages(workspace.fetch, page_size=PAGE, **options))
+def listing(
+    workspace: Workspace, taken: list[str] | None = None, until: str = "", **options: Any
+) -> Listed:
+    """List `workspace`, noting the ids taken; stop once `until` is taken."""
+    seen = taken if taken is not None else []
+
+    def take(items: list[dict[str, Any]]) -> bool:
+        seen.extend(item["campaign_id"] for item in items)
+        return until in seen
+
+    return asyncio.run(list_pages(workspace.fetch, page_size=PAGE, take=take, **options))
 
 
 @pytest.mark.parametrize("size", [0, 14, 15, 44, 45, 100])
 @pytest.mark.parametrize("ahead", [1, 3, 10])
 def test_every_campaign_is_listed_once_whatever_is_expected(size: int, ahead: int) -> None:
     workspace = Workspace(size)
-    result = listing(workspace, ahead=ahead)
+    taken: list[str] = []
+    result = listing(workspace, taken, ahead=ahead)
     assert result.complete
-    assert [item["campaign_id"] for item in result.items] == [f"c{i}" for i in range(size)]
-    assert result.pages == size // PAGE + 1
+    assert taken == [f"c{i}" for i in range(size)]
+    assert (result.pages, result.count) == (size // PAGE + 1, size)
 
 
 def test_an_exact_expectation_sends_exactly_the_pages_needed() -> None:
@@ -65,7 +75,7 @@ def test_pages_beyond_a_short_one_are_not_sent_once_it_has_answered() -> None:
     # when the short page answered are spent (about latency / interval of them).
     workspace = Workspace(20, interval=0.02, latency=0.05)
     result = listing(workspace, ahead=40)
-    assert result.complete and len(result.items) == 20
+    assert result.complete and result.count == 20
     assert sorted(workspace.sent)[:2] == [1, 2]
     assert len(workspace.sent) <= 2 + 6
 
@@ -74,16 +84,25 @@ def test_a_budget_stops_the_listing_incomplete() -> None:
     workspace = Workspace(1000)
     result = listing(workspace, ahead=2, budget=3)
     assert not result.complete
-    assert (result.pages, len(result.items)) == (3, 45)
+    assert (result.pages, result.count) == (3, 45)
     assert sorted(workspace.sent) == [1, 2, 3]
 
 
 def test_enough_ends_the_listing_early() -> None:
     workspace = Workspace(1000)
-    result = listing(workspace, ahead=1, enough=lambda items: items[-1]["campaign_id"] == "c29")
+    result = listing(workspace, until="c29", ahead=1)
     assert not result.complete
     assert result.pages == 2
     assert workspace.sent == [1, 2]
+
+
+def test_pages_in_flight_when_the_listing_ends_early_are_taken_in_order() -> None:
+    workspace = Workspace(100, latency=0.05)
+    taken: list[str] = []
+    result = listing(workspace, taken, until="c0", ahead=3)
+    assert sorted(workspace.sent) == [1, 2, 3]  # all three were sent at once
+    assert taken == [f"c{i}" for i in range(45)]
+    assert (result.pages, result.complete) == (3, False)
 
 
 def test_a_failing_page_fails_the_listing_and_leaves_nothing_running() -> None:
