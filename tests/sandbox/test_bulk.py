@@ -8,6 +8,7 @@ import pytest
 from syncer.sandbox.admin_client import moengage_auth_headers
 from syncer.sandbox.bulk import bulk_id, clear_rate_windows, put_moengage
 from syncer.sandbox.handle import SandboxHandle
+from syncer.sandbox.store import MoeQuery, Store
 
 from .helpers import MOE, find, patch, rid, search
 
@@ -87,3 +88,23 @@ def test_clearing_rate_windows_lets_a_throttled_workspace_call_again(
     assert statuses[-1] == 429
     clear_rate_windows(sandbox.db_path)
     assert search(moengage_http, limit=1, page=1).status_code == 200
+
+
+def test_deep_pages_are_found_in_the_listing_index_without_reading_bodies(
+    sandbox: SandboxHandle,
+) -> None:
+    put_moengage(sandbox.db_path, "sandbox", (body(i) for i in range(40)))
+    store = Store(sandbox.db_path)
+    try:
+        plan = store.db.rows(
+            "EXPLAIN QUERY PLAN SELECT id FROM moe_campaigns WHERE workspace = ? "
+            "AND channel IN (?) AND status != 'ARCHIVED' ORDER BY created_at, id "
+            "LIMIT 15 OFFSET 30",
+            ("sandbox", "EMAIL"),
+        )
+        page = store.moe.search("sandbox", MoeQuery(channels=("EMAIL",)), 15, 30)
+    finally:
+        store.close()
+    assert any("COVERING INDEX moe_listing" in str(row) for row in plan)
+    assert len(page) == 15
+    assert [c.created_at for c in page] == sorted(c.created_at for c in page)

@@ -107,12 +107,25 @@ class MoeCampaigns:
             params.append(q.created_before)
         if not q.include_archived:
             where.append("status != 'ARCHIVED'")
+        # The page's ids first, from the covering index `moe_listing`: skipping `offset` rows
+        # there never touches their bodies (20 KB each in a benchmark), then those rows.
+        ids = [
+            row[0]
+            for row in self._db.rows(
+                f"SELECT id FROM moe_campaigns WHERE {' AND '.join(where)} "
+                "ORDER BY created_at, id LIMIT ? OFFSET ?",
+                (*params, limit, offset),
+            )
+        ]
+        if not ids:
+            return []
         found = self._db.rows(
-            f"SELECT {_MOE_COLUMNS} FROM moe_campaigns WHERE {' AND '.join(where)} "
-            "ORDER BY created_at, id LIMIT ? OFFSET ?",
-            (*params, limit, offset),
+            f"SELECT {_MOE_COLUMNS} FROM moe_campaigns "
+            f"WHERE workspace = ? AND id IN ({marks(len(ids))})",
+            (workspace, *ids),
         )
-        return [_moe(row) for row in found]
+        by_id = {row[1]: row for row in found}
+        return [_moe(by_id[campaign_id]) for campaign_id in ids]
 
     def promote_scheduled(self, workspace: str | None, now: float) -> None:
         """SCHEDULED campaigns whose start time has passed become ACTIVE (None: every workspace)."""

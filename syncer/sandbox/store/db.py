@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS moe_campaigns (
     delivery_type TEXT NOT NULL, tags TEXT NOT NULL, PRIMARY KEY (workspace, id));
 CREATE INDEX IF NOT EXISTS moe_order ON moe_campaigns (workspace, created_at, id);
 CREATE INDEX IF NOT EXISTS moe_due ON moe_campaigns (status, start_at);
+CREATE INDEX IF NOT EXISTS moe_listing ON moe_campaigns
+    (workspace, created_at, id, channel, status, name, delivery_type, created_by);
 CREATE TABLE IF NOT EXISTS moe_request_ids (
     workspace TEXT NOT NULL, request_id TEXT NOT NULL, used_at REAL NOT NULL,
     PRIMARY KEY (workspace, request_id));
