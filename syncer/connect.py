@@ -69,6 +69,15 @@ class Connections:
         self._sessions[name] = session
         return session
 
+    def calls(self) -> int:
+        """Vendor calls made so far by the open sessions (what progress bars count)."""
+        total = 0
+        for session in self._sessions.values():
+            stats = getattr(getattr(session, "http", None), "stats", None)
+            if stats is not None:
+                total += sum(stats.calls.values())
+        return total
+
     async def aclose(self) -> None:
         for session in self._sessions.values():
             await session.aclose()

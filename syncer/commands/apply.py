@@ -51,6 +51,11 @@ def holder() -> str:
     return f"{user}@{socket.gethostname()} (pid {os.getpid()}{ci}, since {utcnow().isoformat()})"
 
 
+def planned_calls(plan: Plan) -> int:
+    """The calls applying `plan` sends when all goes well (the progress bar's total)."""
+    return sum(len(c.requests) for c in plan.campaigns if c.action not in ("blocked", "noop"))
+
+
 def exit_code(plan: Plan, report: ApplyReport) -> int:
     codes = []
     if report.interrupted:
@@ -148,8 +153,11 @@ async def _locked(
     notes = await settle(run, targets)
     for note in notes:
         ctx.out.info(f"settled: {note}")
+    progress = ctx.progress(run, fmt)
     if saved is not None:
-        for note in await check_stale(run, saved):
+        async with progress.phase("Reading campaigns"):
+            stale = await check_stale(run, saved)
+        for note in stale:
             ctx.out.info(note)
         for note in notes_before_apply(saved, definitions):
             ctx.out.info(f"Note: {note}")
@@ -157,7 +165,8 @@ async def _locked(
         definitions = unchanged_definitions(saved, definitions)
         plan = saved
     else:
-        plan = await make_plan(run, definitions, selection, retire_orphans=retire_orphans)
+        async with progress.phase("Reading campaigns"):
+            plan = await make_plan(run, definitions, selection, retire_orphans=retire_orphans)
     save_learnt(run)
     shown = render_plan(plan)
     if fmt == "json":
@@ -192,14 +201,16 @@ async def _locked(
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGINT, interrupt)
     try:
-        report = await apply_plan(run, plan, stop, resume=saved is not None)
+        async with progress.phase("Applying", total=planned_calls(plan)):
+            report = await apply_plan(run, plan, stop, resume=saved is not None)
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGINT)
     if check and not report.interrupted:
-        verification = await verify(
-            run, definitions, plan, report, planned_only=saved is not None
-        )
+        async with progress.phase("Reading back"):
+            verification = await verify(
+                run, definitions, plan, report, planned_only=saved is not None
+            )
         report = report.model_copy(update={"verification": tuple(verification)})
     report = report.model_copy(update={"reconciled": tuple(notes)})
     if fmt == "json":

@@ -15,6 +15,7 @@ from syncer.definitions import load_definitions
 from syncer.http import Redactor
 from syncer.output import Output
 from syncer.pipeline import Run
+from syncer.progress import CallProgress
 from syncer.state import StateBackend
 from syncer.state_backends import open_backend
 
@@ -47,3 +48,11 @@ class Context:
             sandbox_url=self.sandbox_url,
         )
         return Run(settings=self.settings, backend=self.backend, connections=connections)
+
+    def progress(self, run: Run, fmt: str) -> CallProgress:
+        """A progress bar of `run`'s calls on standard error: only on a terminal, never
+        alongside JSON output."""
+        errors = self.out.errors
+        if fmt == "json" or not errors.is_terminal:
+            return CallProgress.off()
+        return CallProgress(errors, run.connections.calls)

@@ -41,13 +41,14 @@ def run(
     async def go() -> Plan:
         run = ctx.run()
         try:
-            return await make_plan(
-                run,
-                definitions,
-                selection,
-                retire_orphans=retire_orphans,
-                show_unmanaged=show_unmanaged,
-            )
+            async with ctx.progress(run, fmt).phase("Reading campaigns"):
+                return await make_plan(
+                    run,
+                    definitions,
+                    selection,
+                    retire_orphans=retire_orphans,
+                    show_unmanaged=show_unmanaged,
+                )
         finally:
             await run.connections.aclose()
 
