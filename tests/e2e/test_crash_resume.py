@@ -18,6 +18,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,27 +27,32 @@ import pytest
 from tests.support import fleet
 from tests.support.project import Project
 
-UPDATES = 170
-CREATIONS = 30
-SCALE = 20.0
+SIZE = 200
 V1 = "/core-services/v1"
 
 
-@pytest.fixture
-def sandbox(sandbox_factory: Any) -> Any:
-    return sandbox_factory(rate_limit_scale=SCALE)
+@dataclass(frozen=True)
+class Fleet:
+    project: Project
+    names: list[str]
+    updates: int
+
+    @property
+    def created(self) -> list[str]:
+        return self.names[self.updates :]
 
 
-@pytest.fixture
-def fleet_project(project: Project, sandbox: Any) -> tuple[Project, list[str]]:
-    """200 campaign files: 170 pinned to campaigns that exist (their subject changes), 30 new."""
-    project.configure(moengage=f"max_creates_per_run = {CREATIONS}", scale=SCALE)
-    names = [f"Fleet {i:03d}" for i in range(UPDATES + CREATIONS)]
-    ids = fleet.create_remote(sandbox, names[:UPDATES])
+def make_fleet(project: Project, sandbox: Any, creations: int, scale: float) -> Fleet:
+    """200 campaign files: the first pinned to campaigns that exist (their subject changes),
+    the last `creations` new. Both sides pace by the vendors' limits times `scale`."""
+    project.configure(moengage=f"max_creates_per_run = {max(creations, 1)}", scale=scale)
+    names = [f"Fleet {i:03d}" for i in range(SIZE)]
+    updates = SIZE - creations
+    ids = fleet.create_remote(sandbox, names[:updates])
     fleet.write_fleet(project, names, "Autumn", ids)
-    # Latency keeps a few dozen calls in flight at any moment, so a signal lands mid-call.
-    sandbox.set_faults({"latency_ms": 50})
-    return project, names
+    # Latency keeps calls in flight at any moment, so that a signal lands mid-call.
+    sandbox.set_faults({"latency_ms": 50, "rate_limit_scale": scale})
+    return Fleet(project, names, updates)
 
 
 def writes(sandbox: Any) -> list[dict[str, Any]]:
@@ -88,7 +94,7 @@ def quiet(sandbox: Any) -> None:
         time.sleep(0.3)
 
 
-def assert_exactly_the_planned_effects(project: Project, sandbox: Any, names: list[str]) -> None:
+def assert_exactly_the_planned_effects(made: Fleet, sandbox: Any) -> None:
     log = writes(sandbox)
     # No update after one landed (204), per campaign.
     landed: set[str] = set()
@@ -98,32 +104,34 @@ def assert_exactly_the_planned_effects(project: Project, sandbox: Any, names: li
         assert request["path"] not in landed, f"sent again after it landed: {request['path']}"
         if request["status"] == 204:
             landed.add(request["path"])
-    assert len(landed) == UPDATES
+    assert len(landed) == made.updates
     # One successful creation per new name, ever.
     created = Counter(
         r["body"]["basic_details"]["name"]
         for r in log
         if r["method"] == "POST" and r["status"] == 201
     )
-    assert sorted(created) == names[UPDATES:]
-    assert set(created.values()) == {1}
-    stored = [c for c in fleet.moengage(sandbox).values() if c["name"] in names]
-    assert sorted(c["name"] for c in stored) == names
+    assert sorted(created) == made.created
+    assert set(created.values()) <= {1}
+    stored = [c for c in fleet.moengage(sandbox).values() if c["name"] in made.names]
+    assert sorted(c["name"] for c in stored) == made.names
     assert {fleet.subject(c) for c in stored} == {"Autumn"}
     # Every creation is recorded (the next plan must never create it again); a pinned file
     # needs no entry, but one that exists names the pinned campaign.
-    state = {key: entry["id"] for key, entry in project.state()["campaigns"].items()}
+    state = {key: entry["id"] for key, entry in made.project.state()["campaigns"].items()}
     by_name = {c["name"]: c["id"] for c in stored}
-    expected = {f"fleet/c{i:03d}.yaml": by_name[name] for i, name in enumerate(names)}
+    expected = {f"fleet/c{i:03d}.yaml": by_name[name] for i, name in enumerate(made.names)}
     assert {key: expected[key] for key in state} == state
-    assert all(f"fleet/c{i:03d}.yaml" in state for i in range(UPDATES, UPDATES + CREATIONS))
-    again = project.run("plan", "--detailed-exitcode")
+    assert all(f"fleet/c{i:03d}.yaml" in state for i in range(made.updates, SIZE))
+    again = made.project.run("plan", "--detailed-exitcode")
     assert again.code == 0, again.all
 
 
 @pytest.mark.slow
-def test_kill_9_in_the_middle_then_apply_again(fleet_project: Any, sandbox: Any) -> None:
-    project, names = fleet_project
+def test_kill_9_in_the_middle_then_apply_again(project: Project, sandbox: Any) -> None:
+    """170 updates and 30 creations: creations are what a lost answer could duplicate."""
+    made = make_fleet(project, sandbox, creations=30, scale=20.0)
+    names = made.names
     process = project.spawn("apply", "--auto-approve")
     wait_for_writes(sandbox, 80, process)
     process.send_signal(signal.SIGKILL)
@@ -131,13 +139,15 @@ def test_kill_9_in_the_middle_then_apply_again(fleet_project: Any, sandbox: Any)
     assert process.returncode == -signal.SIGKILL
     quiet(sandbox)
     first = len(writes(sandbox))
-    assert first < UPDATES + CREATIONS, "the apply finished before it was killed"
+    assert first < SIZE, "the apply finished before it was killed"
     journal = project.root / ".syncer" / "journal" / "sandbox.jsonl"
     # Nothing reached the vendor without being announced in the journal first.
     announced = {r["key"] for r in journal_records(journal) if r["t"] == "call"}
     key_of = {name: f"fleet/c{i:03d}.yaml" for i, name in enumerate(names)}
     ids = {c["id"]: c["name"] for c in fleet.moengage(sandbox).values()}
     for request in writes(sandbox):
+        if request["body"] is None:
+            continue  # cut off mid-body by the kill: unreadable, so it changed nothing
         if request["method"] == "PATCH":
             name = ids[request["path"].rsplit("/", 1)[-1]]
         else:
@@ -148,14 +158,15 @@ def test_kill_9_in_the_middle_then_apply_again(fleet_project: Any, sandbox: Any)
     assert result.code == 0, result.all
     assert "settled: sandbox: settled 1 interrupted apply run(s)" in result.err
     assert not journal.exists()
-    assert_exactly_the_planned_effects(project, sandbox, names)
+    assert_exactly_the_planned_effects(made, sandbox)
 
 
 @pytest.mark.slow
 def test_ctrl_c_finishes_the_calls_in_flight_reports_and_exits_130(
-    fleet_project: Any, sandbox: Any
+    project: Project, sandbox: Any
 ) -> None:
-    project, names = fleet_project
+    """200 updates paced at 40 a second: at Ctrl-C, most are still waiting for their turn."""
+    made = make_fleet(project, sandbox, creations=0, scale=4.0)
     process = project.spawn("apply", "--auto-approve", "--format", "json")
     wait_for_writes(sandbox, 60, process)
     process.send_signal(signal.SIGINT)
@@ -165,7 +176,7 @@ def test_ctrl_c_finishes_the_calls_in_flight_reports_and_exits_130(
     report = json.loads(out)
     assert report["interrupted"] is True
     summary = report["summary"]
-    assert sum(summary.values()) == UPDATES + CREATIONS
+    assert sum(summary.values()) == SIZE
     assert summary["failed"] == summary["unknown"] == 0
     assert summary["not_attempted"] > 0, "Ctrl-C stopped nothing"
     # What the report says was applied is exactly what the sandbox handled, and nothing that
@@ -178,11 +189,12 @@ def test_ctrl_c_finishes_the_calls_in_flight_reports_and_exits_130(
             assert call["message"] == "interrupted"
     # Nothing was in doubt, so the journal is closed and the state saved.
     assert not (project.root / ".syncer" / "journal" / "sandbox.jsonl").exists()
-    created = sum(1 for c in applied if c["method"] == "POST")
-    assert len(project.state()["campaigns"]) == UPDATES + created
+    assert len(project.state()["campaigns"]) == SIZE
 
     before = len(writes(sandbox))
     result = project.run("apply", "--auto-approve")
     assert result.code == 0, result.all
-    assert len(writes(sandbox)) - before == summary["not_attempted"]
-    assert_exactly_the_planned_effects(project, sandbox, names)
+    # The next apply sends exactly what was not attempted.
+    landed = {r["path"] for r in writes(sandbox)[before:] if r["status"] == 204}
+    assert landed == {c["path"] for c in report["calls"] if c["outcome"] == "not_attempted"}
+    assert_exactly_the_planned_effects(made, sandbox)
