@@ -96,6 +96,10 @@ def load(text: str, display: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(display, 1, 1, f"invalid YAML: {exc}")]
     except RecursionError:
         return None, [Problem(display, 1, 1, f"nesting deeper than {MAX_DEPTH} levels")]
+    except (AssertionError, ValueError, TypeError, KeyError, IndexError) as exc:
+        # ruamel.yaml checks some directives with bare asserts (e.g. `%YAML 1.11`) and can raise
+        # plain Python errors on malformed input: still the file's fault, still located here.
+        return None, [Problem(display, 1, 1, f"invalid YAML: {exc}")]
     try:
         data = to_plain(tree)
     except _TooDeep:

@@ -198,3 +198,9 @@ def test_deep_nesting_refused(tmp_path: Path) -> None:
         tmp_path, {"deep.yaml": "provider: moengage\ncampaign: " + "[" * 200 + "]" * 200}
     )
     assert "nesting deeper than 64 levels" in found[0]
+
+
+def test_bad_yaml_directive_is_located_not_raised(tmp_path: Path) -> None:
+    # ruamel checks the %YAML version with a bare assert; found by hypothesis.
+    found = problems(tmp_path, {"v.yaml": "%YAML 1.11\n---\n" + GOOD})
+    assert found[0].startswith("campaigns/v.yaml:1:1: invalid YAML: version minor part")
