@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from syncer.plan.model import CampaignPlan, PlannedRequest
 from syncer.state import HistoryItem, StateBackend, StateEntry, TargetState, utcnow
 
@@ -96,45 +98,60 @@ def replay(records: list[dict[str, Any]], state: TargetState) -> Replay:
 
     Runs that ended cleanly were saved to the state store already and are skipped.
     """
+    records = [r for r in records if isinstance(r, dict)]
     ended = {r.get("run") for r in records if r.get("t") == "end"}
     result = Replay(state=state)
     pending: dict[tuple[str, str, int], dict[str, Any]] = {}
     plan_of: dict[str, str] = {}
     for record in records:
-        run = record.get("run")
-        if not isinstance(run, str) or run in ended:
+        try:
+            _fold(record, ended, result, pending, plan_of)
+        except (KeyError, TypeError, ValueError, ValidationError):
+            # A record this version cannot read (a damaged or foreign journal line): its call,
+            # if any, stays unsettled, and is checked by reading the remote like the others.
             continue
-        kind = record.get("t")
-        if kind == "begin":
-            result.runs += 1
-            plan_of[run] = str(record.get("plan", ""))
-        elif kind == "call":
-            pending[(run, str(record["key"]), int(record["index"]))] = record
-        elif kind == "result":
-            if record.get("outcome") == "unknown":
-                continue  # still unsettled: the next apply reads the remote to decide
-            call = pending.pop((run, str(record["key"]), int(record["index"])), None)
-            if record.get("outcome") == "applied":
-                applied = result.applied_plans.setdefault(plan_of.get(run, ""), set())
-                applied.add((str(record["key"]), int(record["index"])))
-                if call and record.get("new_id") and call["request"].get("kind") == "create":
-                    result.state = _created(result.state, str(record["key"]), str(record["new_id"]))
-        elif kind == "campaign":
-            entry = record.get("entry")
-            result.state = result.state.with_entry(
-                str(record["key"]), None if entry is None else StateEntry.model_validate(entry)
-            )
     for (run, key, index), call in sorted(pending.items(), key=lambda kv: kv[0]):
+        try:
+            request = PlannedRequest.model_validate(call["request"])
+        except (KeyError, ValidationError):
+            continue
         result.unsettled.append(
-            Unsettled(
-                key=key,
-                request=PlannedRequest.model_validate(call["request"]),
-                run=run,
-                index=index,
-                plan=plan_of.get(run, ""),
-            )
+            Unsettled(key=key, request=request, run=run, index=index, plan=plan_of.get(run, ""))
         )
     return result
+
+
+def _fold(
+    record: dict[str, Any],
+    ended: set[Any],
+    result: Replay,
+    pending: dict[tuple[str, str, int], dict[str, Any]],
+    plan_of: dict[str, str],
+) -> None:
+    """Fold one journal record into the replay (raises on a malformed record)."""
+    run = record.get("run")
+    if not isinstance(run, str) or run in ended:
+        return
+    kind = record.get("t")
+    if kind == "begin":
+        result.runs += 1
+        plan_of[run] = str(record.get("plan", ""))
+    elif kind == "call":
+        pending[(run, str(record["key"]), int(record["index"]))] = record
+    elif kind == "result":
+        if record.get("outcome") == "unknown":
+            return  # still unsettled: the next apply reads the remote to decide
+        call = pending.pop((run, str(record["key"]), int(record["index"])), None)
+        if record.get("outcome") == "applied":
+            applied = result.applied_plans.setdefault(plan_of.get(run, ""), set())
+            applied.add((str(record["key"]), int(record["index"])))
+            if call and record.get("new_id") and call["request"].get("kind") == "create":
+                result.state = _created(result.state, str(record["key"]), str(record["new_id"]))
+    elif kind == "campaign":
+        entry = record.get("entry")
+        result.state = result.state.with_entry(
+            str(record["key"]), None if entry is None else StateEntry.model_validate(entry)
+        )
 
 
 def _created(state: TargetState, key: str, new_id: str) -> TargetState:

@@ -25,7 +25,11 @@ from syncer.errors import InputError, StalePlanError, UsageError
 from syncer.pipeline import Run
 from syncer.plan.model import CampaignPlan, Plan
 from syncer.plan.staleness import check
+from syncer.readfile import Unreadable, read_regular
 from syncer.state import PlanProgress, utcnow, write_private
+
+MAX_PLAN_BYTES = 512 * 1024 * 1024
+"""Far above any real plan (5,000 campaigns with complete bodies): a bound for what is read."""
 
 
 def checksum(data: dict[str, Any]) -> str:
@@ -55,15 +59,19 @@ def read_plan(path: Path, expect: str | None = None) -> Plan:
             with the expected checksum.
     """
     try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the plan file {path}: {exc.strerror}") from None
+        raw = read_regular(path, MAX_PLAN_BYTES).decode("utf-8")
+    except Unreadable as exc:
+        raise InputError(f"{path}:1:1: cannot read the plan file: {exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}:1:1: not a plan file (not UTF-8 text)") from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path}:{exc.lineno}:{exc.colno}: not a plan file (invalid JSON)"
         ) from None
+    except RecursionError:
+        raise InputError(f"{path}:1:1: not a plan file (nested too deeply)") from None
     if not isinstance(data, dict) or data.get("format_version") != 1:
         raise InputError(f"{path}: not a plan file of format_version 1")
     recorded = data.get("checksum")

@@ -11,6 +11,7 @@ from typing import Any
 
 from syncer.apply import apply_target
 from syncer.http import NotSent
+from syncer.journal import replay
 from syncer.plan.model import CampaignPlan, Plan, PlannedRequest, TargetIdentity
 from syncer.providers.base import SendResult
 from syncer.state import LocalBackend, TargetState
@@ -102,3 +103,28 @@ def test_a_stop_cancels_the_calls_still_waiting(tmp_path: Path) -> None:
         ("not_attempted", "interrupted", 0)
     }
     assert [r for r in journal if r["t"] == "call"] == []
+
+
+def test_a_damaged_journal_is_replayed_as_far_as_it_can_be_read() -> None:
+    call = {
+        "t": "call",
+        "run": "r1",
+        "key": "c0.yaml",
+        "index": 0,
+        "request_id": "x",
+        "request": {"method": "PATCH", "path": "/core-services/v1/campaigns/id0", "kind": "update"},
+    }
+    records: list[Any] = [
+        {"t": "begin", "run": "r1", "plan": "p"},
+        call,
+        {"t": "call", "run": "r1"},  # no key
+        {"t": "result", "run": "r1", "key": "c1.yaml", "index": "one"},
+        {"t": "campaign", "run": "r1", "key": "c2.yaml", "entry": {"id": 5, "origin": "?"}},
+        ["not", "a", "record"],
+        42,
+        {"t": "call", "run": "r1", "key": "c3.yaml", "index": 0, "request": {"method": 1}},
+    ]
+    result = replay(records, TargetState(target="t"))
+    assert result.runs == 1
+    assert [(u.key, u.index) for u in result.unsettled] == [("c0.yaml", 0)]
+    assert result.state.campaigns == {}

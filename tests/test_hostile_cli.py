@@ -339,3 +339,59 @@ def test_a_link_to_another_campaign_file_cannot_duplicate_a_creation(
     assert "digest.yaml would also create a campaign named 'Monthly digest'" in result.out
     creations = [r for r in served.requests() if r["path"] == "/core-services/v1/campaigns"]
     assert creations == []
+
+
+# -- saved plans: `show PLANFILE` and `apply PLANFILE` read a file a pipeline passes along ------
+
+
+def _plan_binary(path: Path) -> str:
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    return "not a plan file (not UTF-8 text)"
+
+
+def _plan_fifo(path: Path) -> str:
+    os.mkfifo(path)
+    return "is not a regular file (a device or a pipe)"
+
+
+def _plan_dev_zero(path: Path) -> str:
+    path.symlink_to("/dev/zero")
+    return "is not a regular file (a device or a pipe)"
+
+
+def _plan_deep(path: Path) -> str:
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    return "not a plan file (nested too deeply)"
+
+
+def _plan_truncated(path: Path) -> str:
+    path.write_text('{"format_version": 1, "campaigns": [', encoding="utf-8")
+    return "not a plan file (invalid JSON)"
+
+
+def _plan_directory(path: Path) -> str:
+    path.mkdir()
+    return "is a directory, not a file"
+
+
+PLANS: dict[str, Callable[[Path], str]] = {
+    "binary": _plan_binary,
+    "named pipe": _plan_fifo,
+    "link to /dev/zero": _plan_dev_zero,
+    "deeply nested JSON": _plan_deep,
+    "truncated JSON": _plan_truncated,
+    "directory": _plan_directory,
+}
+
+
+@pytest.mark.parametrize("case", sorted(PLANS))
+def test_hostile_plan_file(project: Project, served: SandboxHandle, case: str) -> None:
+    path = project.root / "plan.json"
+    fragment = PLANS[case](path)
+    for args in (("show", str(path)), ("apply", str(path))):
+        result = run(project, *args)
+        assert result.code == 1, result.all
+        assert fragment in result.err, result.err
+        assert str(path) in result.err
+        assert "Traceback" not in result.all and "unexpected" not in result.err
+    assert served.requests() == []
