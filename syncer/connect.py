@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from syncer import credentials
+from syncer.call_history import history_path
 from syncer.config import Settings
 from syncer.http import Redactor
 from syncer.providers import registry
@@ -52,9 +53,17 @@ class Connections:
         target = self.settings.targets[name]
         creds = credentials.read(name, target)
         base_url = target.resolved_base_url() if target.base_url or not target.sandbox else None
+        # The embedded sandbox gets a new port each run; its data (and limits) stay put.
+        where = base_url or f"embedded sandbox {self.settings.state.path}/sandbox.db"
         if base_url is None:
             base_url = self._embedded_sandbox()
         provider = registry.get(target.provider)
+        history = history_path(
+            self.settings.root / self.settings.state.path / "ratelimit",
+            target.provider,
+            where,
+            creds.account,
+        )
         session = provider.open_session(
             SessionSpec(
                 target=name,
@@ -64,6 +73,7 @@ class Connections:
                 secret=creds.secret,
                 redactor=self.redactor,
                 transport=self.transports.get(name),
+                history=history,
             )
         )
         self._sessions[name] = session

@@ -22,13 +22,22 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
-from pyrate_limiter import BucketAsyncWrapper, Duration, InMemoryBucket, Limiter, Rate
+from pyrate_limiter import (
+    BucketAsyncWrapper,
+    Duration,
+    InMemoryBucket,
+    Limiter,
+    Rate,
+    RateItem,
+)
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
+from syncer.call_history import CallHistory
 from syncer.errors import ApiError, ApiTransportError, RateLimitedError
 
 log = logging.getLogger("syncer.http")
@@ -164,20 +173,46 @@ MARGIN = 0.05
 """Windows are kept 5 % longer than documented, and calls evenly spaced within the shortest:
 a window filled in one burst lets the next burst collide at the vendor with the tail of the
 first (arrival times jitter), and each 429 costs a call and a wait of up to a second."""
+JITTER = 0.1
+"""And at least 100 ms longer: 5 % of a one-second window (50 ms) was less than the jitter of
+arrival times measured on a busy machine (31 calls in a second of a 30-a-second window)."""
 SPREAD = 10
 
 
+def _window(seconds: float) -> int:
+    """A vendor window as the limiter keeps it, in milliseconds."""
+    return int(max(seconds * (1 + MARGIN), seconds + JITTER) * Duration.SECOND)
+
+
 def _rates(windows: Windows, scale: float) -> list[Rate]:
-    rates = [
-        Rate(max(1, int(calls * scale)), int(seconds * (1 + MARGIN) * Duration.SECOND))
-        for calls, seconds in windows
-    ]
+    rates = [Rate(max(1, int(calls * scale)), _window(seconds)) for calls, seconds in windows]
     if rates:
-        # Spread the shortest window's calls over tenths of it.
+        # Spread the shortest window's calls over tenths of it (rounded up, so that the spread
+        # never lowers the window's own rate).
         shortest = min(rates, key=lambda rate: rate.interval)
         if shortest.limit > 1:
-            rates.append(Rate(max(1, shortest.limit // SPREAD), shortest.interval // SPREAD))
-    return sorted(rates, key=lambda rate: rate.interval)
+            tenth = Rate(-(-shortest.limit // SPREAD), shortest.interval // SPREAD)
+            rates.append(tenth)
+    return _consistent(rates)
+
+
+def _consistent(rates: list[Rate]) -> list[Rate]:
+    """The same limits as pyrate-limiter accepts them: intervals and limits strictly
+    increasing, density never increasing. A window another one implies is dropped; a longer
+    window denser than a shorter one is lowered to its density (stricter, never looser).
+    Scaled or rounded figures (a scale of 0.01, or 3) would otherwise make the list invalid."""
+    result: list[Rate] = []
+    for rate in sorted(rates, key=lambda r: (r.interval, r.limit)):
+        if result and rate.interval == result[-1].interval:
+            continue  # the smaller limit of the two, sorted first, is kept
+        if result:
+            prev = result[-1]
+            cap = prev.limit * rate.interval // prev.interval
+            rate = Rate(min(rate.limit, max(cap, prev.limit)), rate.interval)
+        while result and result[-1].limit >= rate.limit:
+            result.pop()  # the longer window allows no more calls: the shorter adds nothing
+        result.append(rate)
+    return result
 
 
 def _rate_limited_advice(retry_after: float | None, longest: float) -> str:
@@ -213,11 +248,27 @@ class RateLimiter:
     first use (inside the loop) and closed with the client.
     """
 
-    def __init__(self, classes: Mapping[str, Windows], scale: float = 1.0) -> None:
+    def __init__(
+        self, classes: Mapping[str, Windows], scale: float = 1.0, history: Path | None = None
+    ) -> None:
+        """`history`: the call log this account's runs share (see `syncer.call_history`)."""
         self._rates: dict[str, list[Rate]] = {
             name: _rates(windows, scale) for name, windows in classes.items()
         }
         self._limiters: dict[str, Limiter] = {}
+        self.history: CallHistory | None = None
+        if history is not None:
+            horizons = {
+                name: max(r.interval for r in rates) / 1000
+                for name, rates in self._rates.items()
+                if rates
+            }
+            self.history = CallHistory(history, horizons)
+        self._past: dict[str, list[float]] | None = None
+
+    def classes(self) -> int:
+        """How many endpoint classes are limited separately."""
+        return max(1, len(self._rates))
 
     def burst(self) -> int:
         """The most calls any endpoint class may have started within its shortest window."""
@@ -232,11 +283,30 @@ class RateLimiter:
             return
         limiter = self._limiters.get(name)
         if limiter is None:
+            memory = InMemoryBucket(self._rates[name])
+            self._replay(name, memory)
             # No extra wait after each delay: MARGIN already keeps the calls clear of the edges.
-            bucket = BucketAsyncWrapper(InMemoryBucket(self._rates[name]))
-            limiter = Limiter(bucket, buffer_ms=0)
+            limiter = Limiter(BucketAsyncWrapper(memory), buffer_ms=0)
             self._limiters[name] = limiter
         await limiter.try_acquire_async(name, blocking=True)
+        if self.history is not None:
+            self.history.record(name)
+
+    def _replay(self, name: str, bucket: InMemoryBucket) -> None:
+        """Start from the calls earlier runs made that still count in this class's windows."""
+        if self.history is None:
+            return
+        if self._past is None:
+            self._past = self.history.recent()
+        # In-memory buckets stamp calls with monotonic milliseconds (pyrate-limiter's clock).
+        wall, monotonic = time.time(), time.monotonic_ns() // 1_000_000
+        # Appended as they happened, not `put`: they were made (by other runs, perhaps at once),
+        # so they count even where this run's spreading would not have let them through.
+        past = self._past.get(name, [])
+        ago = (max(0, int((wall - when) * 1000)) for when in past)  # clocks may disagree
+        bucket.items.extend(RateItem(name, monotonic - ms) for ms in ago)
+        if past:
+            log.debug("%s: %d call(s) of earlier runs still count", name, len(past))
 
     def close(self) -> None:
         for limiter in self._limiters.values():
@@ -278,15 +348,21 @@ class HttpClient:
             verify.load_verify_locations(cafile=ca_bundle)
         pool = connections(limiter)
         # Calls beyond the pool wait here, not in httpcore's queue, which is scanned whole for
-        # every request it assigns (hundreds of queued calls would cost seconds of CPU).
-        self._slots = asyncio.Semaphore(pool)
+        # every request it assigns (hundreds of queued calls would cost seconds of CPU). One
+        # pool per endpoint class: creations waiting minutes for their window hold no slot
+        # that an update could use.
+        self._pool = pool
+        self._slots: dict[str, asyncio.Semaphore] = {}
         self._client = httpx.AsyncClient(
             base_url=base_url,
             headers={**headers, "Content-Type": "application/json", "Accept": "application/json"},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             verify=verify,
             transport=transport,
-            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
+            limits=httpx.Limits(
+                max_connections=pool * limiter.classes(),
+                max_keepalive_connections=pool * limiter.classes(),
+            ),
             follow_redirects=False,
         )
         self.limiter = limiter
@@ -424,14 +500,30 @@ class HttpClient:
         ok: Sequence[int],
         proceed: Callable[[], bool] | None,
     ) -> HttpResponse:
-        await self.limiter.acquire(endpoint)
-        if proceed is not None and not proceed():
-            raise NotSent
+        # A free connection first, then the rate limiter, then the gate (the journal): the
+        # limiter's admission is the last wait before the call leaves, so that calls reach the
+        # vendor as spaced as the limiter let them go, and only calls that leave are announced.
+        slots = self._slots.setdefault(endpoint, asyncio.Semaphore(self._pool))
+        async with slots:
+            await self.limiter.acquire(endpoint)
+            if proceed is not None and not proceed():
+                raise NotSent
+            return await self._send(method, path, body, params, kind, campaign, ok)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        params: Mapping[str, str] | None,
+        kind: str,
+        campaign: str,
+        ok: Sequence[int],
+    ) -> HttpResponse:
         self.stats.calls[kind] += 1
         started = time.monotonic()
         try:
-            async with self._slots:
-                raw = await self._client.request(method, path, json=body, params=params)
+            raw = await self._client.request(method, path, json=body, params=params)
         except httpx.ConnectError as exc:
             untrusted = _certificate_problem(exc)
             if untrusted is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import Field, field_validator
@@ -224,3 +225,5 @@ class SessionSpec:
     """The run's `syncer.http.Redactor` (secrets are added to it)."""
     transport: Any = None
     """An httpx transport to use instead of the network (tests)."""
+    history: Path | None = None
+    """The call log shared by the runs that reach this account (`syncer.call_history`)."""

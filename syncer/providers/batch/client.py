@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Collection, Sequence
+from pathlib import Path
 from typing import Any
 
 from syncer.errors import ApiError, ApiTransportError
@@ -103,6 +104,7 @@ class BatchSession:
         sandbox: bool = False,
         ca_bundle: str | None = None,
         transport: Any = None,
+        history: Path | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         redactor.add(api_key)
@@ -110,7 +112,7 @@ class BatchSession:
             base_url=base_url,
             headers={"Authorization": f"Bearer {api_key}", "X-Batch-Project": project_key},
             timeout=timeout,
-            limiter=RateLimiter(RATE_LIMITS, rate_scale),
+            limiter=RateLimiter(RATE_LIMITS, rate_scale, history),
             policy=policy,
             read_error=read_error,
             redactor=redactor,

@@ -118,4 +118,5 @@ class BatchProvider:
             sandbox=config.sandbox,
             ca_bundle=config.ca_bundle,
             transport=spec.transport,
+            history=spec.history,
         )

@@ -76,4 +76,5 @@ class MoEngageProvider:
             sandbox=config.sandbox,
             ca_bundle=config.ca_bundle,
             transport=spec.transport,
+            history=spec.history,
         )

@@ -1,0 +1,172 @@
+"""Issue 7, rate limiting, end to end: the tool paces itself by the vendors' documented windows
+(several at once, shared by successive runs through the call log under `.syncer/ratelimit/`),
+so that normal runs never see a 429; when one comes anyway, its reset is waited out; creations
+are budgeted per day in the plan.
+
+These tests use the sandbox at the vendors' real limits (`sandbox_factory()`), or scaled by the
+same factor on both sides, and read every response status from its request log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import time
+from typing import Any
+
+import pytest
+
+from tests.support import fleet
+from tests.support.project import Project
+
+V1 = "/core-services/v1"
+
+
+def stamps(requests: list[dict[str, Any]]) -> list[float]:
+    return sorted(dt.datetime.fromisoformat(r["time"]).timestamp() for r in requests)
+
+
+def most_in_any(window: float, times: list[float]) -> int:
+    """The most requests the sandbox received within any `window` seconds."""
+    return max((sum(1 for u in times if t <= u < t + window) for t in times), default=0)
+
+
+def refusals(requests: list[dict[str, Any]]) -> list[str]:
+    """Each 429, with how many requests the sandbox had received in the second and the minute
+    before it (which window was full)."""
+    times = stamps(requests)
+    found = []
+    for request in requests:
+        if request["status"] == 429:
+            at = dt.datetime.fromisoformat(request["time"]).timestamp()
+            second = sum(1 for t in times if at - 1 <= t < at)
+            minute = sum(1 for t in times if at - 60 <= t < at)
+            found.append(
+                f"{request['method']} {request['path']} at {request['time']}: "
+                f"{second} in the second before, {minute} in the minute before"
+            )
+    return found
+
+
+def real_limits(sandbox_factory: Any, project: Project, scale: float = 1.0) -> Any:
+    sandbox = sandbox_factory(rate_limit_scale=scale)
+    project.base_url = sandbox.base_url
+    project.configure(scale=scale)
+    return sandbox
+
+
+def test_a_small_run_at_the_real_limits_is_paced_never_refused(
+    sandbox_factory: Any, project: Project
+) -> None:
+    """25 updates and their reads across a few per-second windows (10 calls a second)."""
+    sandbox = real_limits(sandbox_factory, project)
+    names = [f"Paced {i:02d}" for i in range(25)]
+    fleet.write_fleet(project, names, "Autumn", fleet.create_remote(sandbox, names))
+    started = time.monotonic()
+    result = project.run("apply", "--auto-approve")
+    assert result.code == 0, result.all
+    requests = sandbox.requests()
+    assert len(requests) > 25
+    assert refusals(requests) == []
+    assert most_in_any(1.0, stamps(requests)) <= 10
+    assert time.monotonic() - started > 2.5  # paced, not sent in one burst
+
+
+def test_more_than_100_calls_scaled_on_both_sides_never_refused(
+    sandbox_factory: Any, project: Project
+) -> None:
+    """120 updates at 3 times the limits (30 calls a second, 300 a minute) on both sides."""
+    sandbox = real_limits(sandbox_factory, project, scale=3.0)
+    names = [f"Scaled {i:03d}" for i in range(120)]
+    fleet.write_fleet(project, names, "Autumn", fleet.create_remote(sandbox, names))
+    result = project.run("apply", "--auto-approve")
+    assert result.code == 0, result.all
+    requests = sandbox.requests()
+    assert len(requests) > 120
+    assert refusals(requests) == []
+    assert most_in_any(1.0, stamps(requests)) <= 30
+
+
+@pytest.mark.slow
+def test_back_to_back_applies_at_the_real_limits_share_the_windows(
+    sandbox_factory: Any, project: Project
+) -> None:
+    """Three applies of 40 updates in a row: 144 calls, more than the 100 a minute allows.
+    Each run starts from the calls the previous ones made (the call log), so the third waits
+    for the minute window to free up instead of meeting 429s (it met 40 before the log)."""
+    sandbox = real_limits(sandbox_factory, project)
+    names = [f"Busy {i:02d}" for i in range(40)]
+    ids = fleet.create_remote(sandbox, names)
+    durations = []
+    for subject in ("Autumn", "Winter", "Spring"):
+        fleet.write_fleet(project, names, subject, ids)
+        started = time.monotonic()
+        result = project.run("apply", "--auto-approve")
+        durations.append(time.monotonic() - started)
+        assert result.code == 0, result.all
+        assert "retries in all" not in result.out, refusals(sandbox.requests())
+    requests = sandbox.requests()
+    assert len(requests) > 100
+    assert refusals(requests) == []
+    times = stamps(requests)
+    assert most_in_any(60.0, times) <= 100
+    assert most_in_any(1.0, times) <= 10
+    assert durations[2] > 30, durations  # it waited for the minute window
+    assert {fleet.subject(c) for c in fleet.moengage(sandbox).values() if c["name"] in names} == {
+        "Spring"
+    }
+    logs = list((project.root / ".syncer" / "ratelimit").iterdir())
+    assert len(logs) == 1 and logs[0].stat().st_mode & 0o777 == 0o600
+
+
+def test_the_next_run_knows_the_calls_of_the_last(project: Project, sandbox: Any) -> None:
+    names = ["Known 1", "Known 2"]
+    fleet.write_fleet(project, names, "Autumn", fleet.create_remote(sandbox, names))
+    assert project.run("apply", "--auto-approve").code == 0
+    [log] = (project.root / ".syncer" / "ratelimit").iterdir()
+    made = log.read_text(encoding="ascii").splitlines()
+    assert len(made) == len(sandbox.requests())
+    again = project.run("--debug", "plan")
+    assert f"default: {len(made)} call(s) of earlier runs still count" in again.err
+
+
+def test_a_429_is_waited_out_until_its_reset(project: Project, sandbox: Any) -> None:
+    """The sandbox answers MoEngage's 429 envelope with x-ratelimit-reset as an epoch second
+    (the vendor's RL page): the retry comes after it, not before."""
+    names = ["Throttled 1", "Throttled 2"]
+    fleet.write_fleet(project, names, "Autumn", fleet.create_remote(sandbox, names))
+    sandbox.set_faults({"burst_429": {"count": 2, "route": "PATCH *"}})
+    result = project.run("apply", "--auto-approve", "--format", "json")
+    assert result.code == 0, result.all
+    patches = [r for r in sandbox.requests() if r["method"] == "PATCH"]
+    refused = [r for r in patches if r["status"] == 429]
+    landed = [r for r in patches if r["status"] == 204]
+    assert len(refused) == len(landed) == 2
+    for first in refused:
+        reset = math.floor(dt.datetime.fromisoformat(first["time"]).timestamp()) + 1
+        retry = next(r for r in landed if r["path"] == first["path"])
+        assert dt.datetime.fromisoformat(retry["time"]).timestamp() >= reset - 0.01
+    assert {c["attempts"] for c in result.json()["calls"]} == {2}
+
+
+def test_creations_beyond_the_daily_budget_are_blocked_in_the_plan(
+    project: Project, sandbox: Any
+) -> None:
+    """MoEngage allows 100 successful creations a day: with 99 made in the last 24 hours (by
+    this tool's count, kept in the state), a plan of three creations creates one."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    made = [(now - dt.timedelta(hours=1, minutes=i)).isoformat() for i in range(99)]
+    state = project.root / ".syncer" / "state" / "sandbox.json"
+    state.parent.mkdir(parents=True)
+    state.write_text(json.dumps({"version": 1, "target": "sandbox", "creations": made}))
+    fleet.write_fleet(project, ["Budget 1", "Budget 2", "Budget 3"], "Autumn")
+    plan = project.run("plan")
+    assert plan.code == 3, plan.all
+    assert "Plan: 1 to create" in plan.out
+    assert plan.out.count("creation budget exhausted in target 'sandbox'") == 2
+    assert "moengage allows 100 successful creations a day (99 made in the last 24 h" in plan.out
+    result = project.run("apply", "--auto-approve")
+    assert result.code == 3
+    creates = [r for r in sandbox.requests() if r["path"] == f"{V1}/campaigns"]
+    assert [r["status"] for r in creates] == [201]
