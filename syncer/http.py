@@ -3,9 +3,10 @@
 Takes a method, a path and a body; returns an `HttpResponse` or raises an `ApiError`. Owns the
 pieces every vendor client shares: TLS (always verified; a custom CA bundle may be added),
 the vendors' documented rate-limit windows (several at once, via pyrate-limiter's sliding-window
-log), and retries with jittered exponential backoff (tenacity) for failures that are safe to
-repeat, honouring `Retry-After` and `x-ratelimit-reset`. Credentials are handed in as headers and
-never appear in errors or logs: every text leaving this module passes through `Redactor`.
+log, counting the calls of earlier runs), and retries with jittered exponential backoff
+(tenacity) for failures that are safe to repeat, honouring `Retry-After` and
+`x-ratelimit-reset`. Credentials are handed in as headers and never appear in errors or logs:
+every text leaving this module passes through `Redactor`.
 """
 
 from __future__ import annotations
@@ -242,7 +243,8 @@ def _certificate_problem(exc: BaseException) -> str | None:
 
 class RateLimiter:
     """The vendor's documented windows per endpoint class, enforced before each call (with
-    a margin, and calls spread evenly: see `MARGIN`).
+    a margin, and calls spread evenly: see `MARGIN`), counting the calls earlier runs made to
+    the same account (`history`, see `syncer.call_history`).
 
     pyrate-limiter's async buckets run a leak task on the event loop, so they are built on
     first use (inside the loop) and closed with the client.
