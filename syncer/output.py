@@ -6,6 +6,7 @@ about the run go to standard error so that `--format json > plan.json` stays cle
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -16,6 +17,9 @@ class Output:
     def __init__(
         self, *, stdout: Any = None, stderr: Any = None, color: bool | None = None
     ) -> None:
+        if color is None and os.environ.get("NO_COLOR"):
+            # no-color.org allows bold; a plan read in a log or a CI job reads better plain.
+            color = False
         no_color = None if color is None else not color
         self.console = Console(
             file=stdout,
