@@ -20,9 +20,9 @@ import click
 from syncer import __version__, exitcodes
 from syncer.commands.context import Context
 from syncer.errors import ApiError, ProblemsError, SyncerError
-from syncer.http import RedactingFilter
 from syncer.output import Output
 from syncer.pipeline import Selection
+from syncer.redact import RedactingFilter
 
 
 class _Globals:

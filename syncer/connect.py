@@ -13,9 +13,9 @@ from typing import Any
 from syncer import credentials
 from syncer.call_history import history_path
 from syncer.config import Settings
-from syncer.http import Redactor
 from syncer.providers import registry
 from syncer.providers.base import Session, SessionSpec
+from syncer.redact import Redactor
 
 
 class Connections:

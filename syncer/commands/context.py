@@ -12,10 +12,10 @@ from syncer import config
 from syncer.campaign import CampaignDefinition
 from syncer.connect import Connections
 from syncer.definitions import load_definitions
-from syncer.http import Redactor
 from syncer.output import Output
 from syncer.pipeline import Run
 from syncer.progress import CallProgress
+from syncer.redact import Redactor
 from syncer.state import StateBackend
 from syncer.state_backends import open_backend
 

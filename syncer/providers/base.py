@@ -222,7 +222,7 @@ class SessionSpec:
     account: str
     secret: str = field(repr=False)
     redactor: Any = None
-    """The run's `syncer.http.Redactor` (secrets are added to it)."""
+    """The run's `syncer.redact.Redactor` (secrets are added to it)."""
     transport: Any = None
     """An httpx transport to use instead of the network (tests)."""
     history: Path | None = None

@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from syncer.errors import ApiError, ApiTransportError
-from syncer.http import HttpClient, HttpResponse, RateLimiter, Redactor, RetryPolicy, Windows
+from syncer.http import HttpClient, HttpResponse
 from syncer.plan.model import PlannedRequest, TargetIdentity
 from syncer.providers.base import RemoteCampaign, RemoteSnapshot, SendResult
 from syncer.providers.batch import normalize, rules
+from syncer.ratelimit import RateLimiter, Windows
+from syncer.redact import Redactor
+from syncer.retry import RetryPolicy
 
 PAGE = 100  # orchestrations/list: limit <= 100
 MIN_429_DELAY = 5.0  # "please wait for at least 5 seconds before trying again"

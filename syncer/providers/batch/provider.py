@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from syncer.http import Redactor, RetryPolicy
 from syncer.plan.model import CampaignPlan, PlannedRequest
 from syncer.providers.base import PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.batch import models, normalize, planner, rules
 from syncer.providers.batch.client import MIN_429_DELAY, BatchSession
+from syncer.redact import Redactor
+from syncer.retry import RetryPolicy
 from syncer.state import StateEntry, utcnow
 
 

@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from syncer.errors import ApiError
-from syncer.http import HttpClient, HttpResponse, RateLimiter, Redactor, RetryPolicy, Windows
+from syncer.http import HttpClient, HttpResponse
 from syncer.plan.model import PlannedRequest, TargetIdentity
 from syncer.providers.base import RemoteCampaign, RemoteSnapshot, SendResult
 from syncer.providers.moengage import normalize, rules
 from syncer.providers.moengage.listing import list_pages
 from syncer.providers.moengage.reading import PAGE, ReadChoice, Seen, choose
+from syncer.ratelimit import RateLimiter, Windows
+from syncer.redact import Redactor
+from syncer.retry import RetryPolicy
 
 BASE = "/core-services/v1"
 EMAIL_ONLY = {"channels": ["EMAIL"]}  # the only channel this tool manages
