@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from syncer import yamlio
+from syncer import yamlwrite
 from syncer.campaign import CampaignDefinition
 from syncer.filenames import slugify, unique_name
 from syncer.providers.base import Provider, RemoteCampaign, RemoteSnapshot
@@ -115,7 +115,7 @@ def adopt(
             continue
         name = unique_name(slugify(remote.name), used)
         used.add(name)
-        text = yamlio.dump_document(data, _header(remote, target, provider.name, when, reason))
+        text = yamlwrite.dump_document(data, _header(remote, target, provider.name, when, reason))
         key = (directory / name).as_posix()
         result.append(Adoption(remote, key=key, text=text, read_only=reason))
     return result

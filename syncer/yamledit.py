@@ -1,7 +1,7 @@
 """EDIT (pure): set or delete values in a YAML text, keeping every other byte as it was.
 
 Takes a text and `Edit`s (a path of keys and indices, and a new value or a deletion); returns
-the new text. Each edit is spliced where the old value sits (`yamlio.outline` knows where):
+the new text. Each edit is spliced where the old value sits (`yamloutline.outline` knows where):
 a scalar is rewritten in its own quoting style, a flow collection stays on its line, anything
 else rewrites that one `key: value` pair in the file's own indentation. Comments, key order,
 blank lines and untouched values keep their exact bytes. The result is read back and compared
@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from syncer import yamlio
-from syncer.yamlio import Indent, Item, Node
+from syncer import yamlio, yamloutline, yamlwrite
+from syncer.yamloutline import Item, Node
+from syncer.yamlwrite import Indent
 
 Path = tuple[str | int, ...]
 # Plain words that YAML 1.1 readers (PyYAML, many editors) take for booleans or null: quoted,
@@ -87,8 +88,8 @@ def _plain(text: str) -> Any:
 
 def splice(text: str, edits: Sequence[Edit]) -> str:
     """Splice every edit into the text (no fallback); raises `EditError` when it cannot."""
-    tree = yamlio.outline(text)
-    indent = yamlio.guess_indent(tree)
+    tree = yamloutline.outline(text)
+    indent = yamloutline.guess_indent(tree)
     spans = sorted(_replacement(text, _chain(tree, e.path), e, indent) for e in edits)
     for (_, end, _), (start, _, _) in itertools.pairwise(spans):
         if start < end:
@@ -151,7 +152,7 @@ def _pair(text: str, parent: Node, item: Item, value: Any, indent: Indent) -> tu
         raise EditError("only mapping entries are rewritten")
     key = item.key_node
     start, end = key.start, item.value.end
-    rendered = yamlio.dump_pair(str(item.key), value, indent)
+    rendered = yamlwrite.dump_pair(str(item.key), value, indent)
     lines = rendered.split("\n")
     pad = " " * key.column
     rendered = "\n".join([lines[0]] + [pad + line if line else line for line in lines[1:]])
@@ -211,7 +212,7 @@ def _inline(value: Any, style: str | None, flow: bool = False) -> str | None:
     else:
         return None
     for candidate in candidates:
-        if "\n" not in candidate and yamlio.parses_as(candidate, value, flow=flow):
+        if "\n" not in candidate and yamlwrite.parses_as(candidate, value, flow=flow):
             return candidate
     return None
 
@@ -240,7 +241,7 @@ def _flow(value: Any) -> str | None:
 
 def _roundtrip(text: str, edits: Sequence[Edit]) -> str:
     """The fallback: edit ruamel's round-trip tree (comments kept, layout normalised)."""
-    tree = yamlio.load_roundtrip(text)
+    tree = yamlwrite.load_roundtrip(text)
     for edit in edits:
         *head, last = edit.path
         parent = tree
@@ -250,7 +251,7 @@ def _roundtrip(text: str, edits: Sequence[Edit]) -> str:
             if edit.delete:
                 del parent[last]
             else:
-                parent[last] = yamlio.new_value(edit.value)
+                parent[last] = yamlwrite.new_value(edit.value)
         except (KeyError, IndexError, TypeError) as exc:
             raise EditError(f"{'.'.join(map(str, edit.path))}: not in the file") from exc
-    return yamlio.dump_roundtrip(tree, yamlio.guess_indent(yamlio.outline(text)))
+    return yamlwrite.dump_roundtrip(tree, yamloutline.guess_indent(yamloutline.outline(text)))

@@ -1,15 +1,16 @@
-"""YAML at the edge: text -> plain Python values with positions, and round-trip writes.
+"""LOAD YAML: a campaign file's bytes -> plain Python values with positions, or located problems.
 
-The only module that imports ruamel.yaml. Loading refuses what a campaign file never needs and
-an attacker could abuse (aliases, anchors, custom tags, extreme nesting, huge files) before
-anything is constructed, and every refusal is a located `Problem`. Writing keeps comments, key
-order and formatting (used by `syncer pull` and `syncer import`).
+Takes a path (or text) and the name to show in problems; returns a `Document` (plain values plus
+ruamel's tree, which `locate` turns into `file:line:col`) or the `Problem`s that prevent it.
+Loading refuses what a campaign file never needs and an attacker could abuse (aliases, anchors,
+custom tags, extreme nesting, huge files) before anything is constructed. One of the three
+modules that import ruamel.yaml, with `yamlwrite` (round-trip writes) and `yamloutline` (where
+each node sits in the text).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,8 @@ _STANDARD_TAGS = {
 }
 
 
-def _yaml() -> YAML:
+def round_trip() -> YAML:
+    """A round-trip YAML, configured as every campaign file is read and written."""
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     yaml.preserve_quotes = True
@@ -83,7 +85,7 @@ def decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
 
 def load(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text into plain values, or return the problems that prevent it."""
-    yaml = _yaml()
+    yaml = round_trip()
     yaml.Composer = _ScreeningComposer
     yaml.Constructor = _LocatingConstructor
     try:
@@ -102,7 +104,7 @@ def load(text: str, display: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(display, 1, 1, f"invalid YAML: {exc}")]
     try:
         data = to_plain(tree)
-    except _TooDeep:
+    except TooDeep:
         return None, [Problem(display, 1, 1, f"nesting deeper than {MAX_DEPTH} levels")]
     return Document(data=data, tree=tree), []
 
@@ -213,14 +215,14 @@ def _dup_key(exc: MarkedYAMLError) -> str:
     return text[start + 1 : end] if 0 <= start < end else text
 
 
-class _TooDeep(Exception):
-    pass
+class TooDeep(Exception):
+    """Nesting deeper than `MAX_DEPTH` found while converting to plain values."""
 
 
 def to_plain(value: Any, depth: int = 0) -> Any:
     """ruamel's round-trip types -> dict, list, str, int, float, bool, None, datetime."""
     if depth > MAX_DEPTH:
-        raise _TooDeep
+        raise TooDeep
     if isinstance(value, dict):
         return {str(k): to_plain(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
@@ -271,208 +273,3 @@ def locate(tree: Any, loc: tuple[str | int, ...]) -> tuple[int, int]:
         else:
             break
     return best
-
-
-def load_roundtrip(text: str) -> Any:
-    """Load for editing: the returned tree keeps comments and formatting for `dump_roundtrip`."""
-    return _yaml().load(text)
-
-
-def dump_roundtrip(tree: Any, indent: Indent | None = None) -> str:
-    yaml = _yaml()
-    if indent is not None:
-        yaml.indent(mapping=indent.mapping, sequence=indent.sequence, offset=indent.offset)
-    stream = io.StringIO()
-    yaml.dump(tree, stream)
-    return stream.getvalue()
-
-
-def new_mapping(values: dict[str, Any]) -> CommentedMap:
-    """A fresh round-trip mapping (for new files written by `syncer import`)."""
-    result = CommentedMap()
-    for key, value in values.items():
-        result[key] = new_value(value)
-    return result
-
-
-def new_value(value: Any) -> Any:
-    """Plain values -> round-trip values (mappings and sequences that can carry comments)."""
-    if isinstance(value, dict):
-        return new_mapping(value)
-    if isinstance(value, list):
-        seq = CommentedSeq()
-        seq.extend(new_value(v) for v in value)
-        return seq
-    return value
-
-
-# -- Editing in place (`syncer pull`) -------------------------------------------------------------
-# `syncer pull` rewrites only the values that changed and keeps every other byte of a file. It
-# needs where each value sits in the text, which ruamel's composer knows (node marks); the
-# splicing itself is in `syncer/yamledit.py`, free of ruamel.
-
-
-@dataclass(frozen=True)
-class Node:
-    """Where one YAML node sits in a text: offsets, column and style."""
-
-    kind: str
-    """`map`, `seq` or `scalar`."""
-    start: int
-    end: int
-    """Offset just after the node's own text: after the last descendant for block collections
-    (ruamel's own end mark would swallow the comments before the next key), after the line
-    breaks for block scalars (`|`, `>`)."""
-    column: int
-    style: str | None = None
-    """Scalar style: None (plain), `'`, `"`, `|` or `>`."""
-    flow: bool = False
-    items: tuple[Item, ...] = ()
-
-
-@dataclass(frozen=True)
-class Item:
-    """One entry of a collection: the key (str for mappings, index for sequences) and nodes."""
-
-    key: str | int
-    key_node: Node | None
-    value: Node
-
-
-@dataclass(frozen=True)
-class Indent:
-    """The block indentation a file uses (ruamel's `indent(mapping, sequence, offset)`)."""
-
-    mapping: int = 2
-    sequence: int = 4
-    offset: int = 2
-
-
-def outline(text: str) -> Node:
-    """The node tree of a YAML document, with text offsets (raises `YAMLError` if invalid)."""
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
-
-    root = _yaml().compose(io.StringIO(text))
-
-    def convert(node: Any) -> Node:
-        start, column = node.start_mark.index, node.start_mark.column
-        if isinstance(node, MappingNode):
-            items = []
-            for key, value in node.value:
-                key_node = convert(key)
-                value_node = convert(value)
-                if value_node.kind == "scalar" and value_node.start == value_node.end:
-                    # An empty value (`key:`) is marked at the next token: place it after the
-                    # key's colon instead, where a value would be written.
-                    colon = text.index(":", key_node.end) + 1
-                    value_node = Node("scalar", colon, colon, value_node.column)
-                items.append(Item(str(key.value), key_node, value_node))
-            end = _end(node, items, text)
-            return Node("map", start, end, column, flow=bool(node.flow_style), items=tuple(items))
-        if isinstance(node, SequenceNode):
-            items = [Item(i, None, convert(v)) for i, v in enumerate(node.value)]
-            end = _end(node, items, text)
-            return Node("seq", start, end, column, flow=bool(node.flow_style), items=tuple(items))
-        return Node("scalar", start, node.end_mark.index, column, style=node.style)
-
-    if root is None:
-        return Node("scalar", 0, 0, 0)
-    return convert(root)
-
-
-def _end(node: Any, items: list[Item], text: str) -> int:
-    if node.flow_style or not items:
-        return int(node.end_mark.index)
-    return items[-1].value.end
-
-
-def guess_indent(tree: Node) -> Indent:
-    """The indentation of the first nested block mapping and block sequence found."""
-    mapping: int | None = None
-    sequence: tuple[int, int] | None = None
-
-    def visit(node: Node) -> None:
-        nonlocal mapping, sequence
-        for item in node.items:
-            child = item.value
-            if node.kind == "map" and item.key_node is not None and not child.flow:
-                if child.kind == "map" and child.items and mapping is None:
-                    mapping = child.column - item.key_node.column
-                if child.kind == "seq" and child.items and sequence is None:
-                    offset = max(child.column - item.key_node.column, 0)
-                    first = child.items[0].value
-                    sequence = (max(first.column - item.key_node.column, offset + 2), offset)
-            visit(child)
-
-    visit(tree)
-    result = Indent()
-    if mapping is not None and mapping > 0:
-        result = Indent(mapping, result.sequence, result.offset)
-    if sequence is not None:
-        result = Indent(result.mapping, sequence[0], sequence[1])
-    return result
-
-
-def dump_pair(key: str, value: Any, indent: Indent) -> str:
-    """`key: value` as block YAML at column 0, multi-line strings as literal blocks and short
-    lists of scalars on one line (as `syncer import` writes them)."""
-    yaml = _yaml()
-    yaml.indent(mapping=indent.mapping, sequence=indent.sequence, offset=indent.offset)
-    stream = io.StringIO()
-    pair = CommentedMap()
-    pair[key] = _readable(value, flow_scalars=True)
-    yaml.dump(pair, stream)
-    return stream.getvalue()
-
-
-def dump_document(data: dict[str, Any], comment: str = "") -> str:
-    """A new file: `data` as block YAML under a comment block, multi-line strings as literal
-    blocks and short lists of plain scalars on one line (`tags: [a, b]`)."""
-    tree = _readable(data, flow_scalars=True)
-    if comment:
-        tree.yaml_set_start_comment(comment)
-    return dump_roundtrip(tree)
-
-
-def _readable(value: Any, *, flow_scalars: bool) -> Any:
-    from ruamel.yaml.scalarstring import LiteralScalarString
-
-    if isinstance(value, dict):
-        result = CommentedMap()
-        for key, item in value.items():
-            result[key] = _readable(item, flow_scalars=flow_scalars)
-        return result
-    if isinstance(value, list):
-        seq = CommentedSeq()
-        seq.extend(_readable(v, flow_scalars=flow_scalars) for v in value)
-        simple = all(isinstance(v, str | int | float | bool) for v in value)
-        if flow_scalars and value and simple and len(str(value)) <= 60:
-            seq.fa.set_flow_style()
-        return seq
-    if isinstance(value, str) and _literal_ok(value):
-        return LiteralScalarString(value)
-    return value
-
-
-def _literal_ok(text: str) -> bool:
-    """Multi-line text a literal block (`|`) shows as written: no CR, tabs or odd spaces."""
-    if "\n" not in text or text.startswith((" ", "\n")):
-        return False
-    lines = text.split("\n")
-    return all(line == line.rstrip() and line.isprintable() for line in lines)
-
-
-def parses_as(text: str, value: Any, flow: bool = False) -> bool:
-    """Whether `text`, written as a value (inside a flow collection if `flow`), reads back as
-    exactly `value` (same type)."""
-    document = f"k: [{text}]\n" if flow else f"k: {text}\n"
-    try:
-        loaded = to_plain(_yaml().load(document))
-    except (YAMLError, _TooDeep):
-        return False
-    if not isinstance(loaded, dict) or "k" not in loaded:
-        return False
-    got = loaded["k"][0] if flow and isinstance(loaded["k"], list) and loaded["k"] else loaded["k"]
-    if flow and (not isinstance(loaded["k"], list) or len(loaded["k"]) != 1):
-        return False
-    return type(got) is type(value) and bool(got == value)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syncer import yamlio
+from syncer import yamlio, yamloutline, yamlwrite
 from syncer.yamledit import Edit, EditError, apply_edits, edited, splice
 
 BASE = textwrap.dedent(
@@ -224,27 +224,27 @@ def test_any_value_reads_back_exactly(value: Any) -> None:
 @pytest.mark.parametrize(
     ("text", "indent"),
     [
-        ("a: 1\n", yamlio.Indent(2, 4, 2)),
-        ("a:\n  b: 1\n", yamlio.Indent(2, 4, 2)),
-        ("a:\n    b: 1\n", yamlio.Indent(4, 4, 2)),
-        ("a:\n- x\n", yamlio.Indent(2, 2, 0)),
-        ("a:\n  - x\n", yamlio.Indent(2, 4, 2)),
-        ("a:\n    -   x\n", yamlio.Indent(2, 8, 4)),
-        ("a:\n  b:\n  - x: 1\n    y: 2\n", yamlio.Indent(2, 2, 0)),
-        ("a: [x]\nb: {c: 1}\n", yamlio.Indent(2, 4, 2)),
+        ("a: 1\n", yamlwrite.Indent(2, 4, 2)),
+        ("a:\n  b: 1\n", yamlwrite.Indent(2, 4, 2)),
+        ("a:\n    b: 1\n", yamlwrite.Indent(4, 4, 2)),
+        ("a:\n- x\n", yamlwrite.Indent(2, 2, 0)),
+        ("a:\n  - x\n", yamlwrite.Indent(2, 4, 2)),
+        ("a:\n    -   x\n", yamlwrite.Indent(2, 8, 4)),
+        ("a:\n  b:\n  - x: 1\n    y: 2\n", yamlwrite.Indent(2, 2, 0)),
+        ("a: [x]\nb: {c: 1}\n", yamlwrite.Indent(2, 4, 2)),
     ],
 )
-def test_guess_indent(text: str, indent: yamlio.Indent) -> None:
-    assert yamlio.guess_indent(yamlio.outline(text)) == indent
+def test_guess_indent(text: str, indent: yamlwrite.Indent) -> None:
+    assert yamloutline.guess_indent(yamloutline.outline(text)) == indent
 
 
 def test_outline_of_an_empty_document() -> None:
-    assert yamlio.outline("") == yamlio.Node("scalar", 0, 0, 0)
+    assert yamloutline.outline("") == yamloutline.Node("scalar", 0, 0, 0)
 
 
 def test_block_collection_ends_before_the_comments_that_follow() -> None:
     text = "a:\n  b: 1\n# about c\nc: 2\n"
-    tree = yamlio.outline(text)
+    tree = yamloutline.outline(text)
     a = tree.items[0].value
     assert text[a.start : a.end] == "b: 1"
 
