@@ -16,9 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     JsonValue,
     ValidationInfo,
@@ -27,6 +25,8 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
+
+from syncer.model import Text, VendorModel
 
 UNKNOWN = "unknown"
 """The value of `targeting:` / `messages:` in an imported email campaign: Batch cannot show
@@ -41,36 +41,10 @@ EVERYONE_HINT = (
 )
 
 
-class StrictModel(BaseModel):
-    """Base of every Batch object: unknown keys are errors, values are immutable."""
-
-    # strict: YAML's `yes`, `4012` or `1.0` must not quietly become a bool, a string or an int.
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Scalars
 
 
-def _require_str(value: Any) -> Any:
-    # YAML reads `4012`, `true` and `2024-06-01` as non-strings; say so rather than convert.
-    if isinstance(value, bool | int | float | date):
-        kind = "number"
-        if isinstance(value, bool):
-            kind = "boolean"
-        elif isinstance(value, date):
-            kind = "date"
-        raise PydanticCustomError(
-            "string_type",
-            "expected a string, but YAML read {value} as a {kind}; quote it",
-            {"value": str(value), "kind": kind},
-        )
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_require_str, json_schema_input_type=str)]
 NonEmptyText = Annotated[Text, Field(min_length=1)]
 
 _UTC = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(Z|\+00:00)$")
@@ -175,7 +149,7 @@ QueryValue = Annotated[JsonValue, BeforeValidator(_json_dates)]
 # Objects
 
 
-class When(StrictModel):
+class When(VendorModel):
     """When the campaign sends."""
 
     start_time: StartTime
@@ -184,7 +158,7 @@ class When(StrictModel):
     """True: each user receives it at start_time in their own time zone."""
 
 
-class Targeting(StrictModel):
+class Targeting(VendorModel):
     """Who receives the campaign. `targeting: {}` declares the whole user base, explicitly.
 
     Only the keys Batch documents are accepted: an unknown key would be dropped or, worse,
@@ -199,11 +173,11 @@ class Targeting(StrictModel):
     """A Mongo-like profile query, e.g. {last_visit_days: {$gt: 30}}."""
 
 
-class ReplyTo(StrictModel):
+class ReplyTo(VendorModel):
     email_address: Annotated[Text, AfterValidator(_email_or_empty)]
 
 
-class EmailLanguage(StrictModel):
+class EmailLanguage(VendorModel):
     """The content of an email message in one more language."""
 
     language: NonEmptyText
@@ -213,7 +187,7 @@ class EmailLanguage(StrictModel):
     html: NonEmptyText
 
 
-class EmailMessage(StrictModel):
+class EmailMessage(VendorModel):
     """An email. Batch cannot show its content back: campaign-syncer remembers what it sent."""
 
     channel_type: Literal["email"]
@@ -226,7 +200,7 @@ class EmailMessage(StrictModel):
     """Content for further languages."""
 
 
-class PushMessage(StrictModel):
+class PushMessage(VendorModel):
     """A push notification (the fields campaign-syncer models; our notes, 4.3 and 10.3)."""
 
     channel_type: Literal["push"]
@@ -246,7 +220,7 @@ def _allowed_unknown(info: ValidationInfo, key: str) -> bool:
     return key in context.get("unknown", ())
 
 
-class Campaign(StrictModel):
+class Campaign(VendorModel):
     """A Batch campaign, complete: Batch's update replaces the whole campaign.
 
     `targeting` must be declared; `targeting: {}` is how a file says "the whole user base".

@@ -11,20 +11,19 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from syncer.model import Text, VendorModel
 from syncer.providers.moengage.models.values import (
     OPERATORS_BY_DATA_TYPE,
     AttributeDataType,
     AttributeOperator,
     FilterValue,
-    StrictModel,
-    Text,
 )
 
 # ---------------------------------------------------------------------------------------------
 # Segmentation and trigger filters
 
 
-class UserAttributeFilter(StrictModel):
+class UserAttributeFilter(VendorModel):
     """Users whose attribute matches a condition."""
 
     filter_type: Literal["user_attributes"]
@@ -58,14 +57,14 @@ class UserAttributeFilter(StrictModel):
         return value
 
 
-class ActionExecution(StrictModel):
+class ActionExecution(VendorModel):
     """How many times the action must have happened."""
 
     type: Literal["atleast", "atmost", "exactly"] | None = None
     count: Annotated[int, Field(ge=0)] | None = None
 
 
-class ActionFilter(StrictModel):
+class ActionFilter(VendorModel):
     """Users who did (or did not do) an event."""
 
     filter_type: Literal["actions"]
@@ -80,7 +79,7 @@ class ActionFilter(StrictModel):
     """Condition type, e.g. "IF"."""
 
 
-class CustomSegmentFilter(StrictModel):
+class CustomSegmentFilter(VendorModel):
     """Users in a saved custom segment."""
 
     filter_type: Literal["custom_segments"]
@@ -94,7 +93,7 @@ Filter = Annotated[
 FILTER_TYPES = ("user_attributes", "actions", "custom_segments")
 
 
-class FilterGroup(StrictModel):
+class FilterGroup(VendorModel):
     """Filters combined with one lower-case logical operator."""
 
     filter_operator: Literal["and", "or"] | None = None
@@ -105,13 +104,13 @@ class FilterGroup(StrictModel):
 ActionFilter.model_rebuild()
 
 
-class TriggerAttribute(StrictModel):
+class TriggerAttribute(VendorModel):
     """The time anchor of a BEFORE trigger."""
 
     name: Text | None = None
 
 
-class TriggerCondition(StrictModel):
+class TriggerCondition(VendorModel):
     """The events that start an EVENT_TRIGGERED campaign."""
 
     included_filters: FilterGroup | None = None
@@ -126,7 +125,7 @@ class TriggerCondition(StrictModel):
     trigger_attr: TriggerAttribute | None = None
 
 
-class SegmentationDetails(StrictModel):
+class SegmentationDetails(VendorModel):
     """Who receives the campaign."""
 
     included_filters: FilterGroup | None = None

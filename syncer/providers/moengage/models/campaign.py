@@ -13,6 +13,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from syncer.model import VendorModel
 from syncer.providers.moengage.models.audience import (
     FILTER_TYPES,
     SegmentationDetails,
@@ -31,10 +32,7 @@ from syncer.providers.moengage.models.delivery import (
     SchedulingDetails,
     UtmParams,
 )
-from syncer.providers.moengage.models.values import (
-    CampaignDeliveryType,
-    StrictModel,
-)
+from syncer.providers.moengage.models.values import CampaignDeliveryType
 
 # ---------------------------------------------------------------------------------------------
 # The campaign
@@ -49,7 +47,7 @@ _TOOL_OWNED = {
 }
 
 
-class EmailCampaign(StrictModel):
+class EmailCampaign(VendorModel):
     """A MoEngage EMAIL campaign: the vendor's V1 request object, every field optional."""
 
     channel: Literal["EMAIL"] | None = None

@@ -14,6 +14,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from syncer.model import Text, VendorModel
 from syncer.providers.moengage.models.values import (
     ContentType,
     Email,
@@ -21,8 +22,6 @@ from syncer.providers.moengage.models.values import (
     Locale,
     OffsetTime,
     Percentage,
-    StrictModel,
-    Text,
     VariationKey,
 )
 
@@ -30,7 +29,7 @@ from syncer.providers.moengage.models.values import (
 # Basic details and connector
 
 
-class BasicDetails(StrictModel):
+class BasicDetails(VendorModel):
     """Name, content type and audience identifier of an email campaign."""
 
     name: Text | None = None
@@ -48,7 +47,7 @@ class BasicDetails(StrictModel):
     """Backend attribute name used for brand deduplication, e.g. u_em; "" for single-brand."""
 
 
-class Connector(StrictModel):
+class Connector(VendorModel):
     """The email service provider connection configured in the workspace."""
 
     connector_type: Text | None = None
@@ -60,12 +59,12 @@ class Connector(StrictModel):
 # Content
 
 
-class Attachment(StrictModel):
+class Attachment(VendorModel):
     file_type: Literal["URL", "PERSONALIZED_ATTACHMENT"] | None = None
     url: Text | None = None
 
 
-class DealCard(StrictModel):
+class DealCard(VendorModel):
     """A Gmail Promotions-tab deal card."""
 
     description: Text | None = None
@@ -88,7 +87,7 @@ class DealCard(StrictModel):
         return value
 
 
-class CarouselProduct(StrictModel):
+class CarouselProduct(VendorModel):
     id: Text | None = None
     headline: Text | None = None
     original_price: Text | None = None
@@ -100,13 +99,13 @@ class CarouselProduct(StrictModel):
     product_image: HttpsUrl | None = None
 
 
-class CarouselManualData(StrictModel):
+class CarouselManualData(VendorModel):
     currency: Text | None = None
     """ISO 4217 code applied to every product."""
     products: Annotated[list[CarouselProduct], Field(min_length=2)] | None = None
 
 
-class CarouselProductSetData(StrictModel):
+class CarouselProductSetData(VendorModel):
     product_set: Text | None = None
     """A product set id from the MoEngage catalog."""
     image_url: Text | None = None
@@ -116,7 +115,7 @@ class CarouselProductSetData(StrictModel):
     product_count: Annotated[int, Field(ge=2, le=9)] | None = None
 
 
-class ProductCarousel(StrictModel):
+class ProductCarousel(VendorModel):
     """A Gmail Promotions-tab product carousel: listed products or a catalog product set."""
 
     type: Literal["MANUAL", "PRODUCT_SET"] | None = None
@@ -139,7 +138,7 @@ class ProductCarousel(StrictModel):
         return value
 
 
-class GmailAnnotations(StrictModel):
+class GmailAnnotations(VendorModel):
     """Gmail Promotions-tab annotations; PROMOTIONAL campaigns only, one annotation kind."""
 
     send_email_if_personalization_fails: bool | None = None
@@ -158,7 +157,7 @@ class GmailAnnotations(StrictModel):
         return value
 
 
-class EmailContent(StrictModel):
+class EmailContent(VendorModel):
     """One email: headers and body (inline HTML or a saved template)."""
 
     subject: Text | None = None
@@ -188,13 +187,13 @@ class EmailContent(StrictModel):
         return value
 
 
-class VariationContent(StrictModel):
+class VariationContent(VendorModel):
     """The email of one A/B variation."""
 
     email: EmailContent | None = None
 
 
-class ContentByLocale(StrictModel):
+class ContentByLocale(VendorModel):
     """`content`: either `{email: ...}`, or `{<locale>: {variation_N: {email: ...}}}`.
 
     The second form is used with locales or A/B variations; its locale keys (`default` and the
@@ -222,7 +221,7 @@ class ContentByLocale(StrictModel):
         return self
 
 
-class VariationDetails(StrictModel):
+class VariationDetails(VendorModel):
     """A/B test set-up."""
 
     distribution_type: Literal["MANUAL", "SHERPA"] | None = None
@@ -256,7 +255,7 @@ class VariationDetails(StrictModel):
         return value
 
 
-class CampaignContent(StrictModel):
+class CampaignContent(VendorModel):
     """The email (or emails, per locale and variation) that the campaign sends."""
 
     locales: list[Locale] | None = None

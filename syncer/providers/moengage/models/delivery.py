@@ -17,10 +17,9 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from syncer.model import Text, VendorModel
 from syncer.providers.moengage.models.values import (
     ScheduleDeliveryType,
-    StrictModel,
-    Text,
     UtcTime,
     Weekday,
 )
@@ -29,12 +28,12 @@ from syncer.providers.moengage.models.values import (
 # Scheduling and delivery
 
 
-class MonthlyWeekdays(StrictModel):
+class MonthlyWeekdays(VendorModel):
     week_granularity: Literal["FIRST", "SECOND", "THIRD", "FOURTH", "LAST"] | None = None
     repeat_on_days_of_week: list[Weekday] | None = None
 
 
-class PeriodicDetails(StrictModel):
+class PeriodicDetails(VendorModel):
     """How a PERIODIC campaign repeats."""
 
     sending_frequency: Literal["DAILY", "WEEKLY", "MONTHLY"] | None = None
@@ -47,7 +46,7 @@ class PeriodicDetails(StrictModel):
     repeat_on_days_of_week_for_month: list[MonthlyWeekdays] | None = None
 
 
-class BtsDetails(StrictModel):
+class BtsDetails(VendorModel):
     """Best Time to Send."""
 
     send_in_bts: bool | None = None
@@ -57,12 +56,12 @@ class BtsDetails(StrictModel):
     """E.g. "6:43 am"."""
 
 
-class UserTimezoneDetails(StrictModel):
+class UserTimezoneDetails(VendorModel):
     send_in_user_timezone: bool | None = None
     send_if_user_timezone_has_passed: bool | None = None
 
 
-class SchedulingDetails(StrictModel):
+class SchedulingDetails(VendorModel):
     """When the campaign sends. V1 times are UTC."""
 
     delivery_type: ScheduleDeliveryType | None = None
@@ -94,7 +93,7 @@ class SchedulingDetails(StrictModel):
         return value
 
 
-class DeliveryControls(StrictModel):
+class DeliveryControls(VendorModel):
     bypass_dnd: bool | None = None
     campaign_throttle_rpm: Annotated[int, Field(ge=1)] | None = None
     """Maximum emails per minute."""
@@ -107,7 +106,7 @@ class DeliveryControls(StrictModel):
 # Goals, control group, UTM, audience limit
 
 
-class GoalEventAttribute(StrictModel):
+class GoalEventAttribute(VendorModel):
     """A condition on the goal event's attribute. Values are strings, as in the vendor schema."""
 
     name: Text | None = None
@@ -131,7 +130,7 @@ class GoalEventAttribute(StrictModel):
     is_case_sensitive: bool | None = None
 
 
-class Goal(StrictModel):
+class Goal(VendorModel):
     goal_name: Text | None = None
     goal_event_name: Text | None = None
     goal_event_attribute: GoalEventAttribute | None = None
@@ -140,12 +139,12 @@ class Goal(StrictModel):
     revenue_currency: Text | None = None
 
 
-class ConversionGoalDetails(StrictModel):
+class ConversionGoalDetails(VendorModel):
     attribution_window_in_hours: Annotated[int, Field(ge=1)] | None = None
     goals: list[Goal] | None = None
 
 
-class ControlGroupDetails(StrictModel):
+class ControlGroupDetails(VendorModel):
     is_campaign_control_group_enabled: bool | None = None
     campaign_control_group_percentage: Annotated[int, Field(ge=0, le=100)] | None = None
     """Share of users held out; required when the campaign control group is enabled."""
@@ -165,7 +164,7 @@ def _utm_key(value: str) -> str:
     return value
 
 
-class UtmParams(StrictModel):
+class UtmParams(VendorModel):
     """UTM parameters; `utm_source` and `utm_medium` whenever the object is sent.
 
     Up to five further custom keys may be added; each must start with `utm_`.
@@ -200,7 +199,7 @@ class UtmParams(StrictModel):
         return self
 
 
-class CampaignAudienceLimit(StrictModel):
+class CampaignAudienceLimit(VendorModel):
     """Cap on users reached (feature-flagged), in the V5 shape.
 
     When enabled, `metric`, `frequency` and `limit` are all needed; when disabled none is sent.

@@ -1,4 +1,4 @@
-"""Shared pieces of the MoEngage models: the strict base, value checks and the operator table."""
+"""Shared pieces of the MoEngage models: value checks and the operator table."""
 
 from __future__ import annotations
 
@@ -9,51 +9,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     JsonValue,
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
-
-class StrictModel(BaseModel):
-    """Base of every vendor object: unknown keys are errors, values are immutable."""
-
-    # strict: YAML's `yes`, `"12"` or `1.0` must not quietly become a bool or an int.
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        populate_by_name=True,
-        strict=True,
-        use_attribute_docstrings=True,
-    )
-
+from syncer.model import Text
 
 # ---------------------------------------------------------------------------------------------
 # Scalar types
 
-
-def _require_str(value: Any) -> Any:
-    # YAML reads `4012`, `1.5`, `true` and `2024-06-01` as non-strings; say so instead of
-    # converting, since the vendor compares these values as text.
-    if isinstance(value, bool | int | float | date):
-        kind = "number"
-        if isinstance(value, bool):
-            kind = "boolean"
-        elif isinstance(value, date):
-            kind = "date"
-        raise PydanticCustomError(
-            "string_type",
-            "expected a string, but YAML read {value} as a {kind}; quote it",
-            {"value": str(value), "kind": kind},
-        )
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_require_str, json_schema_input_type=str)]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _TOKEN = re.compile(r"\{\{.+?\}\}")
