@@ -10,18 +10,16 @@ to read a workspace that has no get-by-id: list everything once, view push campa
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Collection, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, Unpack
 
 from syncer.errors import ApiError, ApiTransportError
-from syncer.http import HttpClient, HttpResponse
+from syncer.http import HttpResponse
 from syncer.plan.model import PlannedRequest, TargetIdentity
 from syncer.providers.base import RemoteCampaign, RemoteSnapshot, SendResult
 from syncer.providers.batch import normalize, rules
-from syncer.ratelimit import RateLimiter, Windows
-from syncer.redact import Redactor
-from syncer.retry import RetryPolicy
+from syncer.providers.session_http import ClientOptions, error_reader, vendor_client
+from syncer.ratelimit import Windows
 
 PAGE = 100  # orchestrations/list: limit <= 100
 MIN_429_DELAY = 5.0  # "please wait for at least 5 seconds before trying again"
@@ -42,22 +40,23 @@ _ADVICE = {
 }
 
 
-def read_error(response: HttpResponse) -> tuple[str, str]:
+def _message(response: HttpResponse) -> str:
     """Batch's error body is undocumented: `error_code`, `error_message` and `code` are read
     when present (our notes, 7 and 10.6); retries are decided on the HTTP status alone."""
-    advice = _ADVICE.get(response.status, "")
     data = response.json()
     if not isinstance(data, dict):
-        return response.text.strip()[:300] or f"HTTP {response.status}", advice
+        return ""
     message = _text(data.get("error_message")) or _text(data.get("message"))
     names = [_text(data.get(k)) for k in ("code", "error_code", "error")]
     label = " ".join(dict.fromkeys(n for n in names if n))
-    text = f"{label}: {message}" if label and message else label or message
-    return text or response.text.strip()[:300] or f"HTTP {response.status}", advice
+    return f"{label}: {message}" if label and message else label or message
 
 
 def _text(value: Any) -> str:
     return "" if value is None or isinstance(value, dict | list) else str(value).strip()
+
+
+read_error = error_reader(_ADVICE, _message)
 
 
 def to_remote(item: dict[str, Any], view: dict[str, Any] | None = None) -> RemoteCampaign | None:
@@ -96,36 +95,22 @@ class BatchSession:
     def __init__(
         self,
         *,
-        base_url: str,
         project_key: str,
         api_key: str,
         api_version: str,
-        timeout: float,
-        policy: RetryPolicy,
-        rate_scale: float,
-        redactor: Redactor,
         sandbox: bool = False,
-        ca_bundle: str | None = None,
-        transport: Any = None,
-        history: Path | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        **options: Unpack[ClientOptions],
     ) -> None:
-        redactor.add(api_key)
-        self.http = HttpClient(
-            base_url=base_url,
+        options["redactor"].add(api_key)
+        self.http = vendor_client(
             headers={"Authorization": f"Bearer {api_key}", "X-Batch-Project": project_key},
-            timeout=timeout,
-            limiter=RateLimiter(RATE_LIMITS, rate_scale, history),
-            policy=policy,
+            limits=RATE_LIMITS,
             read_error=read_error,
-            redactor=redactor,
-            ca_bundle=ca_bundle,
-            transport=transport,
-            sleep=sleep,
+            **options,
         )
         self.prefix = f"/{api_version}"
         self.identity = TargetIdentity(
-            provider="batch", base_url=base_url, workspace=project_key, sandbox=sandbox
+            provider="batch", base_url=options["base_url"], workspace=project_key, sandbox=sandbox
         )
         self._listing: list[dict[str, Any]] | None = None
         self._views: dict[str, dict[str, Any] | None] = {}

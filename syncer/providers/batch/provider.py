@@ -8,8 +8,7 @@ from syncer.plan.model import CampaignPlan, PlannedRequest
 from syncer.providers.base import PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.batch import models, normalize, planner, rules
 from syncer.providers.batch.client import MIN_429_DELAY, BatchSession
-from syncer.redact import Redactor
-from syncer.retry import RetryPolicy
+from syncer.providers.session_http import client_options
 from syncer.state import StateEntry, utcnow
 
 
@@ -104,20 +103,9 @@ class BatchProvider:
     def open_session(self, spec: SessionSpec) -> Session:
         config = spec.config
         return BatchSession(
-            base_url=spec.base_url,
             project_key=spec.account,
             api_key=spec.secret,
             api_version=config.api_version,
-            timeout=config.timeout,
-            policy=RetryPolicy(
-                max_retries=config.max_retries,
-                base_delay=0.2 if config.sandbox else 1.0,
-                min_429_delay=MIN_429_DELAY,
-            ),
-            rate_scale=config.rate_limit_scale,
-            redactor=spec.redactor if spec.redactor is not None else Redactor(),
             sandbox=config.sandbox,
-            ca_bundle=config.ca_bundle,
-            transport=spec.transport,
-            history=spec.history,
+            **client_options(spec, base_delay=1.0, min_429_delay=MIN_429_DELAY),
         )

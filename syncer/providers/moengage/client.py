@@ -12,19 +12,17 @@ import asyncio
 import base64
 import uuid
 from collections.abc import Callable, Collection, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from syncer.errors import ApiError
-from syncer.http import HttpClient, HttpResponse
+from syncer.http import HttpResponse
 from syncer.plan.model import PlannedRequest, TargetIdentity
 from syncer.providers.base import RemoteCampaign, RemoteSnapshot, SendResult
 from syncer.providers.moengage import normalize, rules
 from syncer.providers.moengage.listing import list_pages
 from syncer.providers.moengage.reading import PAGE, ReadChoice, Seen, choose
-from syncer.ratelimit import RateLimiter, Windows
-from syncer.redact import Redactor
-from syncer.retry import RetryPolicy
+from syncer.providers.session_http import ClientOptions, error_reader, vendor_client
+from syncer.ratelimit import Windows
 
 BASE = "/core-services/v1"
 EMAIL_ONLY = {"channels": ["EMAIL"]}  # the only channel this tool manages
@@ -48,16 +46,14 @@ _ADVICE = {
 }
 
 
-def read_error(response: HttpResponse) -> tuple[str, str]:
+def _message(response: HttpResponse) -> str:
     """The V1 envelope `{"error": {code, message, target, details[]}}`, read leniently.
 
     `details` entries can nest and `message` can be a list (vendor notes, 9.1 and 10.24).
     """
     data = response.json()
-    advice = _ADVICE.get(response.status, "")
     if not isinstance(data, dict) or not isinstance(data.get("error"), dict):
-        text = response.text.strip()[:300] or f"HTTP {response.status}"
-        return text, advice
+        return ""
     error = data["error"]
     parts = [_text(error.get("message")) or _text(error.get("code")) or f"HTTP {response.status}"]
     target = _text(error.get("target"))
@@ -69,13 +65,16 @@ def read_error(response: HttpResponse) -> tuple[str, str]:
             where = _text(detail.get("target"))
             if text:
                 parts.append(f"{where}: {text}" if where else text)
-    return "; ".join(parts), advice
+    return "; ".join(parts)
 
 
 def _text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value if v)
     return str(value) if value not in (None, "") else ""
+
+
+read_error = error_reader(_ADVICE, _message)
 
 
 def to_remote(item: dict[str, Any]) -> RemoteCampaign | None:
@@ -101,34 +100,26 @@ class MoEngageSession:
     def __init__(
         self,
         *,
-        base_url: str,
         workspace_id: str,
         api_key: str,
-        timeout: float,
-        policy: RetryPolicy,
-        rate_scale: float,
-        redactor: Redactor,
         sandbox: bool = False,
-        ca_bundle: str | None = None,
-        transport: Any = None,
-        history: Path | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
+        redactor = options["redactor"]
         redactor.add(api_key)
         token = base64.b64encode(f"{workspace_id}:{api_key}".encode()).decode()
         redactor.add(token)
-        self.http = HttpClient(
-            base_url=base_url,
+        self.http = vendor_client(
             headers={"Authorization": f"Basic {token}", "MOE-APPKEY": workspace_id},
-            timeout=timeout,
-            limiter=RateLimiter(RATE_LIMITS, rate_scale, history),
-            policy=policy,
+            limits=RATE_LIMITS,
             read_error=read_error,
-            redactor=redactor,
-            ca_bundle=ca_bundle,
-            transport=transport,
+            **options,
         )
         self.identity = TargetIdentity(
-            provider="moengage", base_url=base_url, workspace=workspace_id, sandbox=sandbox
+            provider="moengage",
+            base_url=options["base_url"],
+            workspace=workspace_id,
+            sandbox=sandbox,
         )
         self.seen = Seen()
         self.workspace_size: int | None = None

@@ -8,8 +8,7 @@ from syncer.plan.model import CampaignPlan, PlannedRequest
 from syncer.providers.base import PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.moengage import creation, models, normalize, planner, rules
 from syncer.providers.moengage.client import DAILY_CREATIONS, MoEngageSession
-from syncer.redact import Redactor
-from syncer.retry import RetryPolicy
+from syncer.providers.session_http import client_options
 from syncer.state import StateEntry
 
 
@@ -63,19 +62,9 @@ class MoEngageProvider:
         return models.json_schema()
 
     def open_session(self, spec: SessionSpec) -> Session:
-        config = spec.config
         return MoEngageSession(
-            base_url=spec.base_url,
             workspace_id=spec.account,
             api_key=spec.secret,
-            timeout=config.timeout,
-            policy=RetryPolicy(
-                max_retries=config.max_retries, base_delay=0.2 if config.sandbox else 0.5
-            ),
-            rate_scale=config.rate_limit_scale,
-            redactor=spec.redactor if spec.redactor is not None else Redactor(),
-            sandbox=config.sandbox,
-            ca_bundle=config.ca_bundle,
-            transport=spec.transport,
-            history=spec.history,
+            sandbox=spec.config.sandbox,
+            **client_options(spec, base_delay=0.5),
         )
