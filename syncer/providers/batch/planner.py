@@ -12,7 +12,6 @@ The comparison is in `compare.py`; the rules are data in `rules.py`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from syncer.config import BatchTarget
@@ -21,6 +20,7 @@ from syncer.plan.staleness import SAME_NAME, STATUS, digest_of, relied
 from syncer.providers.base import PlanItem, RemoteCampaign, read_only_reason
 from syncer.providers.batch import normalize, rules
 from syncer.providers.batch.compare import CONTENT, Comparison, Desired, as_remote, compare
+from syncer.providers.planning import blocked, duplicate, missing, plan_head, unique
 from syncer.rules import apply_locks
 
 VENDOR = "Batch"
@@ -29,6 +29,9 @@ UNKNOWN_NOTE = (
     "remote content unknown: Batch cannot show this campaign's content and campaign-syncer has "
     "no record of applying it, so the whole campaign is written once, from the file; anything "
     "set in Batch and absent from the file is replaced"
+)
+MISSING = (
+    "Batch lists every campaign of the project, so it was deleted or the id or target is wrong"
 )
 INCOMPLETE = (
     "the file declares `targeting` or `messages` as unknown (an imported email campaign, whose "
@@ -50,16 +53,10 @@ def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
     """
     d = item.definition
     want = Desired.of(d)
-    head: dict[str, Any] = {
-        "key": d.key,
-        "provider": d.provider,
-        "target": d.target,
-        "name": d.name,
-        "desired_digest": want.digest,
-    }
+    head = plan_head(d, want.digest)
     if item.remote is None:
         if item.id_source != "none":
-            return _missing(item, head)
+            return missing(item, head, MISSING)
         return _plan_create(item, head, want, now)
     remote = item.remote
     head.update(id=remote.id, remote_state=remote.state)
@@ -75,7 +72,7 @@ def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
     if read_only:
         return _plan_read_only(item, head, want, found, state_change, read_only, now)
     if move is not None and move.refusal:
-        return _blocked(
+        return blocked(
             head,
             [*found.changes, *state_change],
             [f"state: {d.state} cannot be reached from {remote.state}: {move.refusal}"],
@@ -89,7 +86,7 @@ def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
         if d.lifecycle.on_locked == "replace":
             return _plan_replace(item, head, want, found, [*changes, *state_change], now)
         if d.lifecycle.on_locked == "fail":
-            return _blocked(head, [*changes, *state_change], _unique(c.blocked for c in locked))
+            return blocked(head, [*changes, *state_change], unique(c.blocked for c in locked))
         notes = [n for n in notes if n != UNKNOWN_NOTE]
         notes += [f"skipped (lifecycle.on_locked: skip): {c.path}: {c.blocked}" for c in locked]
         if move is None:
@@ -98,7 +95,7 @@ def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
         # campaign as it is now, which is possible only if its content is known.
         kept = as_remote(want, remote, found, now)
         if kept is None:
-            return _blocked(
+            return blocked(
                 head,
                 [*changes, *state_change],
                 [
@@ -115,7 +112,7 @@ def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
         return CampaignPlan(**head, action="noop", notes=tuple(notes))
     state = d.state or remote.state
     if state not in rules.WRITABLE_STATES:
-        return _blocked(head, all_changes, [f"status {remote.state} has no Batch write state"])
+        return blocked(head, all_changes, [f"status {remote.state} has no Batch write state"])
     assert state is not None
     writes_content = any(not c.blocked for c in changes)
     verb = move.verb if move else None
@@ -185,29 +182,6 @@ def _notes(item: PlanItem, found: Comparison, *, writing: bool) -> list[str]:
     return notes
 
 
-def _unique(items: Iterable[str | None]) -> list[str]:
-    seen: list[str] = []
-    for item in items:
-        if item and item not in seen:
-            seen.append(item)
-    return seen
-
-
-def _blocked(
-    head: dict[str, Any],
-    changes: list[FieldChange],
-    reasons: list[str],
-    notes: Iterable[str] = (),
-) -> CampaignPlan:
-    return CampaignPlan(
-        **head,
-        action="blocked",
-        changes=tuple(changes),
-        reasons=tuple(reasons),
-        notes=tuple(notes),
-    )
-
-
 def _sending(name: str | None, campaign: dict[str, Any], how: str, now: dt.datetime) -> str:
     when = campaign["when"]
     start = when["start_time"]
@@ -216,25 +190,6 @@ def _sending(name: str | None, campaign: dict[str, Any], how: str, now: dt.datet
         return f"this plan starts sending campaign {name!r} ({how}) as soon as it is applied"
     local = " (each user's local time)" if when.get("local_time") else ""
     return f"this plan starts sending campaign {name!r} ({how}) from {start}{local}"
-
-
-def _missing(item: PlanItem, head: dict[str, Any]) -> CampaignPlan:
-    d = item.definition
-    campaign_id = d.id or (item.entry.id if item.entry else None)
-    where = (
-        "pinned by `id:` in the file" if item.id_source == "file" else "recorded in the state store"
-    )
-    return _blocked(
-        {**head, "id": campaign_id},
-        [],
-        [
-            f"campaign {campaign_id} ({where}) was not found in target {d.target!r}: Batch "
-            "lists every campaign of the project, so it was deleted or the id or target is "
-            "wrong. Nothing is created in its place automatically: check the id and the "
-            f"target, or remove the id (and run `syncer state forget {d.key}`) to create a "
-            "new campaign",
-        ],
-    )
 
 
 def _plan_read_only(
@@ -263,7 +218,7 @@ def _plan_read_only(
     )
     if remote.state == "COMPLETED" and vendor_only and d.lifecycle.on_locked == "replace":
         return _plan_replace(item, head, want, found, known, now)
-    return _blocked(
+    return blocked(
         head,
         known,
         [f"read-only campaign: {reason}; differences are shown, nothing is written"],
@@ -274,19 +229,11 @@ def _plan_create(
     item: PlanItem, head: dict[str, Any], want: Desired, now: dt.datetime
 ) -> CampaignPlan:
     d = item.definition
-    if item.same_name:
-        ids = ", ".join(c.id for c in item.same_name)
-        return _blocked(
-            head,
-            [],
-            [
-                f"a campaign named {d.name!r} already exists in target {d.target!r} (id {ids}) "
-                "and nothing here manages it; creating another would duplicate it. Adopt it "
-                "(`syncer import`) or pin its `id:` in this file",
-            ],
-        )
+    taken = duplicate(item, head)
+    if taken is not None:
+        return taken
     if not want.complete:
-        return _blocked(head, [], [f"cannot create: {INCOMPLETE}"])
+        return blocked(head, [], [f"cannot create: {INCOMPLETE}"])
     state = d.state or "DRAFT"
     notes = [] if d.state else [_draft_note("created")]
     request = _create(item, want, state, f"create campaign {d.name!r} as {state}")
@@ -333,14 +280,14 @@ def _plan_replace(
     d = item.definition
     remote = item.remote
     assert remote is not None
-    locked = _unique(c.blocked for c in changes)
+    locked = unique(c.blocked for c in changes)
     if not want.complete:
-        return _blocked(head, changes, [f"cannot replace: {INCOMPLETE}", *locked])
+        return blocked(head, changes, [f"cannot replace: {INCOMPLETE}", *locked])
     requests = []
     if remote.state == "RUNNING":
         kept = as_remote(want, remote, found, now)
         if kept is None:
-            return _blocked(
+            return blocked(
                 head,
                 changes,
                 [
@@ -370,7 +317,7 @@ def _plan_replace(
             "it reached may also receive the replacement (a second message)"
         )
     else:
-        return _blocked(head, changes, [f"cannot replace a {remote.state} campaign", *locked])
+        return blocked(head, changes, [f"cannot replace a {remote.state} campaign", *locked])
     state = d.state or "DRAFT"
     requests.append(_create(item, want, state, f"create the replacement of {d.name!r} as {state}"))
     notes = [f"replace {remote.id}: {risk}"]

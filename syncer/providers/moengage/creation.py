@@ -18,6 +18,7 @@ from syncer.plan.staleness import SAME_NAME, STATUS, digest_of, relied
 from syncer.providers.base import PlanItem, RemoteCampaign
 from syncer.providers.moengage import checks, normalize, rules
 from syncer.providers.moengage.schema import schema_violations
+from syncer.providers.planning import blocked, duplicate, unique
 
 BASE = "/core-services/v1"
 PER_CALL = {"request_id": "per-call"}  # schema checks need a request_id; apply adds the real one
@@ -33,6 +34,21 @@ def status_call(action: str, campaign_id: str, name: str | None) -> PlannedReque
     )
 
 
+def sign(body: dict[str, Any], field: str, author: str | None, hint: str) -> list[str]:
+    """Put the author's email in `field` of the body, or return why it cannot be (the field
+    is then left out, and the plan blocked): V1 requires it on every write."""
+    if author:
+        body[field] = author
+        return []
+    return [f"{field}: no author email; {hint}"]
+
+
+def _create_call(body: dict[str, Any], summary: str) -> PlannedRequest:
+    return PlannedRequest(
+        method="POST", path=f"{BASE}/campaigns", body=body, kind="create", summary=summary
+    )
+
+
 def create_body(item: PlanItem, objects: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The `POST /campaigns` body for these top-level objects, and what is wrong with it."""
     body: dict[str, Any] = {"channel": "EMAIL"}
@@ -40,14 +56,12 @@ def create_body(item: PlanItem, objects: dict[str, Any]) -> tuple[dict[str, Any]
         if name in normalize.READ_ONLY or value is None:
             continue
         body[name] = normalize.for_request(name, strip_nulls(value))
-    body["created_by"] = item.actor.created_by
-    problems = []
-    if not item.actor.created_by:
-        problems.append(
-            "created_by: no author email; set created_by or updated_by in "
-            "syncer.toml (or SYNCER_UPDATED_BY)"
-        )
-        body.pop("created_by")
+    problems = sign(
+        body,
+        "created_by",
+        item.actor.created_by,
+        "set created_by or updated_by in syncer.toml (or SYNCER_UPDATED_BY)",
+    )
     problems += schema_violations({**body, **PER_CALL}, "EmailCampaignRequest")
     problems += checks.create_problems(body)
     return body, problems
@@ -107,30 +121,15 @@ def after_creation(
 
 def plan_create(item: PlanItem, head: dict[str, Any]) -> CampaignPlan:
     d = item.definition
-    if item.same_name:
-        ids = ", ".join(c.id for c in item.same_name)
-        return CampaignPlan(
-            **head,
-            action="blocked",
-            reasons=(
-                f"a campaign named {d.name!r} already exists in target {d.target!r} (id {ids}) "
-                "and nothing here manages it; creating another would duplicate it. Adopt it "
-                "(`syncer import`) or pin its `id:` in this file",
-            ),
-        )
+    taken = duplicate(item, head)
+    if taken is not None:
+        return taken
     body, problems = create_body(item, d.campaign)
     calls, starts, notes, refusal = after_creation(d.state, body, d.name)
     problems += [refusal] if refusal else []
     if problems:
-        reasons = tuple(f"cannot create: {p}" for p in problems)
-        return CampaignPlan(**head, action="blocked", reasons=reasons)
-    create = PlannedRequest(
-        method="POST",
-        path=f"{BASE}/campaigns",
-        body=body,
-        kind="create",
-        summary=f"create campaign {d.name!r}",
-    )
+        return blocked(head, [], [f"cannot create: {p}" for p in problems])
+    create = _create_call(body, f"create campaign {d.name!r}")
     changes = tuple(
         FieldChange(path=k, before=None, after=v) for k, v in sorted(d.campaign.items())
     )
@@ -153,13 +152,12 @@ def plan_replace(
     name = head.get("name") or d.name
     locked = [c.blocked for c in changes if c.blocked]
 
-    def blocked(reason: str) -> CampaignPlan:
-        reasons = (f"cannot replace: {reason}", *dict.fromkeys(r for r in locked if r))
-        return CampaignPlan(**head, action="blocked", changes=tuple(changes), reasons=reasons)
+    def refuse(reason: str) -> CampaignPlan:
+        return blocked(head, changes, [f"cannot replace: {reason}", *unique(locked)])
 
     if item.same_name:
         ids = ", ".join(c.id for c in item.same_name)
-        return blocked(
+        return refuse(
             f"another campaign named {name!r} exists (id {ids}) that nothing here manages. "
             "If an earlier apply created it as this campaign's replacement and its state "
             "entry was lost, pin `id:` to it instead of replacing again; otherwise adopt or "
@@ -167,7 +165,7 @@ def plan_replace(
         )
     action, refusal = rules.retirement(remote.state, remote.kind)
     if refusal:
-        return blocked(refusal)
+        return refuse(refusal)
     # The replacement carries everything the old campaign had, with the declared fields over it.
     objects = {k: v for k, v in remote.body.items() if k not in normalize.READ_ONLY}
     merged = overlay(objects, without_paths(d.campaign, list(d.lifecycle.ignore_changes)))
@@ -177,18 +175,11 @@ def plan_replace(
     body, problems = create_body(item, merged)
     calls, starts, notes, state_refusal = after_creation(d.state, body, name, "replacement")
     if problems:
-        reasons = tuple(f"the request would be invalid: {p}" for p in problems)
-        return CampaignPlan(**head, action="blocked", changes=tuple(changes), reasons=reasons)
+        return blocked(head, changes, [f"the request would be invalid: {p}" for p in problems])
     if state_refusal:
-        return blocked(state_refusal)
+        return refuse(state_refusal)
     retire = [status_call(action, remote.id, name)] if action else []
-    create = PlannedRequest(
-        method="POST",
-        path=f"{BASE}/campaigns",
-        body=body,
-        kind="create",
-        summary=f"create the replacement of {name!r}",
-    )
+    create = _create_call(body, f"create the replacement of {name!r}")
     first = f"{action} {remote.id}" if action else f"{remote.id} is {remote.state}: no call"
     notes = [
         f"replace: retire the old campaign first ({first}), then create the replacement from "

@@ -20,9 +20,11 @@ from syncer.providers.moengage.creation import (
     PER_CALL,
     plan_create,
     plan_replace,
+    sign,
     status_call,
 )
 from syncer.providers.moengage.schema import schema_violations
+from syncer.providers.planning import blocked, missing, plan_head, unique
 from syncer.rules import apply_locks
 
 VENDOR = "MoEngage"
@@ -34,16 +36,10 @@ _BEFORE_UPDATE = frozenset({"PAUSE"})
 
 def plan_campaign(item: PlanItem) -> CampaignPlan:
     d = item.definition
-    head: dict[str, Any] = {
-        "key": d.key,
-        "provider": d.provider,
-        "target": d.target,
-        "name": d.name,
-        "desired_digest": d.digest,
-    }
+    head = plan_head(d, d.digest)
     if item.remote is None:
         if item.id_source != "none":
-            return _missing(item, head)
+            return missing(item, head, "it may have been deleted or archived")
         return plan_create(item, head)
     remote = item.remote
     # A file may leave the name undeclared (it keeps the remote's): messages use the remote's.
@@ -55,13 +51,10 @@ def plan_campaign(item: PlanItem) -> CampaignPlan:
     status_action, status_refusal = rules.transition(d.state, remote.state, remote.kind)
     read_only = read_only_reason(item)
     if read_only and (changes or status_action):
-        return CampaignPlan(
-            **head,
-            action="blocked",
-            changes=tuple(changes),
-            reasons=(
-                f"read-only campaign: {read_only}; differences are shown, nothing is written",
-            ),
+        return blocked(
+            head,
+            changes,
+            [f"read-only campaign: {read_only}; differences are shown, nothing is written"],
         )
     locked = [c for c in changes if c.blocked]
     notes: list[str] = []
@@ -69,25 +62,19 @@ def plan_campaign(item: PlanItem) -> CampaignPlan:
         # No status call restarts a finished campaign: the way out is a new one.
         return plan_replace(item, remote, head, changes)
     if status_refusal:
-        return CampaignPlan(
-            **head,
-            action="blocked",
-            changes=tuple(changes),
-            reasons=(
+        return blocked(
+            head,
+            changes,
+            [
                 f"state: {d.state} cannot be reached from {remote.state}: {status_refusal}",
-                *_unique(c.blocked for c in locked),
-            ),
+                *unique(c.blocked for c in locked),
+            ],
         )
     if locked:
         if d.lifecycle.on_locked == "replace":
             return plan_replace(item, remote, head, changes)
         if d.lifecycle.on_locked == "fail":
-            return CampaignPlan(
-                **head,
-                action="blocked",
-                changes=tuple(changes),
-                reasons=tuple(_unique(c.blocked for c in locked)),
-            )
+            return blocked(head, changes, unique(c.blocked for c in locked))
         declared = without_paths(declared, [c.path for c in locked])
         notes.extend(f"skipped (lifecycle.on_locked: skip): {c.path}: {c.blocked}" for c in locked)
     allowed = [c for c in changes if not c.blocked]
@@ -122,55 +109,23 @@ def plan_campaign(item: PlanItem) -> CampaignPlan:
     )
 
 
-def _unique(items: Any) -> list[str]:
-    seen: list[str] = []
-    for item in items:
-        if item and item not in seen:
-            seen.append(item)
-    return seen
-
-
-def _missing(item: PlanItem, head: dict[str, Any]) -> CampaignPlan:
-    d = item.definition
-    campaign_id = d.id or (item.entry.id if item.entry else None)
-    where = (
-        "pinned by `id:` in the file" if item.id_source == "file" else "recorded in the state store"
-    )
-    return CampaignPlan(
-        **{**head, "id": campaign_id},
-        action="blocked",
-        reasons=(
-            f"campaign {campaign_id} ({where}) was not found in target {d.target!r}: it may "
-            "have been deleted or archived. Nothing is created in its place automatically: "
-            "check the id and the target, or remove the id (and run `syncer state forget "
-            f"{d.key}`) to create a new campaign",
-        ),
-    )
-
-
 def _invalid(head: dict[str, Any], changes: list[FieldChange], problems: list[str]) -> CampaignPlan:
-    return CampaignPlan(
-        **head,
-        action="blocked",
-        changes=tuple(changes),
-        reasons=tuple(f"the request would be invalid: {p}" for p in problems),
-    )
+    return blocked(head, changes, [f"the request would be invalid: {p}" for p in problems])
 
 
 def _patch(
     item: PlanItem, remote: RemoteCampaign, declared: dict[str, Any], roots: list[str]
 ) -> tuple[PlannedRequest, list[str]]:
-    body: dict[str, Any] = {"updated_by": item.actor.updated_by}
+    body: dict[str, Any] = {}
+    problems = sign(
+        body,
+        "updated_by",
+        item.actor.updated_by,
+        "set updated_by in syncer.toml or the SYNCER_UPDATED_BY environment variable",
+    )
     for root in roots:
         merged = overlay(remote.body.get(root), declared.get(root))
         body[root] = normalize.for_request(root, merged)
-    problems = []
-    if not item.actor.updated_by:
-        problems.append(
-            "updated_by: no author email; set updated_by in syncer.toml "
-            "or the SYNCER_UPDATED_BY environment variable"
-        )
-        body.pop("updated_by")
     problems += schema_violations({**body, **PER_CALL}, "EmailCampaignUpdateRequest")
     problems += checks.update_problems(body, remote.kind or "")
     request = PlannedRequest(
