@@ -15,7 +15,7 @@ import copy
 import itertools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,19 +64,24 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 def edited(data: Any, edits: Sequence[Edit]) -> Any:
     """Plain data with the edits made (a copy)."""
     result = copy.deepcopy(data)
+    _edit_tree(result, edits, copy.deepcopy)
+    return result
+
+
+def _edit_tree(tree: Any, edits: Sequence[Edit], new: Callable[[Any], Any]) -> None:
+    """Make the edits in a tree of mappings and lists, in place; `new` makes each value set."""
     for edit in edits:
         *head, last = edit.path
-        parent = result
+        parent = tree
         try:
             for part in head:
                 parent = parent[part]
             if edit.delete:
                 del parent[last]
             else:
-                parent[last] = copy.deepcopy(edit.value)
+                parent[last] = new(edit.value)
         except (KeyError, IndexError, TypeError) as exc:
             raise EditError(f"{'.'.join(map(str, edit.path))}: not in the file") from exc
-    return result
 
 
 def _plain(text: str) -> Any:
@@ -242,16 +247,5 @@ def _flow(value: Any) -> str | None:
 def _roundtrip(text: str, edits: Sequence[Edit]) -> str:
     """The fallback: edit ruamel's round-trip tree (comments kept, layout normalised)."""
     tree = yamlwrite.load_roundtrip(text)
-    for edit in edits:
-        *head, last = edit.path
-        parent = tree
-        try:
-            for part in head:
-                parent = parent[part]
-            if edit.delete:
-                del parent[last]
-            else:
-                parent[last] = yamlwrite.new_value(edit.value)
-        except (KeyError, IndexError, TypeError) as exc:
-            raise EditError(f"{'.'.join(map(str, edit.path))}: not in the file") from exc
+    _edit_tree(tree, edits, yamlwrite.new_value)
     return yamlwrite.dump_roundtrip(tree, yamloutline.guess_indent(yamloutline.outline(text)))
