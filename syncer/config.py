@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from syncer.errors import ConfigError, Problem
 from syncer.model import StrictModel
-from syncer.readfile import Unreadable, read_regular
+from syncer.readfile import NotUtf8, Unreadable, read_regular, utf8
 
 CONFIG_FILE = "syncer.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -235,12 +235,9 @@ def load(path: Path) -> Settings:
             message = str(exc)
         raise ConfigError([Problem(display, 1, 1, message)]) from None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig", "replace")) + 1
-        raise ConfigError([Problem(display, line, col, "not UTF-8 text")]) from None
+        text = utf8(data)
+    except NotUtf8 as exc:
+        raise ConfigError([Problem(display, exc.line, exc.col, "not UTF-8 text")]) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

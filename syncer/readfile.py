@@ -1,7 +1,8 @@
 """Reading a file a person (or a pull request) put in the project, defensively.
 
 Takes a path and a size limit; returns the bytes of a regular file, or raises `Unreadable`
-with a message for the user. The file is opened without blocking and checked once open, and at
+with a message for the user (and `utf8` turns the bytes into text, or says where they stop
+being UTF-8). The file is opened without blocking and checked once open, and at
 most `limit` bytes are read: a name that leads to a FIFO, a device (`/dev/zero`) or a huge file
 must neither hang nor fill memory.
 """
@@ -54,6 +55,30 @@ def read_regular(path: Path, limit: int) -> bytes:
     if size > limit:
         raise Unreadable(f"file is larger than the limit of {_size(limit)}")
     return b"".join(chunks)
+
+
+class NotUtf8(Exception):
+    """Bytes that are not UTF-8 text: where the first bad byte is (1-based)."""
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(f"not UTF-8 text at line {line}, column {col}")
+        self.line = line
+        self.col = col
+
+
+def utf8(raw: bytes) -> str:
+    """The text of UTF-8 bytes (a BOM is accepted).
+
+    Raises:
+        NotUtf8: with the line and column (in characters) of the first byte that is not.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig", "replace")) + 1
+        raise NotUtf8(line, col) from None
 
 
 def _size(limit: int) -> str:

@@ -24,7 +24,7 @@ from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 
 from syncer.errors import Problem
-from syncer.readfile import Unreadable, read_regular
+from syncer.readfile import NotUtf8, Unreadable, read_regular, utf8
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -74,13 +74,9 @@ def decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
     if b"\x00" in raw:
         return None, [Problem(display, 1, 1, "binary file (NUL bytes): not YAML text")]
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig", "replace")) + 1
-        return None, [Problem(display, line, col, "not UTF-8 text")]
-    return text, []
+        return utf8(raw), []
+    except NotUtf8 as exc:
+        return None, [Problem(display, exc.line, exc.col, "not UTF-8 text")]
 
 
 def load(text: str, display: str) -> tuple[Document | None, list[Problem]]:
