@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from typing import Any
 
 from syncer.plan.model import ACTIONS, Action, CampaignPlan, FieldChange, Plan
+from syncer.plan.staleness import leaves
 from syncer.render.text import LABELS
 from syncer.render.values import change_lines, short
 from syncer.render.visible import html_text, is_html
@@ -108,19 +107,10 @@ def _cut(line: str) -> str:
     return line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…"
 
 
-def leaves_of(value: Any, prefix: str) -> Iterator[tuple[str, Any]]:
-    """(dotted path, value) of every leaf of a nested mapping (lists are leaves)."""
-    if isinstance(value, dict) and value:
-        for key in sorted(value):
-            yield from leaves_of(value[key], f"{prefix}.{key}")
-    else:
-        yield prefix, value
-
-
 def created_lines(change: FieldChange) -> list[str]:
     """What a new campaign will hold, field by field (HTML as visible text and links)."""
     lines = []
-    for path, value in leaves_of(change.after, change.path):
+    for path, value in leaves(change.after, change.path):
         if isinstance(value, str) and is_html(value) and len(value) > 100:
             lines.append(f"+ {path} (visible text and links):")
             lines.extend(html_text(value))
