@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from syncer import packed
 from syncer.model import FrozenModel
@@ -31,7 +31,7 @@ class CampaignDefinition(FrozenModel):
     state: str | None = None
     read_only: bool = False
     lifecycle: Lifecycle = Lifecycle()
-    content: bytes = Field(alias="campaign")
+    content: packed.Packed = Field(alias="campaign")
     """The declared fields of the vendor's campaign object (explicit nulls kept), packed: built
     from `campaign=...` and read back as `.campaign` (see `syncer.packed`)."""
     digest: str
@@ -40,11 +40,6 @@ class CampaignDefinition(FrozenModel):
     """The campaign's name as the vendor shows it (used to find duplicates before creating)."""
     line: int = 1
     """Line of the `campaign:` key, for messages about the whole campaign."""
-
-    @field_validator("content", mode="before")
-    @classmethod
-    def _pack(cls, value: Any) -> Any:
-        return value if isinstance(value, bytes) else packed.pack(value)
 
     @property
     def campaign(self) -> dict[str, Any]:

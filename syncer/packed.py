@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import zlib
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 _LEVEL = 1  # the fastest level: bodies are packed once per read and unpacked once per plan
 
@@ -31,3 +33,12 @@ def unpack(blob: bytes) -> Any:
 
 
 EMPTY_OBJECT = pack({})
+
+
+def _packed(value: Any) -> Any:
+    return value if isinstance(value, bytes) else pack(value)
+
+
+Packed = Annotated[bytes, BeforeValidator(_packed)]
+"""A model field holding a packed body: built from a value (packed here) or from bytes that
+are packed already (`pack_json`)."""

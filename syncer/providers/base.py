@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from syncer import packed
 from syncer.campaign import CampaignDefinition
@@ -30,7 +30,7 @@ class RemoteCampaign(FrozenModel):
     """The vendor's status, upper-cased (MoEngage `ACTIVE`, Batch `RUNNING`, ...)."""
     kind: str | None = None
     """Delivery type (MoEngage `campaign_delivery_type`, Batch orchestration `type`)."""
-    packed_body: bytes = Field(default=packed.EMPTY_OBJECT, alias="body")
+    packed_body: packed.Packed = Field(default=packed.EMPTY_OBJECT, alias="body")
     """The vendor's object as read, unknown fields included, packed: built from `body=...`
     (a dict, or bytes from `packed.pack_json`) and read back as `.body`."""
     read_only: str | None = None
@@ -41,11 +41,6 @@ class RemoteCampaign(FrozenModel):
     told otherwise."""
     content_readable: bool = True
     """False when the API cannot show the campaign's content (Batch email campaigns)."""
-
-    @field_validator("packed_body", mode="before")
-    @classmethod
-    def _pack(cls, value: Any) -> Any:
-        return value if isinstance(value, bytes) else packed.pack(value)
 
     @property
     def body(self) -> dict[str, Any]:
