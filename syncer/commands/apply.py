@@ -11,7 +11,7 @@ import signal
 import socket
 from pathlib import Path
 
-from syncer import exitcodes
+from syncer import aio, exitcodes
 from syncer.campaign import CampaignDefinition
 from syncer.commands.context import Context
 from syncer.errors import UsageError
@@ -94,7 +94,7 @@ def run(
     if saved is not None:
         check_age(saved, max_age)
     definitions = ctx.definitions()  # bad input stops here: no connection is opened
-    return asyncio.run(
+    return aio.run(
         _apply(ctx, saved, selection, auto_approve, fmt, check, definitions, retire_orphans)
     )
 

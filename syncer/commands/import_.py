@@ -7,11 +7,10 @@ records their ids in the state store (origin `adopted`). With `--dry-run` it onl
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from syncer import exitcodes
+from syncer import aio, exitcodes
 from syncer.adopt import Adoption, Filters, adopt, managed_ids, name_clashes, unmanaged
 from syncer.campaign import CampaignDefinition
 from syncer.commands.apply import holder
@@ -47,7 +46,7 @@ def run(ctx: Context, options: ImportOptions) -> int:
     )
     # Managed ids come from valid files only (a new project may have no campaigns yet).
     definitions = ctx.definitions() if settings.campaigns_path.is_dir() else []
-    return asyncio.run(_import(ctx, target, directory, options, definitions))
+    return aio.run(_import(ctx, target, directory, options, definitions))
 
 
 async def _import(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from syncer import exitcodes
+from syncer import aio, exitcodes
 from syncer.commands.context import Context
 from syncer.pipeline import Selection, make_plan
 from syncer.plan.model import Plan
@@ -52,7 +51,7 @@ def run(
         finally:
             await run.connections.aclose()
 
-    plan = seal(asyncio.run(go()))
+    plan = seal(aio.run(go()))
     if fmt == "json":
         ctx.out.document(render_plan_json(plan))
     elif fmt == "markdown":

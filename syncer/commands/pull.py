@@ -14,7 +14,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from syncer import exitcodes, yamlio
+from syncer import aio, exitcodes, yamlio
 from syncer.campaign import CampaignDefinition
 from syncer.commands.context import Context
 from syncer.definitions import load_file
@@ -43,7 +43,7 @@ def run(ctx: Context, keys: tuple[str, ...], target: str | None, dry_run: bool) 
     chosen = selection.apply(definitions)
     if keys and not chosen:
         raise UsageError(f"no campaign file matches {' '.join(keys)}")
-    outcomes = asyncio.run(_pull(ctx, chosen, dry_run))
+    outcomes = aio.run(_pull(ctx, chosen, dry_run))
     for outcome in outcomes:
         if outcome.diff:
             ctx.out.document(outcome.diff)

@@ -8,15 +8,23 @@ from syncer import exitcodes
 from syncer.output import Output
 
 
-def serve(out: Output, host: str, port: int, db: Path, latency_ms: float,
-          rate_limit_scale: float) -> int:
+def serve(
+    out: Output, host: str, port: int, db: Path, latency_ms: float, rate_limit_scale: float
+) -> int:
     from syncer.sandbox.options import SandboxOptions
     from syncer.sandbox.server import serve as serve_forever
 
     out.info(f"Sandbox listening on http://{host}:{port} (data: {db}); Ctrl-C stops it.")
-    out.info(f"Point a target at it with base_url = \"http://{host}:{port}\".")
-    serve_forever(SandboxOptions(host=host, port=port, db_path=db, latency_ms=latency_ms,
-                                 rate_limit_scale=rate_limit_scale))
+    out.info(f'Point a target at it with base_url = "http://{host}:{port}".')
+    serve_forever(
+        SandboxOptions(
+            host=host,
+            port=port,
+            db_path=db,
+            latency_ms=latency_ms,
+            rate_limit_scale=rate_limit_scale,
+        )
+    )
     return exitcodes.OK
 
 

@@ -18,9 +18,7 @@ from syncer.render.text import render_plan
 from syncer.saved import read_plan
 
 
-def run(
-    ctx: Context, planfile: Path, fmt: str, artifact_url: str | None, detailed: bool
-) -> int:
+def run(ctx: Context, planfile: Path, fmt: str, artifact_url: str | None, detailed: bool) -> int:
     plan = read_plan(planfile)
     if fmt == "json":
         ctx.out.document(render_plan_json(plan))
