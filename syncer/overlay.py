@@ -66,11 +66,15 @@ def get_path(value: Any, parts: list[str | int]) -> tuple[bool, Any]:
 
 
 def without_paths(value: dict[str, Any], paths: list[str]) -> dict[str, Any]:
-    """A copy of `value` with the dotted `paths` removed (missing paths are ignored).
+    """`value` with the dotted `paths` removed (missing paths are ignored); `value` itself is
+    left as it is (it is returned as such when there is nothing to remove: most files ignore
+    nothing, and copying every campaign's HTML once more is measurable at 10,000 campaigns).
 
     A mapping that only held removed paths is dropped too: it no longer declares anything.
     Mappings the author declared empty on purpose are kept.
     """
+    if not paths:
+        return value
     result: dict[str, Any] = _copy(value)
     for path in paths:
         parts = split_path(path)
