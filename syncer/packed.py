@@ -9,6 +9,7 @@ are), and every unpack returns a fresh copy, so a caller can never change a froz
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from typing import Annotated, Any
 
@@ -26,6 +27,41 @@ def pack(value: Any) -> bytes:
 def pack_json(raw: bytes) -> bytes:
     """Pack a value that is already JSON text (a slice of a vendor response), unparsed."""
     return zlib.compress(raw, _LEVEL)
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, as `json.loads` skips it
+
+
+def _skip(text: str, position: int) -> int:
+    found = _SPACE.match(text, position)
+    return found.end() if found else position
+
+
+def array_items(text: str) -> list[tuple[Any, str]] | None:
+    """The elements of a JSON array, each with its own JSON text; None when `text` is not a
+    JSON array. A vendor's page of campaigns is parsed once, and each campaign is packed from
+    its own text (`pack_json`) instead of being encoded again: a tenth of the CPU of a read."""
+    position = _skip(text, 0)
+    if text[position : position + 1] != "[":
+        return None
+    items: list[tuple[Any, str]] = []
+    position = _skip(text, position + 1)
+    if text[position : position + 1] == "]":
+        return items if _skip(text, position + 1) == len(text) else None
+    try:
+        while True:
+            value, end = _DECODER.raw_decode(text, position)
+            items.append((value, text[position:end]))
+            position = _skip(text, end)
+            separator = text[position : position + 1]
+            if separator == "]":
+                return items if _skip(text, position + 1) == len(text) else None
+            if separator != ",":
+                return None
+            position = _skip(text, position + 1)
+    except json.JSONDecodeError:
+        return None
 
 
 def unpack(blob: bytes) -> Any:

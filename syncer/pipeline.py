@@ -19,6 +19,7 @@ from syncer.connect import Connections
 from syncer.errors import UsageError
 from syncer.journal import created_entry, replay
 from syncer.plan.builder import TargetContext, build_plan
+from syncer.plan.early import EarlyPlans
 from syncer.plan.model import Plan
 from syncer.providers import registry
 from syncer.providers.base import SizeAware
@@ -134,25 +135,31 @@ async def read_target(
         if d.name
         and ((d.id is None and d.key not in state.campaigns) or d.lifecycle.on_locked == "replace")
     }
+    config = settings.targets[target]
+    provider = registry.get(config.provider)
+    actor = credentials.actor(settings, target)
+    # Each campaign is planned as it arrives: the CPU work overlaps the wait for the rate
+    # limiter, instead of following the last page.
+    early = EarlyPlans.for_target(mine, state, provider, actor, config)
     session = run.connections.session(target)
     if isinstance(session, SizeAware):
         session.expect_size(state.workspace_size)
-    snapshot = await session.read(sorted(ids), sorted(names), list_all=list_all)
+    snapshot = await session.read(sorted(ids), sorted(names), list_all=list_all, arrived=early.see)
     if snapshot.workspace_size not in (None, state.workspace_size):
         # Saved with the state by apply: the next run reads the cheapest way from the start.
         state = state.model_copy(update={"workspace_size": snapshot.workspace_size})
         run.states[target] = state
         run.learnt.add(target)
-    config = settings.targets[target]
     return TargetContext(
         name=target,
-        provider=registry.get(config.provider),
+        provider=provider,
         snapshot=snapshot,
         state=state,
-        actor=credentials.actor(settings, target),
+        actor=actor,
         identity=session.identity,
         max_creates=getattr(config, "max_creates_per_run", None),
         config=config,
+        early=early,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -56,3 +57,43 @@ def test_remote_campaign_accepts_a_body_or_packed_json() -> None:
     assert RemoteCampaign(id="c1").body == {}
     raw = RemoteCampaign(id="c2", body=packed.pack_json(b'{"status": "Paused"}'))
     assert raw.body == {"status": "Paused"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[]",
+        " [ ]\n",
+        '[{"a": [1, {"b": "x]"}]}, "s,", 1.5e3, null, true]',
+        '[{"\\u00e9": "\\"quoted\\", and ]"}]',
+        "\n[\t{}\r\n,\n[]\n]\n",
+    ],
+)
+def test_array_items_gives_each_element_and_its_own_json(text: str) -> None:
+    items = packed.array_items(text)
+    assert items is not None
+    assert [value for value, _ in items] == json.loads(text)
+    for value, own in items:
+        assert json.loads(own) == value
+        assert packed.unpack(packed.pack_json(own.encode())) == value
+
+
+@pytest.mark.parametrize(
+    "text", ["", "  ", '{"a": 1}', "[1,]", "[1 2]", "[1] x", "[1]\x0b", "[", '["a]', "null"]
+)
+def test_array_items_refuses_anything_but_one_json_array(text: str) -> None:
+    assert packed.array_items(text) is None
+
+
+def test_a_lent_body_is_handed_over_once_then_unpacked_as_usual() -> None:
+    parsed = {"status": "Active", "html": "x" * 100}
+    r = RemoteCampaign(id="c1", body=parsed)
+    lent = dict(parsed)
+    with r.lending(lent):
+        assert r.body is lent
+        again = r.body
+        assert again == parsed and again is not lent
+    with r.lending({"status": "Active", "html": "x" * 100}):
+        pass
+    assert r.body == parsed
+    assert r == RemoteCampaign(id="c1", body=parsed)

@@ -15,6 +15,7 @@ from typing import Any
 from syncer import __version__
 from syncer.campaign import CampaignDefinition
 from syncer.digest import digest
+from syncer.plan.early import EarlyPlans, resolve_id
 from syncer.plan.model import CampaignPlan, Plan, TargetIdentity, summarize
 from syncer.plan.orphans import plan_orphan, unmanaged_note
 from syncer.providers.base import (
@@ -42,30 +43,8 @@ class TargetContext:
     """Per-plan creation limit from the config (None: the vendor's quota only)."""
     config: Any = None
     """The target's settings, handed to the provider's planner (`PlanItem.config`)."""
-
-
-def resolve_id(
-    definition: CampaignDefinition, entry: StateEntry | None
-) -> tuple[str | None, str, str | None]:
-    """(id, where it came from, a note for the reader) for one campaign file."""
-    if definition.id is None:
-        return (entry.id, "state", None) if entry else (None, "none", None)
-    if entry is not None and entry.id != definition.id:
-        if any(old.id == definition.id for old in entry.history):
-            return (
-                entry.id,
-                "state",
-                (
-                    f"the file pins {definition.id}, which was replaced by {entry.id}: "
-                    "update `id:` (syncer pull does it)"
-                ),
-            )
-        return (
-            definition.id,
-            "file",
-            (f"the state store had {entry.id} for this file; the file's id: {definition.id} wins"),
-        )
-    return definition.id, "file", None
+    early: EarlyPlans | None = None
+    """Plans made while the snapshot was read (used where they answer the same question)."""
 
 
 def _owners(
@@ -236,7 +215,8 @@ def _plan_definition(
         id_source=source,
         config=ctx.config,
     )
-    planned = _annotate(ctx.provider.plan_campaign(item), item, orphaned)
+    made = ctx.early.answer(item) if ctx.early is not None else None
+    planned = _annotate(made or ctx.provider.plan_campaign(item), item, orphaned)
     if note:
         planned = planned.model_copy(update={"notes": (note, *planned.notes)})
     return planned

@@ -7,12 +7,13 @@ The pipeline modules know no vendor: they only call these protocols.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+import contextlib
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from syncer import packed
 from syncer.campaign import CampaignDefinition
@@ -42,9 +43,27 @@ class RemoteCampaign(FrozenModel):
     content_readable: bool = True
     """False when the API cannot show the campaign's content (Batch email campaigns)."""
 
+    _lent: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @contextlib.contextmanager
+    def lending(self, body: dict[str, Any]) -> Iterator[RemoteCampaign]:
+        """Inside, the first `.body` is `body` itself: the parsed answer this campaign was just
+        packed from, which nothing else holds. Planning a campaign as it arrives then skips
+        one unpack; outside, the body is unpacked as usual (parsed bodies are not kept: they
+        are ten times the size)."""
+        self._lent = body
+        try:
+            yield self
+        finally:
+            self._lent = None
+
     @property
     def body(self) -> dict[str, Any]:
         """The vendor's object (a fresh copy on every access)."""
+        lent = self._lent
+        if lent is not None:
+            self._lent = None
+            return lent
         value: dict[str, Any] = packed.unpack(self.packed_body)
         return value
 
@@ -121,9 +140,18 @@ class Session(Protocol):
     identity: TargetIdentity
 
     async def read(
-        self, ids: Sequence[str], names: Sequence[str], *, list_all: bool = False
+        self,
+        ids: Sequence[str],
+        names: Sequence[str],
+        *,
+        list_all: bool = False,
+        arrived: Callable[[RemoteCampaign], None] | None = None,
     ) -> RemoteSnapshot:
-        """Read the campaigns with these ids, and look these names up (for creations)."""
+        """Read the campaigns with these ids, and look these names up (for creations).
+
+        `arrived` is handed each campaign as soon as it is read (the snapshot holds it too), so
+        that the caller can work on it while the rest is read.
+        """
         ...
 
     async def send(

@@ -179,11 +179,17 @@ class BatchSession:
         return details
 
     async def read(
-        self, ids: Sequence[str], names: Sequence[str], *, list_all: bool = False
+        self,
+        ids: Sequence[str],
+        names: Sequence[str],
+        *,
+        list_all: bool = False,
+        arrived: Callable[[RemoteCampaign], None] | None = None,
     ) -> RemoteSnapshot:
         """List the whole project (Batch has no get-by-id and no search), and view the push
         campaigns among `ids` (every push campaign with `list_all`, for `syncer import`): their
-        content can then be compared with the files. Each view costs one call."""
+        content can then be compared with the files. Each view costs one call. `arrived` gets
+        each campaign once it is complete (listed, and viewed if it is viewed)."""
         snapshot = RemoteSnapshot(listed_all=True)
         items = await self.list_all()
         wanted = set(ids)
@@ -196,6 +202,8 @@ class BatchSession:
             remote = to_remote(item, by_id.get(str(item.get("id"))))
             if remote is not None:
                 snapshot.add(remote)
+                if arrived is not None:
+                    arrived(remote)
         snapshot.calls = sum(self.http.stats.calls.values())
         return snapshot
 

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Unpack
 
+from syncer import packed
 from syncer.errors import ApiError
 from syncer.http import HttpResponse
 from syncer.plan.model import PlannedRequest, TargetIdentity
@@ -77,7 +78,12 @@ def _text(value: Any) -> str:
 read_error = error_reader(_ADVICE, _message)
 
 
-def to_remote(item: dict[str, Any]) -> RemoteCampaign | None:
+Found = tuple[dict[str, Any], str]
+"""One campaign of a search's answer: the object, and its own JSON text (packed as is)."""
+
+
+def to_remote(item: dict[str, Any], text: str | None = None) -> RemoteCampaign | None:
+    """A campaign from a search's answer; `text` (its JSON) spares encoding it again."""
     campaign_id = item.get("campaign_id")
     if not isinstance(campaign_id, str) or not campaign_id:
         return None
@@ -89,9 +95,17 @@ def to_remote(item: dict[str, Any]) -> RemoteCampaign | None:
         name=name if isinstance(name, str) else None,
         state=normalize.status(item.get("status")),
         kind=kind if isinstance(kind, str) else None,
-        body=item,
+        body=packed.pack_json(text.encode("utf-8")) if text is not None else item,
         write_unverified=rules.API_ORIGIN_UNKNOWN,
     )
+
+
+def _ignore(remote: RemoteCampaign) -> None:
+    return None
+
+
+def _remotes(found: list[Found]) -> list[RemoteCampaign]:
+    return [r for r in (to_remote(item, text) for item, text in found) if r is not None]
 
 
 class MoEngageSession:
@@ -141,7 +155,7 @@ class MoEngageSession:
         page: int,
         limit: int = PAGE,
         proceed: Callable[[], bool] | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[Found]:
         body = {
             "request_id": str(uuid.uuid4()),
             "campaign_fields": fields,
@@ -153,8 +167,8 @@ class MoEngageSession:
         response = await self.http.call(
             "POST", f"{BASE}/campaigns/search", body=body, kind="search", proceed=proceed
         )
-        data = response.json()
-        if not isinstance(data, list):
+        data = packed.array_items(response.text)
+        if data is None:
             raise ApiError(
                 "search did not return a JSON array",
                 method="POST",
@@ -162,11 +176,11 @@ class MoEngageSession:
                 status=response.status,
                 advice="check base_url: it does not look like MoEngage's V1 API",
             )
-        return [item for item in data if isinstance(item, dict)]
+        return [(item, text) for item, text in data if isinstance(item, dict)]
 
-    async def search_all(self, fields: dict[str, Any]) -> list[dict[str, Any]]:
+    async def search_all(self, fields: dict[str, Any]) -> list[Found]:
         """Every page of a search (V1 has no total count: stop on a short page)."""
-        items: list[dict[str, Any]] = []
+        items: list[Found] = []
         page = 1
         while True:
             batch = await self.search(fields, page)
@@ -176,14 +190,20 @@ class MoEngageSession:
             page += 1
 
     async def read(
-        self, ids: Sequence[str], names: Sequence[str], *, list_all: bool = False
+        self,
+        ids: Sequence[str],
+        names: Sequence[str],
+        *,
+        list_all: bool = False,
+        arrived: Callable[[RemoteCampaign], None] | None = None,
     ) -> RemoteSnapshot:
         """Read campaigns by id and look names up, with as few calls as the API allows.
 
         Nothing read before in this session is read again (until a write touches it). Ids a
         complete listing did not show (deleted, or not an email campaign) are searched for, so
-        both ways give the same answer.
+        both ways give the same answer. `arrived` gets each campaign as its page comes in.
         """
+        tell = arrived or _ignore
         before = self.calls()
         want_ids, want_names = self.seen.unknown_ids(ids), self.seen.unknown_names(names)
         counted: int | None = None
@@ -192,28 +212,36 @@ class MoEngageSession:
         else:
             choice = choose(len(want_ids), len(want_names), self.workspace_size)
         if choice.listing:
-            counted = await self._list(choice, want_ids, bool(want_names) or list_all)
+            counted = await self._list(choice, want_ids, bool(want_names) or list_all, tell)
             want_ids, want_names = self.seen.unknown_ids(ids), self.seen.unknown_names(names)
-        await self._search(want_ids, want_names)
+        await self._search(want_ids, want_names, tell)
         snapshot = self.seen.snapshot(counted)
         snapshot.calls = self.calls() - before
         return snapshot
 
-    async def _list(self, choice: ReadChoice, ids: Sequence[str], whole: bool) -> int:
+    async def _list(
+        self,
+        choice: ReadChoice,
+        ids: Sequence[str],
+        whole: bool,
+        arrived: Callable[[RemoteCampaign], None],
+    ) -> int:
         """List email campaigns; returns how many there are (a lower bound if cut short)."""
         remaining = set(ids)
 
-        def take(items: list[dict[str, Any]]) -> bool:
-            for item in items:
-                remote = to_remote(item)
+        def take(items: list[Found]) -> bool:
+            for item, text in items:
+                remote = to_remote(item, text)
                 if remote:
                     self.seen.add(remote)
                     remaining.discard(remote.id)
+                    with remote.lending(item):
+                        arrived(remote)
             # Ids are unique: with ids only, the listing may end once all are seen. A name
             # needs the whole listing (a second campaign may carry it too).
             return not whole and not remaining
 
-        async def fetch(page: int, proceed: Callable[[], bool]) -> list[dict[str, Any]]:
+        async def fetch(page: int, proceed: Callable[[], bool]) -> list[Found]:
             return await self.search(EMAIL_ONLY, page, proceed=proceed)
 
         listed = await list_pages(
@@ -228,20 +256,29 @@ class MoEngageSession:
             self.workspace_size = max(self.workspace_size or 0, listed.pages * PAGE)
         return self.workspace_size
 
-    async def _search(self, ids: Sequence[str], names: Sequence[str]) -> None:
+    async def _search(
+        self,
+        ids: Sequence[str],
+        names: Sequence[str],
+        arrived: Callable[[RemoteCampaign], None],
+    ) -> None:
         """One search per id (limit 1) and per name, all at once (the limiter paces them)."""
-        results = await asyncio.gather(
-            *[self.search({"id": campaign_id}, 1, 1) for campaign_id in ids],
-            *[self.search_all({"name": name}) for name in names],
-        )
-        for campaign_id, items in zip(ids, results[: len(ids)], strict=True):
-            found = [r for r in map(to_remote, items) if r is not None and r.id == campaign_id]
+
+        async def by_id(campaign_id: str) -> None:
+            items = await self.search({"id": campaign_id}, 1, 1)
+            found = [r for r in _remotes(items) if r.id == campaign_id]
             self.seen.by_id[campaign_id] = found[0] if found else None
-        for name, items in zip(names, results[len(ids) :], strict=True):
-            matches = [r for r in map(to_remote, items) if r is not None]
+            if found:
+                arrived(found[0])
+
+        async def by_name(name: str) -> None:
+            matches = _remotes(await self.search_all({"name": name}))
             self.seen.by_name[name] = matches
             for remote in matches:
                 self.seen.add(remote)
+                arrived(remote)
+
+        await asyncio.gather(*map(by_id, ids), *map(by_name, names))
 
     async def send(
         self,
@@ -318,13 +355,12 @@ class MoEngageSession:
         name = basic.get("name")
         if not isinstance(name, str):
             return None
-        matches = [to_remote(i) for i in await self.search_all({"name": name})]
+        matches = _remotes(await self.search_all({"name": name}))
         created_by = body.get("created_by")
         candidates = [
             m
             for m in matches
-            if m
-            and m.id not in exclude
+            if m.id not in exclude
             and (not created_by or m.body.get("created_by") in (None, created_by))
         ]
         return candidates[-1].id if candidates else None

@@ -18,7 +18,7 @@ from typing import Any
 
 from syncer.http import NotSent
 
-Item = dict[str, Any]
+Item = Any  # one entry of a page, as `fetch` returns it
 Fetch = Callable[[int, Callable[[], bool]], Awaitable[list[Item]]]
 
 
