@@ -282,7 +282,14 @@ async def apply_plan(
     results = await asyncio.gather(
         *[
             apply_target(
-                plan, t, run.connections.session(t), run.backend, run.state(t), stop, skips[t]
+                plan,
+                t,
+                run.connections.session(t),
+                run.backend,
+                run.state(t),
+                stop,
+                skips[t],
+                key,
             )
             for t in targets
         ]
