@@ -9,11 +9,11 @@ from typing import Any
 
 from syncer.plan.builder import TargetContext, build_plan
 from syncer.plan.early import EarlyPlans
-from syncer.plan.model import CampaignPlan, TargetIdentity
+from syncer.plan.model import CampaignPlan
 from syncer.providers import registry
-from syncer.providers.base import PlanItem, RemoteCampaign, RemoteSnapshot
+from syncer.providers.base import PlanItem, RemoteCampaign
 from syncer.state import StateEntry, TargetState
-from tests.support.builders import ACTOR, definition, email, remote
+from tests.support.builders import ACTOR, definition, email, remote, target_context
 
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 MOENGAGE = registry.get("moengage")
@@ -36,18 +36,7 @@ class CountingProvider:
 def context(
     provider: Any, state: TargetState, remotes: list[RemoteCampaign], early: EarlyPlans | None
 ) -> TargetContext:
-    snapshot = RemoteSnapshot()
-    for r in remotes:
-        snapshot.add(r)
-    return TargetContext(
-        name="sandbox",
-        provider=provider,
-        snapshot=snapshot,
-        state=state,
-        actor=ACTOR,
-        identity=TargetIdentity(provider="moengage", base_url="http://x"),
-        early=early,
-    )
+    return target_context(state, remotes, provider=provider, early=early)
 
 
 def scenario() -> tuple[list[Any], TargetState, list[RemoteCampaign]]:

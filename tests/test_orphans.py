@@ -8,12 +8,11 @@ import datetime as dt
 import pytest
 
 from syncer.plan.builder import TargetContext, build_plan
-from syncer.plan.model import TargetIdentity
 from syncer.plan.orphans import plan_orphan, unmanaged_note
 from syncer.providers import registry
 from syncer.providers.base import RemoteCampaign, RemoteSnapshot
 from syncer.state import HistoryItem, StateEntry, TargetState
-from tests.support.builders import ACTOR, definition, email, remote
+from tests.support.builders import definition, email, remote, target_context
 
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 MOENGAGE = registry.get("moengage")
@@ -23,18 +22,7 @@ PERIODIC = email(campaign_delivery_type="PERIODIC")
 def context(
     state: TargetState, *remotes: RemoteCampaign, max_creates: int | None = 25
 ) -> TargetContext:
-    snapshot = RemoteSnapshot(listed_all=True)
-    for r in remotes:
-        snapshot.add(r)
-    return TargetContext(
-        name="sandbox",
-        provider=MOENGAGE,
-        snapshot=snapshot,
-        state=state,
-        actor=ACTOR,
-        identity=TargetIdentity(provider="moengage", base_url="http://x"),
-        max_creates=max_creates,
-    )
+    return target_context(state, list(remotes), listed_all=True, max_creates=max_creates)
 
 
 def state_of(**entries: StateEntry) -> TargetState:

@@ -7,9 +7,12 @@ from typing import Any
 
 from syncer.campaign import CampaignDefinition, Lifecycle
 from syncer.digest import digest
+from syncer.plan.builder import TargetContext
+from syncer.plan.early import EarlyPlans
+from syncer.plan.model import TargetIdentity
 from syncer.providers import registry
-from syncer.providers.base import Actor, PlanItem, RemoteCampaign
-from syncer.state import StateEntry
+from syncer.providers.base import Actor, PlanItem, RemoteCampaign, RemoteSnapshot
+from syncer.state import StateEntry, TargetState
 
 ACTOR = Actor(updated_by="crm-bot@example.com", created_by="crm-bot@example.com")
 
@@ -99,8 +102,40 @@ def item(
     entry: StateEntry | None = None,
     same_name: tuple[RemoteCampaign, ...] = (),
     actor: Actor = ACTOR,
+    config: Any = None,
 ) -> PlanItem:
     source = "file" if d.id else ("state" if entry else "none")
     return PlanItem(
-        definition=d, remote=r, entry=entry, same_name=same_name, actor=actor, id_source=source
+        definition=d,
+        remote=r,
+        entry=entry,
+        same_name=same_name,
+        actor=actor,
+        id_source=source,
+        config=config,
+    )
+
+
+def target_context(
+    state: TargetState,
+    remotes: list[RemoteCampaign],
+    *,
+    provider: Any = None,
+    listed_all: bool = False,
+    max_creates: int | None = None,
+    early: EarlyPlans | None = None,
+) -> TargetContext:
+    """A MoEngage target `sandbox` that read `remotes` (the provider may be wrapped)."""
+    snapshot = RemoteSnapshot(listed_all=listed_all)
+    for r in remotes:
+        snapshot.add(r)
+    return TargetContext(
+        name="sandbox",
+        provider=provider or registry.get("moengage"),
+        snapshot=snapshot,
+        state=state,
+        actor=ACTOR,
+        identity=TargetIdentity(provider="moengage", base_url="http://x"),
+        max_creates=max_creates,
+        early=early,
     )

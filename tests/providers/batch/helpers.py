@@ -11,8 +11,8 @@ from syncer.journal import next_entry
 from syncer.plan.model import CampaignPlan
 from syncer.providers.base import PlanItem, RemoteCampaign
 from syncer.state import StateEntry
-from tests.support.builders import ACTOR
 from tests.support.builders import definition as moengage_style_definition
+from tests.support.builders import item as plan_item
 
 NOW = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
 ID = "orchestration_0664hyh918hr1gnzka9py5t62nrc0e1q"
@@ -138,16 +138,7 @@ def item(
     same_name: tuple[RemoteCampaign, ...] = (),
     config: Any = None,
 ) -> PlanItem:
-    source = "file" if d.id else ("state" if entry else "none")
-    return PlanItem(
-        definition=d,
-        remote=r,
-        entry=entry,
-        same_name=same_name,
-        actor=ACTOR,
-        id_source=source,
-        config=config,
-    )
+    return plan_item(d, r, entry=entry, same_name=same_name, config=config)
 
 
 def plan(
