@@ -116,6 +116,21 @@ def create_request(name: str = "Spring push") -> PlannedRequest:
     )
 
 
+def create(fake: FakeBatch, *, read: tuple[list[str], list[str]] | None = None) -> Any:
+    """Send `create_request()` through a fresh session (after reading `read`, if given)."""
+
+    async def go() -> Any:
+        s = session(fake)
+        try:
+            if read is not None:
+                await s.read(*read)
+            return await s.send(create_request(), "rid", "c.yaml")
+        finally:
+            await s.aclose()
+
+    return run(go())
+
+
 def update_request(state: str) -> PlannedRequest:
     return PlannedRequest(
         method="POST",
@@ -297,29 +312,15 @@ def test_updates_are_retried_unless_they_start_sending(state: str, attempts: int
 def test_create_returns_the_new_id() -> None:
     fake = FakeBatch()
 
-    async def go() -> Any:
-        s = session(fake)
-        try:
-            return await s.send(create_request(), "rid", "c.yaml")
-        finally:
-            await s.aclose()
-
-    assert run(go()).new_id == "orchestration_0000"
+    assert create(fake).new_id == "orchestration_0000"
 
 
 def test_create_without_an_id_in_the_answer_fails_loudly() -> None:
     fake = FakeBatch()
     fake.faults.append(lambda r: httpx.Response(200, json={"ok": True}))
 
-    async def go() -> Any:
-        s = session(fake)
-        try:
-            return await s.send(create_request(), "rid", "c.yaml")
-        finally:
-            await s.aclose()
-
     with pytest.raises(ApiError, match="create returned no campaign id"):
-        run(go())
+        create(fake)
 
 
 def lose_answer(fake: FakeBatch, times: int, *, landed: bool) -> None:
@@ -346,15 +347,7 @@ def test_a_create_whose_answer_was_lost_is_found_by_name_not_repeated() -> None:
     fake = FakeBatch({"orchestration_a": email()})
     lose_answer(fake, 1, landed=True)
 
-    async def go() -> Any:
-        s = session(fake)
-        try:
-            await s.read(["orchestration_a"], ["Spring push"])
-            return await s.send(create_request(), "rid", "c.yaml")
-        finally:
-            await s.aclose()
-
-    result = run(go())
+    result = create(fake, read=(["orchestration_a"], ["Spring push"]))
     assert result.new_id == "orchestration_0001"
     assert "found by name" in result.note
     assert creates(fake) == 1
@@ -364,14 +357,7 @@ def test_a_create_that_did_not_land_is_sent_again_once() -> None:
     fake = FakeBatch()
     lose_answer(fake, 1, landed=False)
 
-    async def go() -> Any:
-        s = session(fake)
-        try:
-            return await s.send(create_request(), "rid", "c.yaml")
-        finally:
-            await s.aclose()
-
-    assert run(go()).new_id == "orchestration_0000"
+    assert create(fake).new_id == "orchestration_0000"
     assert creates(fake) == 2
 
 
@@ -379,15 +365,8 @@ def test_a_create_lost_twice_is_an_unknown_outcome_after_two_attempts() -> None:
     fake = FakeBatch()
     lose_answer(fake, 5, landed=False)
 
-    async def go() -> Any:
-        s = session(fake)
-        try:
-            return await s.send(create_request(), "rid", "c.yaml")
-        finally:
-            await s.aclose()
-
     with pytest.raises(ApiTransportError):
-        run(go())
+        create(fake)
     assert creates(fake) == 2
 
 
@@ -395,15 +374,7 @@ def test_a_same_name_campaign_seen_before_the_create_is_not_taken_for_it() -> No
     fake = FakeBatch({"orchestration_old": push()})
     lose_answer(fake, 1, landed=False)
 
-    async def go() -> Any:
-        s = session(fake)
-        try:
-            await s.read([], ["Spring push"])
-            return await s.send(create_request(), "rid", "c.yaml")
-        finally:
-            await s.aclose()
-
-    assert run(go()).new_id != "orchestration_old"
+    assert create(fake, read=([], ["Spring push"])).new_id != "orchestration_old"
     assert creates(fake) == 2
 
 
