@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from syncer.ratelimit import Windows
+from syncer.remote.ratelimit import Windows
 
 PAGE = 15
 # The sandbox counts creations apart from every other call (search, update, status).

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.workload import body
-from syncer.http import HttpClient, HttpResponse
 from syncer.providers.moengage.client import BASE, RATE_LIMITS
-from syncer.ratelimit import RateLimiter
-from syncer.redact import Redactor
-from syncer.retry import RetryPolicy
+from syncer.remote.client import HttpClient, HttpResponse
+from syncer.remote.ratelimit import RateLimiter
+from syncer.remote.redact import Redactor
+from syncer.remote.retry import RetryPolicy
 from syncer.sandbox.admin_client import moengage_auth_headers
 from syncer.sandbox.options import SANDBOX_API_KEY, SANDBOX_WORKSPACE_ID
 

@@ -17,9 +17,9 @@ from bench import calls, floor, workload
 from bench.measure import Measured, run_cli
 from bench.naive import naive
 from bench.served import Served
-from syncer.http import connections
 from syncer.providers.moengage.client import RATE_LIMITS
-from syncer.ratelimit import RateLimiter
+from syncer.remote.client import connections
+from syncer.remote.ratelimit import RateLimiter
 from syncer.sandbox.bulk import clear_rate_windows, put_moengage
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from syncer import yamlio
-from syncer.adopt import Filters, adopt, managed_ids, unmanaged
+from syncer.load.adopt import Filters, adopt, managed_ids, unmanaged
+from syncer.load.yaml import read as yamlio
+from syncer.model.state import HistoryItem, StateEntry, TargetState
+from syncer.model.vendor import RemoteCampaign, RemoteSnapshot
 from syncer.providers import registry
-from syncer.providers.base import RemoteCampaign, RemoteSnapshot
-from syncer.state import HistoryItem, StateEntry, TargetState
 from tests.support.builders import definition, email, remote
 
 MOENGAGE = registry.get("moengage")

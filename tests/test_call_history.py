@@ -15,14 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyrate_limiter import InMemoryBucket
 
-from syncer.call_history import COMPACT_AFTER, CallHistory, history_path
 from syncer.errors import RateLimitedError
-from syncer.http import HttpClient, HttpResponse
 from syncer.providers.batch.client import RATE_LIMITS as BATCH_LIMITS
 from syncer.providers.moengage.client import RATE_LIMITS as MOENGAGE_LIMITS
-from syncer.ratelimit import RateLimiter, _rates, _window
-from syncer.redact import Redactor
-from syncer.retry import RetryPolicy
+from syncer.remote.call_history import COMPACT_AFTER, CallHistory, history_path
+from syncer.remote.client import HttpClient, HttpResponse
+from syncer.remote.ratelimit import RateLimiter, _rates, _window
+from syncer.remote.redact import Redactor
+from syncer.remote.retry import RetryPolicy
 
 
 def test_calls_are_recorded_and_read_back_within_their_horizon(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from syncer import config
+from syncer.config import settings as config
 from syncer.errors import ConfigError
 
 

@@ -9,12 +9,13 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from syncer.apply import apply_target
-from syncer.http import NotSent
-from syncer.journal import replay
-from syncer.plan.model import CampaignPlan, Plan, PlannedRequest, TargetIdentity
-from syncer.providers.base import SendResult
-from syncer.state import LocalBackend, TargetState
+from syncer.apply.execute import apply_target
+from syncer.model.plan import CampaignPlan, Plan, PlannedRequest, TargetIdentity
+from syncer.model.state import TargetState
+from syncer.model.vendor import SendResult
+from syncer.remote.client import NotSent
+from syncer.state.journal import replay
+from syncer.state.local import LocalBackend
 
 
 class GatedSession:

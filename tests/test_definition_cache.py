@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from syncer import config, yamlio
-from syncer.definitions import load_definitions
+from syncer.config import settings as config
 from syncer.errors import DefinitionError, Problem
+from syncer.load.definitions import load_definitions
+from syncer.load.yaml import read as yamlio
+from syncer.providers import registry
 
 TOML = """
 campaigns_dir = "campaigns"
@@ -67,8 +69,8 @@ def test_a_hit_gives_the_same_definition_without_parsing(
 ) -> None:
     settings = config.load(project / "syncer.toml")
     parses = CountingLoads(monkeypatch)
-    first = load_definitions(settings)
-    again = load_definitions(settings)
+    first = load_definitions(settings, registry.get)
+    again = load_definitions(settings, registry.get)
     assert parses.count == 1
     assert again == first
     assert again[0].key == "a/welcome.yaml"
@@ -80,10 +82,10 @@ def test_moved_files_hit_and_keep_their_new_key(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = config.load(project / "syncer.toml")
-    load_definitions(settings)
+    load_definitions(settings, registry.get)
     (project / "campaigns" / "a" / "welcome.yaml").rename(project / "campaigns" / "hello.yaml")
     parses = CountingLoads(monkeypatch)
-    (moved,) = load_definitions(settings)
+    (moved,) = load_definitions(settings, registry.get)
     assert parses.count == 0
     assert (moved.key, moved.file) == ("hello.yaml", "campaigns/hello.yaml")
 
@@ -92,16 +94,16 @@ def test_an_edited_file_or_changed_settings_is_a_miss(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = config.load(project / "syncer.toml")
-    load_definitions(settings)
+    load_definitions(settings, registry.get)
     parses = CountingLoads(monkeypatch)
     path = project / "campaigns" / "a" / "welcome.yaml"
     path.write_text(path.read_text().replace("subject: Welcome", "subject: Hi"))
-    (edited,) = load_definitions(settings)
+    (edited,) = load_definitions(settings, registry.get)
     assert parses.count == 1
     assert edited.campaign["campaign_content"]["content"]["email"]["subject"] == "Hi"
     other = TOML + '\n[targets.other]\nprovider = "batch"\nsandbox = true\n'
     (project / "syncer.toml").write_text(other, encoding="utf-8")
-    load_definitions(config.load(project / "syncer.toml"))
+    load_definitions(config.load(project / "syncer.toml"), registry.get)
     assert parses.count == 2
 
 
@@ -111,7 +113,7 @@ def test_problems_are_found_every_time(project: Path) -> None:
     settings = config.load(project / "syncer.toml")
     for _ in range(2):
         with pytest.raises(DefinitionError) as raised:
-            load_definitions(settings)
+            load_definitions(settings, registry.get)
         assert "campaign.nmae: unknown key" in str(raised.value)
 
 
@@ -119,7 +121,7 @@ def test_an_unusable_cache_only_costs_time(project: Path) -> None:
     (project / ".syncer").mkdir()
     (project / ".syncer" / "cache").write_text("not a directory")
     settings = config.load(project / "syncer.toml")
-    assert [d.name for d in load_definitions(settings)] == ["Welcome email"]
+    assert [d.name for d in load_definitions(settings, registry.get)] == ["Welcome email"]
 
 
 def test_a_corrupt_cache_file_is_not_used(project: Path) -> None:
@@ -127,4 +129,4 @@ def test_a_corrupt_cache_file_is_not_used(project: Path) -> None:
     cache.mkdir(parents=True)
     (cache / "definitions.sqlite").write_bytes(b"garbage" * 100)
     settings = config.load(project / "syncer.toml")
-    assert [d.name for d in load_definitions(settings)] == ["Welcome email"]
+    assert [d.name for d in load_definitions(settings, registry.get)] == ["Welcome email"]

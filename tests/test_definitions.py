@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from syncer import config
-from syncer.definitions import load_definitions
+from syncer.config import settings as config
 from syncer.errors import DefinitionError
+from syncer.load.definitions import load_definitions
+from syncer.providers import registry
 
 CONFIG = """
 default_target = "prod"
@@ -46,13 +47,13 @@ def setup(tmp_path: Path, files: dict[str, str | bytes]) -> config.Settings:
 def problems(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:
     settings = setup(tmp_path, files)
     with pytest.raises(DefinitionError) as info:
-        load_definitions(settings)
+        load_definitions(settings, registry.get)
     return [str(p) for p in info.value.problems]
 
 
 def test_good_file_loads_with_key_target_and_declared_fields(tmp_path: Path) -> None:
     settings = setup(tmp_path, {"a/welcome.yaml": GOOD})
-    (definition,) = load_definitions(settings)
+    (definition,) = load_definitions(settings, registry.get)
     assert definition.key == "a/welcome.yaml"
     assert definition.file == "campaigns/a/welcome.yaml"
     assert definition.target == "prod"
@@ -163,7 +164,7 @@ def test_directory_named_yaml(tmp_path: Path) -> None:
     settings = setup(tmp_path, {"ok.yaml": GOOD})
     (tmp_path / "campaigns" / "x.yaml").mkdir()
     with pytest.raises(DefinitionError) as info:
-        load_definitions(settings)
+        load_definitions(settings, registry.get)
     assert [str(p) for p in info.value.problems] == [
         "campaigns/x.yaml:1:1: is a directory, not a campaign file"
     ]

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from syncer.diff import changed_roots, diff_declared, format_path, same
-from syncer.digest import canonical
-from syncer.plan.model import FieldChange
+from syncer.model.digest import canonical
+from syncer.model.plan import FieldChange
+from syncer.plan.diff import changed_roots, diff_declared, format_path, same
 
 
 def triples(changes: list[FieldChange]) -> list[tuple[str, Any, Any]]:

@@ -7,12 +7,12 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from syncer.model.plan import CampaignPlan
+from syncer.model.state import StateEntry, TargetState
+from syncer.model.vendor import PlanItem, RemoteCampaign
 from syncer.plan.builder import TargetContext, build_plan
 from syncer.plan.early import EarlyPlans
-from syncer.plan.model import CampaignPlan
 from syncer.providers import registry
-from syncer.providers.base import PlanItem, RemoteCampaign
-from syncer.state import StateEntry, TargetState
 from tests.support.builders import ACTOR, definition, email, remote, target_context
 
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from syncer.errors import SecurityError, UsageError
-from syncer.filenames import create_private, inside, slugify, subdirectory, unique_name
+from syncer.load.filenames import create_private, inside, slugify, subdirectory, unique_name
 
 
 @pytest.mark.parametrize(

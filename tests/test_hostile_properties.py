@@ -15,9 +15,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from syncer import yamlio
-from syncer.config import Settings
-from syncer.definitions import load_file
+from syncer.config.settings import Settings
+from syncer.load.definitions import load_file
+from syncer.load.yaml import read as yamlio
+from syncer.providers import registry
 from tests.support.project import REPO
 
 ROOT = Path("/project")
@@ -110,7 +111,7 @@ json_values = st.recursive(
 
 
 def check(raw: bytes) -> None:
-    definition, problems = load_file(FILE, ROOT / "campaigns", SETTINGS, raw=raw)
+    definition, problems = load_file(FILE, ROOT / "campaigns", SETTINGS, registry.get, raw=raw)
     assert (definition is None) == bool(problems)
     for problem in problems:
         assert problem.file == "campaigns/fuzz.yaml"

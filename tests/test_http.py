@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from syncer.errors import ApiError, ApiTransportError, RateLimitedError
-from syncer.http import HttpClient, HttpResponse, NotSent, connections
-from syncer.ratelimit import RateLimiter
-from syncer.redact import Redactor
-from syncer.retry import RetryPolicy
+from syncer.remote.client import HttpClient, HttpResponse, NotSent, connections
+from syncer.remote.ratelimit import RateLimiter
+from syncer.remote.redact import Redactor
+from syncer.remote.retry import RetryPolicy
 
 SECRET = "sk_live_very_secret_value"
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from syncer.plan.model import CampaignPlan, FieldChange, Plan, PlannedRequest, TargetIdentity
-from syncer.plan.model import summarize as summarize_
+from syncer.model.plan import CampaignPlan, FieldChange, Plan, PlannedRequest, TargetIdentity
+from syncer.model.plan import summarize as summarize_
 from syncer.render.markdown import LIMIT, MARKER, code, fenced, md, render_plan_markdown
 from syncer.render.visible import html_diff, read
 

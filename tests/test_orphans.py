@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
+from syncer.model.state import HistoryItem, StateEntry, TargetState
+from syncer.model.vendor import RemoteCampaign, RemoteSnapshot
 from syncer.plan.builder import TargetContext, build_plan
 from syncer.plan.orphans import plan_orphan, unmanaged_note
 from syncer.providers import registry
-from syncer.providers.base import RemoteCampaign, RemoteSnapshot
-from syncer.state import HistoryItem, StateEntry, TargetState
 from tests.support.builders import definition, email, remote, target_context
 
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)

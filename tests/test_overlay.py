@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from syncer.overlay import get_path, overlay, split_path, without_paths
+from syncer.model.overlay import get_path, overlay, split_path, without_paths
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from syncer import packed
-from syncer.campaign import CampaignDefinition
-from syncer.providers.base import RemoteCampaign
+from syncer.model import packed
+from syncer.model.campaign import CampaignDefinition
+from syncer.model.vendor import RemoteCampaign
 
 VALUES: list[Any] = [
     {},

@@ -11,7 +11,7 @@ import pytest
 from bench.floor import fewest_calls, floor, schedule
 from bench.run import main
 from bench.workload import to_yaml
-from syncer import yamlio
+from syncer.load.yaml import read as yamlio
 from syncer.providers.moengage.client import RATE_LIMITS
 
 

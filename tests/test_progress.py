@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from syncer.commands.context import Context
-from syncer.output import Output
-from syncer.progress import CallProgress
+from syncer.cli.commands.context import Context
+from syncer.cli.output import Output
+from syncer.cli.progress import CallProgress
 
 TOML = """
 [targets.sandbox]

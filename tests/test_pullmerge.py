@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from syncer.plan.model import FieldChange
-from syncer.pullmerge import pull_edits
-from syncer.yamledit import Edit
+from syncer.load.pullmerge import pull_edits
+from syncer.load.yaml.edit import Edit
+from syncer.model.plan import FieldChange
 from tests.support.builders import definition, email
 
 DECLARED = {

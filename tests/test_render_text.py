@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from syncer.output import Output
-from syncer.plan.model import CampaignPlan, FieldChange, Plan, PlannedRequest, summarize
+from syncer.cli.output import Output
+from syncer.model.plan import CampaignPlan, FieldChange, Plan, PlannedRequest, summarize
 from syncer.render.text import render_plan, summary_line
 
 

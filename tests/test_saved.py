@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from syncer.campaign import CampaignDefinition
 from syncer.errors import InputError, StalePlanError, UsageError
-from syncer.plan.model import CampaignPlan, FieldChange, Plan, PlannedRequest, TargetIdentity
+from syncer.model.campaign import CampaignDefinition
+from syncer.model.plan import CampaignPlan, FieldChange, Plan, PlannedRequest, TargetIdentity
+from syncer.model.state import TargetState
+from syncer.model.vendor import RemoteCampaign
 from syncer.plan.staleness import STATUS, check, digest_of, relied
-from syncer.providers.base import RemoteCampaign
-from syncer.saved import (
+from syncer.workflows.saved import (
     changed_definitions,
     check_age,
     parse_age,
@@ -22,7 +23,6 @@ from syncer.saved import (
     unchanged_definitions,
     write_plan,
 )
-from syncer.state import TargetState
 
 REMOTE = RemoteCampaign(
     id="c1",

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from syncer.redact import RedactingFilter, Redactor
+from syncer.remote.redact import RedactingFilter, Redactor
 
 SECRET = "k3y/with+odd=chars\nand a line break"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import boto3
 import pytest
 
-from syncer.config import StateConfig, load
+from syncer.config.settings import StateConfig, load
 from syncer.errors import ConfigError, LockHeldError, StateError
-from syncer.state import StateEntry, TargetState
-from syncer.state_s3 import S3Backend
+from syncer.model.state import StateEntry, TargetState
+from syncer.state.s3 import S3Backend
 from tests.support.moto_s3 import BUCKET, serve_s3
 
 

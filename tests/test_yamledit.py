@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syncer import yamlio, yamloutline, yamlwrite
-from syncer.yamledit import Edit, EditError, apply_edits, edited, splice
+from syncer.load.yaml import outline as yamloutline
+from syncer.load.yaml import read as yamlio
+from syncer.load.yaml import write as yamlwrite
+from syncer.load.yaml.edit import Edit, EditError, apply_edits, edited, splice
 
 BASE = textwrap.dedent(
     """\

@@ -19,11 +19,12 @@ from typing import Any
 
 import click
 
-from syncer import __version__, exitcodes
-from syncer.commands.context import Context
+from syncer import __version__
+from syncer.cli import exitcodes
+from syncer.cli.commands.context import Context
+from syncer.cli.output import Output
 from syncer.errors import ApiError, ProblemsError, SyncerError
-from syncer.output import Output
-from syncer.redact import RedactingFilter
+from syncer.remote.redact import RedactingFilter
 
 
 class _Globals:

@@ -21,7 +21,7 @@ def pull(keys: tuple[str, ...], target: str | None, dry_run: bool) -> None:
 
     Only declared fields are rewritten, in place: comments, key order and formatting are kept.
     """
-    from syncer.commands import pull as command
+    from syncer.cli.commands import pull as command
 
     run(lambda ctx: command.run(ctx, keys, target, dry_run))
 
@@ -85,8 +85,8 @@ def import_(
     writable: bool,
 ) -> None:
     """Write campaign files for remote campaigns that nothing manages yet, and record their ids."""
-    from syncer.adopt import Filters
-    from syncer.commands import import_ as command
+    from syncer.cli.commands import import_ as command
+    from syncer.load.adopt import Filters
 
     options = command.ImportOptions(
         target=target,

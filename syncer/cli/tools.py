@@ -17,7 +17,7 @@ from syncer.cli import app, common, run
 @common
 def schema() -> None:
     """Print the JSON Schema of campaign files (for editor completion)."""
-    from syncer.commands import schema as command
+    from syncer.cli.commands import schema as command
 
     run(command.run)
 
@@ -49,7 +49,7 @@ def sandbox_serve(
     port: int, host: str, db: Path, latency_ms: float, rate_limit_scale: float
 ) -> None:
     """Serve the emulated MoEngage and Batch APIs over HTTP."""
-    from syncer.commands import sandbox as command
+    from syncer.cli.commands import sandbox as command
 
     run(lambda ctx: command.serve(ctx.out, host, port, db, latency_ms, rate_limit_scale))
 
@@ -61,7 +61,7 @@ def sandbox_serve(
 @common
 def sandbox_reset(db: Path) -> None:
     """Wipe the sandbox's data and reseed the demo workspace."""
-    from syncer.commands import sandbox as command
+    from syncer.cli.commands import sandbox as command
 
     run(lambda ctx: command.reset(ctx.out, db))
 
@@ -76,7 +76,7 @@ def state() -> None:
 @common
 def state_list(target: str | None) -> None:
     """List the campaigns the state store maps to remote ids."""
-    from syncer.commands import state as command
+    from syncer.cli.commands import state as command
 
     run(lambda ctx: command.list_entries(ctx, target))
 
@@ -87,7 +87,7 @@ def state_list(target: str | None) -> None:
 @common
 def state_forget(key: str, target: str | None) -> None:
     """Drop one campaign's state entry (the remote campaign is not touched)."""
-    from syncer.commands import state as command
+    from syncer.cli.commands import state as command
 
     run(lambda ctx: command.forget(ctx, key, target))
 
@@ -97,6 +97,6 @@ def state_forget(key: str, target: str | None) -> None:
 @common
 def state_unlock(target: str | None) -> None:
     """Remove a state lock left behind by a run that died."""
-    from syncer.commands import state as command
+    from syncer.cli.commands import state as command
 
     run(lambda ctx: command.unlock(ctx, target))

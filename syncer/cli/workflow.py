@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from syncer.cli import app, common, run
-from syncer.commands.context import Context
-from syncer.pipeline import Selection
+from syncer.cli.commands.context import Context
+from syncer.workflows.pipeline import Selection
 
 
 def _selection(target: str | None, only: tuple[str, ...], exclude: tuple[str, ...]) -> Selection:
@@ -52,7 +52,7 @@ _artifact_url = click.option(
 @common
 def validate() -> None:
     """Check syncer.toml and every campaign file, offline (no credentials, no network)."""
-    from syncer.commands import validate as command
+    from syncer.cli.commands import validate as command
 
     run(command.run)
 
@@ -95,7 +95,7 @@ def plan(
     show_unmanaged: bool,
 ) -> None:
     """Read the remote campaigns, diff them with the files, and print the plan."""
-    from syncer.commands import plan as command
+    from syncer.cli.commands import plan as command
 
     run(
         lambda ctx: command.run(
@@ -156,8 +156,8 @@ def apply(
     A saved PLANFILE is applied without a question (it was reviewed), after checking that it is
     unmodified, made for these workspaces, and that nothing it relied on changed remotely.
     """
-    from syncer.commands import apply as command
-    from syncer.saved import parse_age
+    from syncer.cli.commands import apply as command
+    from syncer.workflows.saved import parse_age
 
     def go(ctx: Context) -> int:
         age = parse_age(max_plan_age) if max_plan_age else None
@@ -190,6 +190,6 @@ def apply(
 @common
 def show(planfile: Path, fmt: str, artifact_url: str | None, detailed_exitcode: bool) -> None:
     """Print a saved plan again (offline), e.g. as the Markdown of a pull-request comment."""
-    from syncer.commands import show as command
+    from syncer.cli.commands import show as command
 
     run(lambda ctx: command.run(ctx, planfile, fmt, artifact_url, detailed_exitcode))

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from syncer import __version__
-from syncer.campaign import CampaignDefinition
-from syncer.digest import digest
-from syncer.plan.early import EarlyPlans, resolve_id
-from syncer.plan.model import CampaignPlan, Plan, TargetIdentity, summarize
-from syncer.plan.orphans import plan_orphan, unmanaged_note
-from syncer.providers.base import (
+from syncer.model.campaign import CampaignDefinition
+from syncer.model.digest import digest
+from syncer.model.plan import CampaignPlan, Plan, TargetIdentity, summarize
+from syncer.model.state import StateEntry, TargetState
+from syncer.model.vendor import (
     Actor,
     PlanItem,
     Provider,
@@ -26,7 +25,8 @@ from syncer.providers.base import (
     RemoteSnapshot,
     read_only_reason,
 )
-from syncer.state import StateEntry, TargetState
+from syncer.plan.early import EarlyPlans, resolve_id
+from syncer.plan.orphans import plan_orphan, unmanaged_note
 
 
 @dataclass(frozen=True)

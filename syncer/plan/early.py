@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from syncer.campaign import CampaignDefinition
-from syncer.plan.model import CampaignPlan
-from syncer.providers.base import Actor, PlanItem, Provider, RemoteCampaign
-from syncer.state import StateEntry, TargetState
+from syncer.model.campaign import CampaignDefinition
+from syncer.model.plan import CampaignPlan
+from syncer.model.state import StateEntry, TargetState
+from syncer.model.vendor import Actor, PlanItem, Provider, RemoteCampaign
 
 
 def resolve_id(

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from syncer.plan.model import CampaignPlan
+from syncer.model.plan import CampaignPlan
+from syncer.model.state import StateEntry
+from syncer.model.vendor import Provider, RemoteCampaign, RemoteSnapshot
 from syncer.plan.staleness import STATUS, digest_of, relied
-from syncer.providers.base import Provider, RemoteCampaign, RemoteSnapshot
-from syncer.state import StateEntry
 
 RETIRE_FLAG = "--retire-orphans"
 LISTED = 20

@@ -13,10 +13,10 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from syncer.digest import digest
-from syncer.plan.model import CampaignPlan, PlannedRequest
-from syncer.providers.base import RemoteCampaign
-from syncer.render.values import short
+from syncer.model.digest import digest
+from syncer.model.display import short
+from syncer.model.plan import CampaignPlan, PlannedRequest
+from syncer.model.vendor import RemoteCampaign
 
 STATUS = "status"
 SAME_NAME = "same_name"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from syncer.campaign import CampaignDefinition
-from syncer.plan.model import CampaignPlan, FieldChange
-from syncer.providers.base import PlanItem
+from syncer.model.campaign import CampaignDefinition
+from syncer.model.plan import CampaignPlan, FieldChange
+from syncer.model.vendor import PlanItem
 
 
 def plan_head(definition: CampaignDefinition, desired_digest: str) -> dict[str, Any]:

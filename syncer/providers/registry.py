@@ -6,7 +6,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from syncer.providers.base import Provider
+    from syncer.model.vendor import Provider
 
 NAMES = ("moengage", "batch")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from syncer.plan.model import Plan
+from syncer.model.plan import Plan
 
 
 def render_plan_json(plan: Plan) -> str:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import html
 import re
 
-from syncer.plan.model import ACTIONS, Action, CampaignPlan, FieldChange, Plan
+from syncer.model.display import short
+from syncer.model.plan import ACTIONS, Action, CampaignPlan, FieldChange, Plan
 from syncer.plan.staleness import leaves
 from syncer.render.text import LABELS
-from syncer.render.values import change_lines, short
+from syncer.render.values import change_lines
 from syncer.render.visible import html_text, is_html
 
 LIMIT = 65_000

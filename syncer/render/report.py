@@ -6,7 +6,7 @@ import json
 
 from rich.text import Text
 
-from syncer.report import ApplyReport
+from syncer.model.report import ApplyReport
 
 STYLES = {"applied": "green", "failed": "red", "not_attempted": "yellow", "unknown": "magenta"}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from syncer.plan.model import Action, CampaignPlan, FieldChange, Plan
+from syncer.model.plan import Action, CampaignPlan, FieldChange, Plan
 from syncer.render.values import change_lines
 
 SYMBOLS = {

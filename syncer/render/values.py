@@ -10,19 +10,11 @@ import difflib
 import json
 from typing import Any
 
-from syncer.plan.model import FieldChange
+from syncer.model.display import INLINE, short
+from syncer.model.plan import FieldChange
 from syncer.render.visible import html_diff, is_html
 
-INLINE = 100
 DIFF_LINES = 40
-
-
-def short(value: Any, limit: int = INLINE) -> str:
-    """A one-line rendering, cut with `…` past `limit` characters."""
-    if value is None:
-        return "(absent)"
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def is_long_text(before: Any, after: Any) -> bool:

@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 
 from bench.workload import body, to_yaml
-from syncer import config
-from syncer.connect import Connections
-from syncer.definitions import load_definitions
-from syncer.pipeline import Run, Selection, make_plan
+from syncer.config import settings as config
+from syncer.load.definitions import load_definitions
+from syncer.providers import registry
 from syncer.sandbox.bulk import put_moengage
 from syncer.sandbox.handle import SandboxHandle
-from syncer.state import LocalBackend
+from syncer.state.local import LocalBackend
+from syncer.workflows.connect import Connections
+from syncer.workflows.pipeline import Run, Selection, make_plan
 from tests.support.project import Project
 
 SCALE = 20.0  # the projects' client-side scale too: the counts matter here, not the pacing
@@ -129,7 +130,7 @@ def test_a_second_plan_in_the_same_run_reads_nothing(
 ) -> None:
     workspace(project, sandbox, 45, 5)
     settings = config.load(project.root / "syncer.toml")
-    definitions = load_definitions(settings)
+    definitions = load_definitions(settings, registry.get)
 
     async def twice() -> tuple[int, int]:
         run = Run(

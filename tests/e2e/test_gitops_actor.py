@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from syncer import config, credentials
+from syncer.config import credentials
+from syncer.config import settings as config
 from tests.support.project import Project
 
 CI_VARS = ("SYNCER_UPDATED_BY", "GITLAB_USER_EMAIL", "GITHUB_ACTOR")

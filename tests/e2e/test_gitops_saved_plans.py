@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from syncer.saved import checksum
+from syncer.workflows.saved import checksum
 from tests.support.project import Project
 
 WELCOME = "66a1f0c2e4b0a1b2c3d4e501"

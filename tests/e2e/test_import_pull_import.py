@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from syncer import yamlio
+from syncer.load.yaml import read as yamlio
 from syncer.sandbox.seed_data import MOENGAGE_CAMPAIGNS
 from tests.support.project import Project
 

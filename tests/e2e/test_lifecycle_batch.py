@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from syncer import yamlio
+from syncer.load.yaml import read as yamlio
 from tests.support.project import Project
 
 REACTIVATION = "orchestration_0664hyh918hr1gnzka9py5t62nrc0e1q"

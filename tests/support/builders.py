@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from syncer.campaign import CampaignDefinition, Lifecycle
-from syncer.digest import digest
+from syncer.model.campaign import CampaignDefinition, Lifecycle
+from syncer.model.digest import digest
+from syncer.model.plan import TargetIdentity
+from syncer.model.state import StateEntry, TargetState
+from syncer.model.vendor import Actor, PlanItem, RemoteCampaign, RemoteSnapshot
 from syncer.plan.builder import TargetContext
 from syncer.plan.early import EarlyPlans
-from syncer.plan.model import TargetIdentity
 from syncer.providers import registry
-from syncer.providers.base import Actor, PlanItem, RemoteCampaign, RemoteSnapshot
-from syncer.state import StateEntry, TargetState
 
 ACTOR = Actor(updated_by="crm-bot@example.com", created_by="crm-bot@example.com")
 

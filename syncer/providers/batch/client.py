@@ -14,12 +14,12 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any, Unpack
 
 from syncer.errors import ApiError, ApiTransportError
-from syncer.http import HttpResponse
-from syncer.plan.model import PlannedRequest, TargetIdentity
-from syncer.providers.base import RemoteCampaign, RemoteSnapshot, SendResult
+from syncer.model.plan import PlannedRequest, TargetIdentity
+from syncer.model.vendor import RemoteCampaign, RemoteSnapshot, SendResult
 from syncer.providers.batch import normalize, rules
-from syncer.providers.session_http import ClientOptions, error_reader, vendor_client
-from syncer.ratelimit import Windows
+from syncer.remote.client import HttpResponse
+from syncer.remote.ratelimit import Windows
+from syncer.remote.session import ClientOptions, error_reader, vendor_client
 
 PAGE = 100  # orchestrations/list: limit <= 100
 MIN_429_DELAY = 5.0  # "please wait for at least 5 seconds before trying again"

@@ -14,12 +14,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from syncer.campaign import CampaignDefinition
-from syncer.digest import digest
-from syncer.plan.model import FieldChange
-from syncer.providers.base import RemoteCampaign
+from syncer.model.campaign import CampaignDefinition
+from syncer.model.digest import digest
+from syncer.model.plan import FieldChange
+from syncer.model.state import StateEntry
+from syncer.model.vendor import RemoteCampaign
 from syncer.providers.batch import models, normalize
-from syncer.state import StateEntry
 
 CONTENT = "(content)"
 """The path of a change to content Batch cannot show, when no finer path is known."""

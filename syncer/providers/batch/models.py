@@ -26,7 +26,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from syncer.model import Text, VendorModel
+from syncer.model.base import Text, VendorModel
 
 UNKNOWN = "unknown"
 """The value of `targeting:` / `messages:` in an imported email campaign: Batch cannot show

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from syncer.digest import digest
+from syncer.model.digest import digest
 from syncer.providers.batch import models
 
 LISTED_PATHS = {"name": "name", "labels": "labels", "start_time": "when.start_time"}

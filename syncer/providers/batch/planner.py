@@ -14,14 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from syncer.config import BatchTarget
-from syncer.plan.model import CampaignPlan, FieldChange, PlannedRequest
+from syncer.config.settings import BatchTarget
+from syncer.model.plan import CampaignPlan, FieldChange, PlannedRequest
+from syncer.model.vendor import PlanItem, RemoteCampaign, read_only_reason
+from syncer.plan.rules import apply_locks
 from syncer.plan.staleness import SAME_NAME, STATUS, digest_of, relied
-from syncer.providers.base import PlanItem, RemoteCampaign, read_only_reason
 from syncer.providers.batch import normalize, rules
 from syncer.providers.batch.compare import CONTENT, Comparison, Desired, as_remote, compare
 from syncer.providers.planning import blocked, duplicate, missing, plan_head, unique
-from syncer.rules import apply_locks
 
 VENDOR = "Batch"
 DEFAULT_VERSION: str = BatchTarget.model_fields["api_version"].default

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from syncer.plan.model import CampaignPlan, PlannedRequest
-from syncer.providers.base import PlanItem, RemoteCampaign, Session, SessionSpec
+from syncer.model.plan import CampaignPlan, PlannedRequest
+from syncer.model.state import StateEntry, utcnow
+from syncer.model.vendor import PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.batch import models, normalize, planner, rules
 from syncer.providers.batch.client import MIN_429_DELAY, BatchSession
-from syncer.providers.session_http import client_options
-from syncer.state import StateEntry, utcnow
+from syncer.remote.session import client_options
 
 
 class BatchProvider:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from syncer.rules import EVERYTHING, Lock, LockTable
+from syncer.plan.rules import EVERYTHING, Lock, LockTable
 
 WRITABLE_STATES = ("DRAFT", "RUNNING", "STOPPED")
 STATUSES = (*WRITABLE_STATES, "COMPLETED")

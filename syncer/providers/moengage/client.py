@@ -14,16 +14,16 @@ import uuid
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Unpack
 
-from syncer import packed
 from syncer.errors import ApiError
-from syncer.http import HttpResponse
-from syncer.plan.model import PlannedRequest, TargetIdentity
-from syncer.providers.base import RemoteCampaign, RemoteSnapshot, SendResult
+from syncer.model import packed
+from syncer.model.plan import PlannedRequest, TargetIdentity
+from syncer.model.vendor import RemoteCampaign, RemoteSnapshot, SendResult
 from syncer.providers.moengage import normalize, rules
 from syncer.providers.moengage.listing import list_pages
 from syncer.providers.moengage.reading import PAGE, ReadChoice, Seen, choose
-from syncer.providers.session_http import ClientOptions, error_reader, vendor_client
-from syncer.ratelimit import Windows
+from syncer.remote.client import HttpResponse
+from syncer.remote.ratelimit import Windows
+from syncer.remote.session import ClientOptions, error_reader, vendor_client
 
 BASE = "/core-services/v1"
 EMAIL_ONLY = {"channels": ["EMAIL"]}  # the only channel this tool manages

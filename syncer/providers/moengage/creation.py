@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from syncer.overlay import overlay, strip_nulls, without_paths
-from syncer.plan.model import NEW_ID, CampaignPlan, FieldChange, PlannedRequest
+from syncer.model.overlay import overlay, strip_nulls, without_paths
+from syncer.model.plan import NEW_ID, CampaignPlan, FieldChange, PlannedRequest
+from syncer.model.vendor import PlanItem, RemoteCampaign
 from syncer.plan.staleness import SAME_NAME, STATUS, digest_of, relied
-from syncer.providers.base import PlanItem, RemoteCampaign
 from syncer.providers.moengage import checks, normalize, rules
 from syncer.providers.moengage.schema import schema_violations
 from syncer.providers.planning import blocked, duplicate, unique

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from syncer.http import NotSent
+from syncer.remote.client import NotSent
 
 Item = Any  # one entry of a page, as `fetch` returns it
 Fetch = Callable[[int, Callable[[], bool]], Awaitable[list[Item]]]

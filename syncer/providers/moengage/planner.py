@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from syncer.diff import changed_roots, diff_declared
-from syncer.overlay import overlay, without_paths
-from syncer.plan.model import CampaignPlan, FieldChange, PlannedRequest
+from syncer.model.overlay import overlay, without_paths
+from syncer.model.plan import CampaignPlan, FieldChange, PlannedRequest
+from syncer.model.vendor import PlanItem, RemoteCampaign, read_only_reason
+from syncer.plan.diff import changed_roots, diff_declared
+from syncer.plan.rules import apply_locks
 from syncer.plan.staleness import STATUS, digest_of, relied
-from syncer.providers.base import PlanItem, RemoteCampaign, read_only_reason
 from syncer.providers.moengage import checks, normalize, rules
 from syncer.providers.moengage.creation import (
     BASE,
@@ -25,7 +26,6 @@ from syncer.providers.moengage.creation import (
 )
 from syncer.providers.moengage.schema import schema_violations
 from syncer.providers.planning import blocked, missing, plan_head, unique
-from syncer.rules import apply_locks
 
 VENDOR = "MoEngage"
 # Status calls that stop sending go before a content update (if the update then fails, the

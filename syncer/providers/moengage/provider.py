@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from syncer.plan.model import CampaignPlan, PlannedRequest
-from syncer.providers.base import PlanItem, RemoteCampaign, Session, SessionSpec
+from syncer.model.plan import CampaignPlan, PlannedRequest
+from syncer.model.state import StateEntry
+from syncer.model.vendor import PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.moengage import creation, models, normalize, planner, rules
 from syncer.providers.moengage.client import DAILY_CREATIONS, MoEngageSession
-from syncer.providers.session_http import client_options
-from syncer.state import StateEntry
+from syncer.remote.session import client_options
 
 
 class MoEngageProvider:

@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from syncer.providers.base import RemoteCampaign, RemoteSnapshot
+from syncer.model.vendor import RemoteCampaign, RemoteSnapshot
 
 PAGE = 15  # V1 search: limit is 1..15
 

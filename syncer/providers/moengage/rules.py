@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from syncer.rules import EVERYTHING, Lock, LockTable
+from syncer.plan.rules import EVERYTHING, Lock, LockTable
 
 REPLACE = (
     "retire it and create a replacement (STOP for one-time, PAUSE for periodic and "

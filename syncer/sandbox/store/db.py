@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from syncer.private import private_file
+from syncer.config.private import private_file
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS moe_campaigns (

@@ -6,11 +6,11 @@ import copy
 import datetime as dt
 from typing import Any
 
-from syncer.campaign import CampaignDefinition
-from syncer.journal import next_entry
-from syncer.plan.model import CampaignPlan
-from syncer.providers.base import PlanItem, RemoteCampaign
-from syncer.state import StateEntry
+from syncer.model.campaign import CampaignDefinition
+from syncer.model.plan import CampaignPlan
+from syncer.model.state import StateEntry
+from syncer.model.vendor import PlanItem, RemoteCampaign
+from syncer.state.journal import next_entry
 from tests.support.builders import definition as moengage_style_definition
 from tests.support.builders import item as plan_item
 

@@ -13,11 +13,11 @@ import httpx
 import pytest
 
 from syncer.errors import ApiError, ApiTransportError
-from syncer.http import HttpResponse
-from syncer.plan.model import PlannedRequest
+from syncer.model.plan import PlannedRequest
 from syncer.providers.batch.client import BatchSession, read_error
-from syncer.redact import Redactor
-from syncer.retry import RetryPolicy
+from syncer.remote.client import HttpResponse
+from syncer.remote.redact import Redactor
+from syncer.remote.retry import RetryPolicy
 from tests.providers.batch.helpers import PUSH, email, listed, push, viewed
 
 SECRET = "batch_rest_key_very_secret"

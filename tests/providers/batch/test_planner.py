@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from syncer.config import BatchTarget
+from syncer.config.settings import BatchTarget
+from syncer.model.state import StateEntry
 from syncer.plan.staleness import STATUS
 from syncer.providers.batch.compare import CONTENT, LAST_APPLIED
-from syncer.state import StateEntry
 from tests.providers.batch.helpers import (
     ID,
     NOW,

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from syncer.config import BatchTarget
+from syncer.config.settings import BatchTarget
+from syncer.model.state import StateEntry
+from syncer.model.vendor import SessionSpec
 from syncer.providers import registry
-from syncer.providers.base import SessionSpec
 from syncer.providers.batch.client import BatchSession
 from syncer.providers.batch.provider import BatchProvider
-from syncer.state import StateEntry
 from tests.providers.batch.helpers import (
     ID,
     definition,

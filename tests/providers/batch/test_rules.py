@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from syncer.plan.model import FieldChange
+from syncer.model.plan import FieldChange
+from syncer.plan.rules import lock_reason
 from syncer.providers.batch import rules
-from syncer.rules import lock_reason
 
 # (remote status, desired state) -> (verb, starts sending) or "refused" or None (nothing to do)
 TRANSITIONS: dict[tuple[str, str], tuple[str, bool] | str | None] = {

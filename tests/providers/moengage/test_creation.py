@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from syncer.plan.model import NEW_ID
+from syncer.model.plan import NEW_ID
+from syncer.model.state import StateEntry
 from syncer.providers.moengage import rules
 from syncer.providers.moengage.planner import plan_campaign
-from syncer.state import StateEntry
 from tests.support.builders import definition, email, item, remote
 
 FUTURE = {"delivery_type": "AT_FIXED_TIME", "start_time": "2030-01-01T09:00:00"}

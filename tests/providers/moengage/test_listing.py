@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from syncer.errors import ApiError
-from syncer.http import NotSent
 from syncer.providers.moengage.listing import Listed, list_pages
+from syncer.remote.client import NotSent
 
 PAGE = 15
 

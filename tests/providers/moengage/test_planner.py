@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from syncer.plan.model import NEW_ID
+from syncer.model.plan import NEW_ID
+from syncer.model.state import StateEntry
 from syncer.providers.moengage.planner import plan_campaign
 from syncer.providers.moengage.schema import schema_violations
-from syncer.state import StateEntry
 from tests.support.builders import definition, email, item, remote
 
 
@@ -345,7 +345,7 @@ def test_replace_without_legal_retirement_blocks() -> None:
 
 
 def test_missing_author_blocks_with_the_fix() -> None:
-    from syncer.providers.base import Actor
+    from syncer.model.vendor import Actor
 
     d = definition({"basic_details": {"name": "Renamed"}}, id="c1")
     plan = plan_campaign(item(d, remote(email()), actor=Actor(updated_by=None, created_by=None)))

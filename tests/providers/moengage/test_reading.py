@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from syncer.providers.base import RemoteCampaign
+from syncer.model.vendor import RemoteCampaign
 from syncer.providers.moengage.reading import ReadChoice, Seen, choose, listing_pages
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from syncer.plan.model import FieldChange
+from syncer.model.plan import FieldChange
+from syncer.plan.rules import lock_reason
 from syncer.providers.moengage import rules
-from syncer.rules import lock_reason
 
 FIELDS = [
     "basic_details.name",

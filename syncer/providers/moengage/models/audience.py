@@ -11,7 +11,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from syncer.model import Text, VendorModel
+from syncer.model.base import Text, VendorModel
 from syncer.providers.moengage.models.values import (
     OPERATORS_BY_DATA_TYPE,
     AttributeDataType,

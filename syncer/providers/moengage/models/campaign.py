@@ -13,7 +13,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from syncer.model import VendorModel
+from syncer.model.base import VendorModel
 from syncer.providers.moengage.models.audience import (
     FILTER_TYPES,
     SegmentationDetails,

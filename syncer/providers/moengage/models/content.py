@@ -14,7 +14,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from syncer.model import Text, VendorModel
+from syncer.model.base import Text, VendorModel
 from syncer.providers.moengage.models.values import (
     ContentType,
     Email,

@@ -17,7 +17,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from syncer.model import Text, VendorModel
+from syncer.model.base import Text, VendorModel
 from syncer.providers.moengage.models.values import (
     ScheduleDeliveryType,
     UtcTime,

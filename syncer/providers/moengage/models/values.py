@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from syncer.model import Text
+from syncer.model.base import Text
 
 # ---------------------------------------------------------------------------------------------
 # Scalar types

@@ -1,0 +1,143 @@
+"""`syncer pull [KEY...]`: bring the remote values of declared fields into existing files.
+
+Plans the selected files as `syncer plan` would, and for each campaign found remotely turns
+its field changes into in-place edits (`pullmerge`, `yamledit`): the declared values that
+differ take the remote's value, a replaced campaign's `id:` pin moves to its replacement, and
+`state:` follows the remote status. Comments, key order and every other byte stay as they
+were. Each rewritten file is planned again; anything still differing is reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from syncer.cli import exitcodes
+from syncer.cli.commands.context import Context
+from syncer.errors import UsageError
+from syncer.load.definitions import load_file
+from syncer.load.filenames import replace_text
+from syncer.load.pullmerge import pull_edits
+from syncer.load.yaml import read as yamlio
+from syncer.load.yaml.edit import EditError, apply_edits
+from syncer.model.campaign import CampaignDefinition
+from syncer.model.plan import CampaignPlan
+from syncer.model.state import utcnow
+from syncer.plan.builder import TargetContext, build_plan
+from syncer.providers import registry
+from syncer.workflows import aio
+from syncer.workflows.pipeline import Run, Selection, read_target
+
+
+@dataclass(frozen=True)
+class Outcome:
+    key: str
+    symbol: str
+    """`~` rewritten, `=` up to date, `!` not pulled or still differing."""
+    message: str
+    diff: str = ""
+
+
+def run(ctx: Context, keys: tuple[str, ...], target: str | None, dry_run: bool) -> int:
+    definitions = ctx.definitions()  # bad input stops here: no connection is opened
+    selection = Selection(target=target, only=keys)
+    chosen = selection.apply(definitions)
+    if keys and not chosen:
+        raise UsageError(f"no campaign file matches {' '.join(keys)}")
+    outcomes = aio.run(_pull(ctx, chosen, dry_run))
+    for outcome in outcomes:
+        if outcome.diff:
+            ctx.out.document(outcome.diff)
+        ctx.out.info(f"{outcome.symbol} {outcome.key}: {outcome.message}")
+    changed = sum(1 for o in outcomes if o.symbol == "~")
+    verb = "would rewrite" if dry_run else "rewrote"
+    ctx.out.info(f"Pull: {verb} {changed} of {len(outcomes)} file(s).")
+    return exitcodes.ERROR if any(o.symbol == "!" for o in outcomes) else exitcodes.OK
+
+
+async def _pull(ctx: Context, chosen: list[CampaignDefinition], dry_run: bool) -> list[Outcome]:
+    run = ctx.run()
+    try:
+        targets = sorted({d.target for d in chosen})
+        read = await asyncio.gather(*[read_target(run, t, chosen) for t in targets])
+        contexts = {c.name: c for c in read}
+        plan = build_plan(chosen, contexts, now=utcnow(), selected=lambda _key: False)
+        planned = {(c.target, c.key): c for c in plan.campaigns}
+        return [
+            _pull_one(ctx, run, d, planned[(d.target, d.key)], contexts, dry_run) for d in chosen
+        ]
+    finally:
+        await run.connections.aclose()
+
+
+def _pull_one(
+    ctx: Context,
+    run: Run,
+    definition: CampaignDefinition,
+    campaign: CampaignPlan,
+    contexts: dict[str, TargetContext],
+    dry_run: bool,
+) -> Outcome:
+    key = definition.file
+    target = contexts[definition.target]
+    remote = target.snapshot.by_id.get(campaign.id) if campaign.id else None
+    if remote is None or campaign.action == "create":
+        why = "it is not created yet" if campaign.id is None else f"{campaign.id} is not found"
+        return Outcome(key, "=", f"nothing to pull ({why})")
+    remote_state = target.provider.to_definition(remote).get("state")
+    pulled = pull_edits(
+        definition, campaign.changes, remote_state=remote_state, campaign_id=campaign.id
+    )
+    path = ctx.settings.root / definition.file
+    text, problems = yamlio.read_text(path, key)
+    if text is None:
+        return Outcome(key, "!", "; ".join(str(p) for p in problems))
+    crlf = "\r\n" in text
+    try:
+        new = apply_edits(text.replace("\r\n", "\n"), pulled.edits)
+    except EditError as exc:
+        return Outcome(key, "!", f"not pulled: {exc}")
+    if crlf:
+        new = new.replace("\n", "\r\n")
+    skipped = (
+        f"; not pulled (ambiguous path): {', '.join(pulled.skipped)}" if pulled.skipped else ""
+    )
+    if new == text:
+        return Outcome(key, "=", "up to date" + skipped)
+    what = ", ".join(_describe(e.path) for e in pulled.edits)
+    if dry_run:
+        diff = "".join(
+            difflib.unified_diff(
+                text.splitlines(keepends=True), new.splitlines(keepends=True), key, key
+            )
+        )
+        return Outcome(key, "~", f"would pull {what}{skipped}", diff)
+    replace_text(path, new)
+    residue = _residue(run, path, definition, contexts)
+    symbol = "!" if residue else "~"
+    return Outcome(key, symbol, f"pulled {what}{skipped}{residue}")
+
+
+def _describe(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _residue(
+    run: Run, path: Path, definition: CampaignDefinition, contexts: dict[str, TargetContext]
+) -> str:
+    """What the rewritten file still plans (empty when nothing: the invariant of pull)."""
+    root = run.settings.campaigns_path
+    again, problems = load_file(path, root, run.settings, registry.get)
+    if again is None:
+        return "; the rewritten file is invalid: " + "; ".join(str(p) for p in problems)
+    plan = build_plan([again], contexts, now=utcnow(), selected=lambda _key: False)
+    (campaign,) = plan.campaigns
+    if campaign.action == "noop":
+        return ""
+    left = [c.path for c in campaign.changes] or list(campaign.reasons)
+    return f"; the plan still shows {campaign.action}: {', '.join(left)}"

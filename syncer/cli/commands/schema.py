@@ -1,0 +1,78 @@
+"""`syncer schema`: the JSON Schema of campaign files, for editors and pre-commit."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from syncer.cli import exitcodes
+from syncer.cli.commands.context import Context
+from syncer.providers import registry
+
+_ENVELOPE_DOC = "A campaign-syncer campaign file: one campaign, its target and lifecycle."
+
+
+def _hoist(node: Any, prefix: str, defs: dict[str, Any]) -> Any:
+    """Move a sub-schema's `$defs` to the root (as `<prefix>.<Name>`) and fix its `$ref`s.
+
+    JSON Pointer refs like `#/$defs/Name` resolve against the document root, so a provider's
+    model schema cannot keep its own `$defs` once nested under `properties.campaign`.
+    """
+    if isinstance(node, dict):
+        for name, sub in node.pop("$defs", {}).items():
+            defs[f"{prefix}.{name}"] = _hoist(sub, prefix, defs)
+        return {
+            key: (
+                value.replace("#/$defs/", f"#/$defs/{prefix}.")
+                if key == "$ref" and isinstance(value, str)
+                else _hoist(value, prefix, defs)
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_hoist(item, prefix, defs) for item in node]
+    return node
+
+
+def campaign_file_schema() -> dict[str, Any]:
+    """A schema with one branch per provider (selected by `provider:`)."""
+    branches = []
+    defs: dict[str, Any] = {}
+    for name in registry.NAMES:
+        provider = registry.get(name)
+        branches.append(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["provider", "campaign"],
+                "properties": {
+                    "provider": {"const": name},
+                    "target": {"type": "string", "description": "a target of syncer.toml"},
+                    "id": {"type": "string", "description": "pins a remote campaign"},
+                    "state": {"enum": list(provider.states)},
+                    "read_only": {"type": "boolean"},
+                    "lifecycle": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "ignore_changes": {"type": "array", "items": {"type": "string"}},
+                            "on_locked": {"enum": ["fail", "skip", "replace"]},
+                        },
+                    },
+                    "campaign": _hoist(copy.deepcopy(provider.json_schema()), name, defs),
+                },
+            }
+        )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "campaign-syncer campaign file",
+        "description": _ENVELOPE_DOC,
+        "oneOf": branches,
+        "$defs": defs,
+    }
+
+
+def run(ctx: Context) -> int:
+    ctx.out.document(json.dumps(campaign_file_schema(), indent=2) + "\n")
+    return exitcodes.OK

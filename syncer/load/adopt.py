@@ -1,0 +1,192 @@
+"""ADOPT (pure): unmanaged remote campaigns -> new campaign files, for `syncer import`.
+
+Takes a target's remote snapshot, the ids that files and the state store already manage, and
+the user's filters; returns, per campaign to adopt, a safe file key and the file's text (or why
+it cannot be imported). Writing the files and recording the ids is the command's job.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from syncer.load.filenames import slugify, unique_name
+from syncer.load.yaml import write as yamlwrite
+from syncer.model.campaign import CampaignDefinition
+from syncer.model.state import TargetState
+from syncer.model.vendor import Provider, RemoteCampaign, RemoteSnapshot
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which unmanaged campaigns to import (every filter given must match)."""
+
+    names: tuple[str, ...] = ()
+    """Globs on the campaign's name, case-insensitive (`'Spring*'`)."""
+    statuses: tuple[str, ...] = ()
+    """Remote statuses, case-insensitive (`ACTIVE`, `running`...)."""
+    kinds: tuple[str, ...] = ()
+    """Delivery types (MoEngage `ONE_TIME`...; Batch `campaign`, `recurring`...)."""
+    ids: tuple[str, ...] = ()
+
+    def keeps(self, remote: RemoteCampaign) -> bool:
+        name = (remote.name or "").lower()
+        if self.names and not any(fnmatch.fnmatchcase(name, g.lower()) for g in self.names):
+            return False
+        if self.statuses and (remote.state or "").upper() not in {s.upper() for s in self.statuses}:
+            return False
+        if self.kinds and (remote.kind or "").upper() not in {k.upper() for k in self.kinds}:
+            return False
+        return not self.ids or remote.id in self.ids
+
+
+def managed_ids(definitions: Iterable[CampaignDefinition], state: TargetState) -> dict[str, str]:
+    """Remote id -> the key that manages it: ids pinned by files, mapped by the state store,
+    or retired by a replace (still this tool's campaigns, never adopted again)."""
+    managed: dict[str, str] = {}
+    for key, entry in state.campaigns.items():
+        managed[entry.id] = key
+        for old in entry.history:
+            managed.setdefault(old.id, key)
+    for definition in definitions:
+        if definition.id:
+            managed[definition.id] = definition.key
+    return managed
+
+
+def unmanaged(
+    snapshot: RemoteSnapshot, managed: Collection[str], filters: Filters = Filters()
+) -> list[RemoteCampaign]:
+    """Remote campaigns nothing manages that the filters keep, by name then id."""
+    found = [r for r in snapshot.by_id.values() if r.id not in managed and filters.keeps(r)]
+    return sorted(found, key=lambda r: ((r.name or "").lower(), r.id))
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """One campaign to import: where its file goes and what it says."""
+
+    remote: RemoteCampaign
+    key: str = ""
+    """The file's path relative to the campaigns directory (`sandbox/spring-sale.yaml`)."""
+    text: str = ""
+    read_only: str | None = None
+    """Why the file says `read_only: true`, if it does."""
+    problem: str | None = None
+    """Why this campaign cannot be imported (then there is no file)."""
+
+
+def adopt(
+    remotes: Sequence[RemoteCampaign],
+    provider: Provider,
+    target: str,
+    directory: PurePosixPath,
+    taken: Collection[str],
+    *,
+    writable: bool = False,
+    when: str = "",
+) -> list[Adoption]:
+    """A file per remote campaign, named after the campaign inside `directory`.
+
+    Args:
+        taken: keys already in use (files on disk and state entries, relative to the
+            campaigns directory); new names never collide with them, case-insensitively.
+        writable: import campaigns whose writability the vendor cannot confirm as writable.
+        when: the import time, for the file's header comment.
+    """
+    used = {PurePosixPath(k).name for k in taken if PurePosixPath(k).parent == directory}
+    result = []
+    for remote in remotes:
+        try:
+            body = provider.to_definition(remote)
+        except (ValueError, KeyError, TypeError) as exc:
+            result.append(Adoption(remote, problem=f"cannot describe it as a file: {exc}"))
+            continue
+        reason = remote.read_only or (None if writable else remote.write_unverified)
+        data = _file_data(provider.name, target, remote.id, reason, body)
+        problem = _problem(provider, data)
+        if problem is not None:
+            result.append(Adoption(remote, problem=problem))
+            continue
+        name = unique_name(slugify(remote.name), used)
+        used.add(name)
+        text = yamlwrite.dump_document(data, _header(remote, target, provider.name, when, reason))
+        key = (directory / name).as_posix()
+        result.append(Adoption(remote, key=key, text=text, read_only=reason))
+    return result
+
+
+def name_clashes(
+    adoptions: Iterable[Adoption],
+    definitions: Iterable[CampaignDefinition],
+    state: TargetState,
+) -> list[str]:
+    """Warnings for files that will create a campaign named like one just adopted.
+
+    Such a file was blocked before (the same-named campaign was unmanaged); once the campaign
+    is adopted under another key, it would plan a second campaign of that name.
+    """
+    waiting = [d for d in definitions if d.id is None and d.key not in state.campaigns and d.name]
+    warnings = []
+    for adoption in adoptions:
+        if adoption.problem is not None:
+            continue
+        for definition in waiting:
+            if definition.name == adoption.remote.name:
+                warnings.append(
+                    f"{definition.file} declares the name {definition.name!r} without an id: it "
+                    f"now plans a second campaign of that name. If it describes "
+                    f"{adoption.remote.id}, pin `id: {adoption.remote.id}` in it and delete "
+                    f"{adoption.key}"
+                )
+    return warnings
+
+
+def _file_data(
+    provider: str, target: str, campaign_id: str, read_only: str | None, body: dict[str, Any]
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"provider": provider, "target": target, "id": campaign_id}
+    if read_only:
+        data["read_only"] = True
+    if body.get("state") is not None:
+        data["state"] = body["state"]
+    data["campaign"] = body.get("campaign", {})
+    return data
+
+
+def _problem(provider: Provider, data: dict[str, Any]) -> str | None:
+    """Why `data` would not be a valid campaign file (so the file is never written)."""
+    if data.get("state") is not None and data["state"] not in provider.states:
+        return f"state {data['state']!r} is not one of {', '.join(provider.states)}"
+    try:
+        provider.validate_campaign(data["campaign"])
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return (
+            f"the remote campaign does not fit the file format ({exc.error_count()} "
+            f"problem(s), first: campaign.{where}: {first['msg']})"
+        )
+    return None
+
+
+def _header(
+    remote: RemoteCampaign, target: str, provider: str, when: str, read_only: str | None
+) -> str:
+    lines = [
+        f"{remote.name!r}: imported by `syncer import` from target {target} ({provider})"
+        + (f" on {when}." if when else "."),
+        "Edit the campaign here from now on; `syncer plan` shows what an apply would change.",
+    ]
+    if read_only:
+        lines.append(f"Read-only: {read_only}.")
+        if read_only == remote.write_unverified and not remote.read_only:
+            lines.append(
+                "If the API may update it, delete the `read_only: true` line to manage it."
+            )
+    return "\n".join(lines)

@@ -1,0 +1,332 @@
+"""HTTP at the edge: one pooled `httpx.AsyncClient` per target, rate-limited and retried.
+
+Takes a method, a path and a body; returns an `HttpResponse` or raises an `ApiError`. Owns the
+pieces every vendor client shares: TLS (always verified; a custom CA bundle may be added),
+the wait for the vendor's rate-limit windows (`syncer.ratelimit`), and retries with jittered
+exponential backoff (tenacity) for failures that are safe to repeat, honouring `Retry-After` and
+`x-ratelimit-reset`. Credentials are handed in as headers and never appear in errors or logs:
+every vendor message leaving this module passes through a `Redactor` (`syncer.redact`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import ssl
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from tenacity import RetryCallState
+
+from syncer.errors import ApiError, ApiTransportError, RateLimitedError
+from syncer.remote.ratelimit import RateLimiter
+from syncer.remote.redact import Redactor
+from syncer.remote.retry import (
+    RETRY_STATUSES,
+    Retryable,
+    RetryPolicy,
+    rate_limited_advice,
+    retry_after,
+    retrying,
+)
+
+log = logging.getLogger("syncer.http")
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    headers: Mapping[str, str]
+    text: str
+    attempts: int = 1
+    """How many times the call was sent (retries included)."""
+
+    def json(self) -> Any:
+        if not self.text.strip():
+            return None
+        try:
+            return json.loads(self.text)
+        except json.JSONDecodeError:
+            return None
+
+
+# An error translator: a refused call's response -> (vendor message, advice).
+ErrorReader = Callable[[HttpResponse], tuple[str, str]]
+
+
+class NotSent(Exception):
+    """A call whose `proceed` check said no once its turn came: nothing was sent."""
+
+
+@dataclass
+class CallStats:
+    """What a run cost: calls by kind, retries with their reasons."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    retries: list[str] = field(default_factory=list)
+
+
+def _certificate_problem(exc: BaseException) -> str | None:
+    """Why the server's certificate was refused, if that is what failed the connection."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return str(current.verify_message or current.reason or "verification failed")
+        current = current.__cause__ or current.__context__
+    return None
+
+
+MIN_CONNECTIONS = 16
+MAX_CONNECTIONS = 256
+
+
+def connections(limiter: RateLimiter) -> int:
+    """Connections in the pool: enough for every call the rate limits let start at once, so
+    that the limiter (not the pool) is what paces a run."""
+    return max(MIN_CONNECTIONS, min(MAX_CONNECTIONS, limiter.burst()))
+
+
+class HttpClient:
+    """A vendor-neutral HTTP client for one target."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        headers: Mapping[str, str],
+        timeout: float,
+        limiter: RateLimiter,
+        policy: RetryPolicy,
+        read_error: ErrorReader,
+        redactor: Redactor,
+        ca_bundle: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        # Always verified. A bundle adds CAs (a company proxy's, a self-hosted endpoint's) to
+        # the usual ones; it never replaces them.
+        verify = httpx.create_ssl_context()
+        if ca_bundle:
+            verify.load_verify_locations(cafile=ca_bundle)
+        pool = connections(limiter)
+        # Calls beyond the pool wait here, not in httpcore's queue, which is scanned whole for
+        # every request it assigns (hundreds of queued calls would cost seconds of CPU). One
+        # pool per endpoint class: creations waiting minutes for their window hold no slot
+        # that an update could use.
+        self._pool = pool
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._client = httpx.AsyncClient(
+            base_url=base_url,
+            headers={**headers, "Content-Type": "application/json", "Accept": "application/json"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            verify=verify,
+            transport=transport,
+            limits=httpx.Limits(
+                max_connections=pool * limiter.classes(),
+                max_keepalive_connections=pool * limiter.classes(),
+            ),
+            follow_redirects=False,
+        )
+        self.limiter = limiter
+        self.policy = policy
+        self.read_error = read_error
+        self.redact = redactor
+        self.stats = CallStats()
+        self._sleep = sleep
+
+    async def aclose(self) -> None:
+        self.limiter.close()
+        await self._client.aclose()
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, str] | None = None,
+        endpoint: str = "default",
+        kind: str = "read",
+        retry_safe: bool = True,
+        campaign: str = "",
+        ok: Sequence[int] = (200, 201, 204),
+        proceed: Callable[[], bool] | None = None,
+        renew: Callable[[Any], Any] | None = None,
+    ) -> HttpResponse:
+        """Send one call, retrying what is safe to retry.
+
+        Args:
+            endpoint: the rate-limit class (e.g. `create`, `default`).
+            kind: counted in `stats.calls` (e.g. `search`, `update`).
+            retry_safe: whether repeating the call cannot cause a second effect. Rejections that
+                prove the call was not processed (429, connection refused) are retried anyway.
+            campaign: the campaign key, for error messages.
+            proceed: asked once the rate limiter lets the call go; False cancels it (a
+                speculative read that turned out unneeded while it waited).
+            renew: makes the body of each attempt after the first (e.g. a fresh per-call id,
+                where the vendor may deduplicate on it).
+
+        Raises:
+            NotSent: `proceed` said no; nothing was sent.
+            ApiError: the vendor refused the call (4xx other than 429), or retries ran out.
+            ApiTransportError: no answer (timeout, dropped connection): the outcome is unknown.
+        """
+        policy = self.policy
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            reason = exc.error.describe() if isinstance(exc, Retryable) else "error"
+            delay = state.upcoming_sleep
+            self.stats.retries.append(f"{method} {path}: retried in {delay:.1f}s after {reason}")
+            log.info("retrying %s %s in %.1fs (%s)", method, path, delay, reason)
+
+        sent = 0
+        try:
+            async for attempt in retrying(
+                policy, retry_safe=retry_safe, sleep=self._sleep, before_sleep=before_sleep
+            ):
+                with attempt:
+                    sent = attempt.retry_state.attempt_number
+                    if renew is not None and sent > 1:
+                        body = renew(body)
+                    response = await self._once(
+                        method, path, body, params, endpoint, kind, campaign, ok, proceed
+                    )
+                    return dataclasses.replace(response, attempts=sent)
+        except ApiError as exc:
+            exc.attempts = sent
+            raise
+        except Retryable as exc:
+            error = exc.error
+            error.attempts = sent
+            if error.status == 429:
+                raise RateLimitedError(
+                    str(error),
+                    method=method,
+                    path=path,
+                    status=429,
+                    vendor_message=error.vendor_message,
+                    campaign=campaign,
+                    retry_after=error.retry_after,
+                    advice=rate_limited_advice(error.retry_after, policy.max_delay),
+                    attempts=sent,
+                ) from None
+            raise error from None
+        raise AssertionError("unreachable")  # pragma: no cover - AsyncRetrying always yields
+
+    def _unreachable(
+        self, exc: Exception, method: str, path: str, campaign: str
+    ) -> ApiTransportError:
+        """A call that never reached the server: always safe to try again."""
+        return ApiTransportError(
+            f"cannot connect: {self.redact(type(exc).__name__)}",
+            method=method,
+            path=path,
+            vendor_message="connect",
+            campaign=campaign,
+            advice="check the network and base_url, then run again",
+        )
+
+    async def _once(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        params: Mapping[str, str] | None,
+        endpoint: str,
+        kind: str,
+        campaign: str,
+        ok: Sequence[int],
+        proceed: Callable[[], bool] | None,
+    ) -> HttpResponse:
+        # A free connection first, then the rate limiter, then the gate (the journal): the
+        # limiter's admission is the last wait before the call leaves, so that calls reach the
+        # vendor as spaced as the limiter let them go, and only calls that leave are announced.
+        slots = self._slots.setdefault(endpoint, asyncio.Semaphore(self._pool))
+        async with slots:
+            await self.limiter.acquire(endpoint)
+            if proceed is not None and not proceed():
+                raise NotSent
+            return await self._send(method, path, body, params, kind, campaign, ok)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        params: Mapping[str, str] | None,
+        kind: str,
+        campaign: str,
+        ok: Sequence[int],
+    ) -> HttpResponse:
+        self.stats.calls[kind] += 1
+        started = time.monotonic()
+        try:
+            raw = await self._client.request(method, path, json=body, params=params)
+        except httpx.ConnectError as exc:
+            untrusted = _certificate_problem(exc)
+            if untrusted is None:
+                raise Retryable(self._unreachable(exc, method, path, campaign), None) from None
+            host = self._client.base_url.host
+            raise ApiError(
+                f"the TLS certificate of {host} is not trusted ({untrusted})",
+                method=method,
+                path=path,
+                campaign=campaign,
+                advice="if a company proxy or your own CA signs it, add that CA's PEM file with "
+                "ca_bundle in syncer.toml (verification is never turned off)",
+            ) from None
+        except httpx.LocalProtocolError:
+            # Refused by the HTTP library before sending (e.g. an unsendable header): retrying
+            # cannot help. Its text may quote header values, credentials included: not shown.
+            raise ApiError(
+                "the request could not be sent (the HTTP library refused it as malformed)",
+                method=method,
+                path=path,
+                campaign=campaign,
+                advice="check the credentials' environment variables for stray characters",
+            ) from None
+        except httpx.ConnectTimeout as exc:
+            raise Retryable(self._unreachable(exc, method, path, campaign), None) from None
+        except httpx.TransportError as exc:
+            error: ApiError = ApiTransportError(
+                f"no answer ({type(exc).__name__}): the call may or may not have been applied",
+                method=method,
+                path=path,
+                campaign=campaign,
+                advice="run apply again: the outcome is checked by reading the campaign first",
+            )
+            raise Retryable(error, None) from None
+        response = HttpResponse(raw.status_code, dict(raw.headers), raw.text)
+        log.debug(
+            "%s %s -> %s in %.0f ms",
+            method,
+            path,
+            raw.status_code,
+            (time.monotonic() - started) * 1000,
+        )
+        if raw.status_code in ok:
+            return response
+        vendor_message, advice = self.read_error(response)
+        vendor_message = self.redact(vendor_message)
+        error = ApiError(
+            vendor_message or f"unexpected HTTP {raw.status_code}",
+            method=method,
+            path=path,
+            status=raw.status_code,
+            vendor_message=vendor_message,
+            advice=advice,
+            campaign=campaign,
+            retry_after=retry_after(response.headers),
+        )
+        if raw.status_code in RETRY_STATUSES:
+            raise Retryable(error, error.retry_after)
+        raise error

@@ -1,0 +1,151 @@
+"""RATE LIMIT: a vendor's documented windows per endpoint class -> a wait before each call.
+
+Takes windows as (calls, seconds) per endpoint class (several at once: per second, minute,
+hour, day), a scale, and the call log this account's runs share (`syncer.call_history`, under
+`.syncer/ratelimit/`); `RateLimiter.acquire` returns once a call may leave. Built on
+pyrate-limiter's sliding-window log, with a margin and calls spread evenly (see `MARGIN`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from pyrate_limiter import (
+    BucketAsyncWrapper,
+    Duration,
+    InMemoryBucket,
+    Limiter,
+    Rate,
+    RateItem,
+)
+
+from syncer.remote.call_history import CallHistory
+
+log = logging.getLogger("syncer.ratelimit")
+
+# Windows are (calls, seconds); several apply at once (per second, minute, hour, day).
+Windows = Sequence[tuple[int, float]]
+
+
+MARGIN = 0.05
+"""Windows are kept 5 % longer than documented, and calls evenly spaced within the shortest:
+a window filled in one burst lets the next burst collide at the vendor with the tail of the
+first (arrival times jitter), and each 429 costs a call and a wait of up to a second."""
+JITTER = 0.1
+"""And at least 100 ms longer: 5 % of a one-second window (50 ms) was less than the jitter of
+arrival times measured on a busy machine (31 calls in a second of a 30-a-second window)."""
+SPREAD = 10
+
+
+def _window(seconds: float) -> int:
+    """A vendor window as the limiter keeps it, in milliseconds."""
+    return int(max(seconds * (1 + MARGIN), seconds + JITTER) * Duration.SECOND)
+
+
+def _rates(windows: Windows, scale: float) -> list[Rate]:
+    rates = [Rate(max(1, int(calls * scale)), _window(seconds)) for calls, seconds in windows]
+    if rates:
+        # Spread the shortest window's calls over tenths of it (rounded up, so that the spread
+        # never lowers the window's own rate).
+        shortest = min(rates, key=lambda rate: rate.interval)
+        if shortest.limit > 1:
+            tenth = Rate(-(-shortest.limit // SPREAD), shortest.interval // SPREAD)
+            rates.append(tenth)
+    return _consistent(rates)
+
+
+def _consistent(rates: list[Rate]) -> list[Rate]:
+    """The same limits as pyrate-limiter accepts them: intervals and limits strictly
+    increasing, density never increasing. A window another one implies is dropped; a longer
+    window denser than a shorter one is lowered to its density (stricter, never looser).
+    Scaled or rounded figures (a scale of 0.01, or 3) would otherwise make the list invalid."""
+    result: list[Rate] = []
+    for rate in sorted(rates, key=lambda r: (r.interval, r.limit)):
+        if result and rate.interval == result[-1].interval:
+            continue  # the smaller limit of the two, sorted first, is kept
+        if result:
+            prev = result[-1]
+            cap = prev.limit * rate.interval // prev.interval
+            rate = Rate(min(rate.limit, max(cap, prev.limit)), rate.interval)
+        while result and result[-1].limit >= rate.limit:
+            result.pop()  # the longer window allows no more calls: the shorter adds nothing
+        result.append(rate)
+    return result
+
+
+class RateLimiter:
+    """The vendor's documented windows per endpoint class, enforced before each call (with
+    a margin, and calls spread evenly: see `MARGIN`), counting the calls earlier runs made to
+    the same account (`history`, see `syncer.call_history`).
+
+    pyrate-limiter's async buckets run a leak task on the event loop, so they are built on
+    first use (inside the loop) and closed with the client.
+    """
+
+    def __init__(
+        self, classes: Mapping[str, Windows], scale: float = 1.0, history: Path | None = None
+    ) -> None:
+        """`history`: the call log this account's runs share (see `syncer.call_history`)."""
+        self._rates: dict[str, list[Rate]] = {
+            name: _rates(windows, scale) for name, windows in classes.items()
+        }
+        self._limiters: dict[str, Limiter] = {}
+        self.history: CallHistory | None = None
+        if history is not None:
+            horizons = {
+                name: max(r.interval for r in rates) / 1000
+                for name, rates in self._rates.items()
+                if rates
+            }
+            self.history = CallHistory(history, horizons)
+        self._past: dict[str, list[float]] | None = None
+
+    def classes(self) -> int:
+        """How many endpoint classes are limited separately."""
+        return max(1, len(self._rates))
+
+    def burst(self) -> int:
+        """The most calls any endpoint class may have started within its shortest window."""
+        return max(
+            (max(rate.limit for rate in rates[:2]) for rates in self._rates.values() if rates),
+            default=0,
+        )
+
+    async def acquire(self, endpoint: str) -> None:
+        name = endpoint if endpoint in self._rates else "default"
+        if name not in self._rates:
+            return
+        limiter = self._limiters.get(name)
+        if limiter is None:
+            memory = InMemoryBucket(self._rates[name])
+            self._replay(name, memory)
+            # No extra wait after each delay: MARGIN already keeps the calls clear of the edges.
+            limiter = Limiter(BucketAsyncWrapper(memory), buffer_ms=0)
+            self._limiters[name] = limiter
+        await limiter.try_acquire_async(name, blocking=True)
+        if self.history is not None:
+            self.history.record(name)
+
+    def _replay(self, name: str, bucket: InMemoryBucket) -> None:
+        """Start from the calls earlier runs made that still count in this class's windows."""
+        if self.history is None:
+            return
+        if self._past is None:
+            self._past = self.history.recent()
+        # In-memory buckets stamp calls with monotonic milliseconds (pyrate-limiter's clock).
+        wall, monotonic = time.time(), time.monotonic_ns() // 1_000_000
+        # Appended as they happened, not `put`: they were made (by other runs, perhaps at once),
+        # so they count even where this run's spreading would not have let them through.
+        past = self._past.get(name, [])
+        ago = (max(0, int((wall - when) * 1000)) for when in past)  # clocks may disagree
+        bucket.items.extend(RateItem(name, monotonic - ms) for ms in ago)
+        if past:
+            log.debug("%s: %d call(s) of earlier runs still count", name, len(past))
+
+    def close(self) -> None:
+        for limiter in self._limiters.values():
+            limiter.close()
+        self._limiters.clear()

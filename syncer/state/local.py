@@ -1,0 +1,123 @@
+"""The state store: per target and campaign key, the remote id and what was last applied.
+
+Takes and returns `TargetState` values; backends only move bytes. The local backend keeps one
+JSON file per target under `.syncer/state/` (atomic replace, private permissions) and a lock
+file against concurrent runs; `state_s3.py` keeps the same documents in an S3-compatible bucket
+for CI runners that start empty. The apply journal is stored by the same backend.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import filelock
+
+from syncer.config.private import private_dir, write_private
+from syncer.errors import LockHeldError, StateError
+from syncer.model.state import TargetState, parse_state
+
+
+class LocalBackend:
+    """State under a local directory (default `.syncer/`)."""
+
+    def __init__(self, root: Path, lock_timeout: float = 0) -> None:
+        self.root = root
+        self.lock_timeout = lock_timeout
+        self.description = f"local ({root})"
+
+    def _state_file(self, target: str) -> Path:
+        return self.root / "state" / f"{target}.json"
+
+    def _journal_file(self, target: str) -> Path:
+        return self.root / "journal" / f"{target}.jsonl"
+
+    def load(self, target: str) -> TargetState:
+        path = self._state_file(target)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return TargetState(target=target)
+        except OSError as exc:
+            raise StateError(f"cannot read {path}: {exc.strerror}") from None
+        return parse_state(raw, target, str(path))
+
+    def save(self, state: TargetState) -> None:
+        data = state.model_dump_json(indent=2, exclude_defaults=False).encode()
+        try:
+            write_private(self._state_file(state.target), data + b"\n")
+        except OSError as exc:
+            raise StateError(f"cannot write the state file: {exc.strerror}") from None
+
+    @contextlib.contextmanager
+    def lock(self, target: str, holder: str) -> Iterator[None]:
+        lock_path = self.root / "state" / f"{target}.lock"
+        private_dir(lock_path.parent)
+        holder_path = lock_path.with_suffix(".holder")
+        lock = filelock.FileLock(str(lock_path), mode=0o600)
+        try:
+            lock.acquire(timeout=self.lock_timeout)
+        except filelock.Timeout:
+            who = _read_text(holder_path) or "another run"
+            raise LockHeldError(
+                f"the state of target {target!r} is locked by {who}; wait for it to finish "
+                f"(or, if that run is dead, run `syncer state unlock --target {target}`)"
+            ) from None
+        try:
+            write_private(holder_path, holder.encode())
+            yield
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                holder_path.unlink()
+            lock.release()
+
+    def lock_holder(self, target: str) -> str | None:
+        return _read_text(self.root / "state" / f"{target}.holder") or None
+
+    def unlock(self, target: str) -> bool:
+        # An OS-level lock (flock) dies with its process, so only the holder note can be stale.
+        holder = self.root / "state" / f"{target}.holder"
+        if holder.exists():
+            holder.unlink()
+            return True
+        return False
+
+    def journal_append(self, target: str, record: dict[str, Any]) -> None:
+        path = self._journal_file(target)
+        private_dir(path.parent)
+        line = json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n"
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line.encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def journal_read(self, target: str) -> list[dict[str, Any]]:
+        path = self._journal_file(target)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        records = []
+        for line in lines:
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a line cut short by a crash: the call it announced is "unknown"
+        return records
+
+    def journal_clear(self, target: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self._journal_file(target).unlink()
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
