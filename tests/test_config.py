@@ -119,3 +119,30 @@ def test_several_problems_at_once(tmp_path: Path) -> None:
         '[targets.b]\nprovider = "batch"\napi_version = "latest"\n',
     )
     assert len(found) == 2
+
+
+def test_target_vars_load(tmp_path: Path) -> None:
+    settings = load(
+        tmp_path,
+        '[targets.prod]\nprovider = "moengage"\nsandbox = true\n'
+        '[targets.prod.vars]\nenv_label = "prod"\nsender = "news@acme.io"\n',
+    )
+    assert settings.targets["prod"].vars == {"env_label": "prod", "sender": "news@acme.io"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[targets.x]\nprovider = "moengage"\nsandbox = true\n[targets.x.vars]\nport = 8080\n',
+            "syncer.toml:5:1: targets.x.vars.port: Input should be a valid string",
+        ),
+        (
+            '[targets.x]\nprovider = "moengage"\nsandbox = true\n[targets.x.vars]\n"a-b" = "1"\n',
+            "syncer.toml:4:1: targets.x.vars: var name 'a-b'",
+        ),
+    ],
+)
+def test_bad_vars_are_located(tmp_path: Path, text: str, expected: str) -> None:
+    found = problems(tmp_path, text)
+    assert any(p.startswith(expected) for p in found), found

@@ -27,6 +27,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 """Target names become file names (state, journal) and object keys: nothing that could
 climb out of a directory or break a line."""
+_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CREDENTIAL_KEY = re.compile(r"(access_key|secret|token|password|credential)", re.IGNORECASE)
 
 
@@ -79,6 +80,20 @@ class _TargetBase(StrictModel):
     rate_limit_scale: float = Field(default=1.0, gt=0, le=1000)
     """Multiplies the vendor's documented rate limits (negotiated quotas, sandboxes)."""
     max_retries: int = Field(default=5, ge=0, le=20)
+    vars: dict[str, str] = Field(default_factory=dict)
+    """`[targets.<name>.vars]`: the values `${var.NAME}` stands for in this target's campaigns.
+    Text only: a campaign file's string stays a string, whatever its var holds."""
+
+    @field_validator("vars")
+    @classmethod
+    def _var_names(cls, values: dict[str, str]) -> dict[str, str]:
+        for name in values:
+            if not _VAR_NAME.match(name):
+                raise ValueError(
+                    f"var name {name!r}: use letters, digits and '_', not starting with a digit"
+                    " (it is written ${var.NAME})"
+                )
+        return values
 
     @field_validator("base_url")
     @classmethod
