@@ -3,7 +3,7 @@
 Takes a campaign file's plain data (as `yaml.read.load` returns it) and a target name; returns
 the id it pins there, or the `yaml.edit.Edit` that pins a new one. A one-target file (`target:`,
 or neither key: `default_target`) pins a plain string, `id: 66a1...`; a multi-target file
-(`targets: [staging, prod]`) pins a mapping keyed by target, `id: {staging: 66a1..., prod: 77b2...}`,
+(`targets: [staging, prod]`) pins a mapping keyed by target, `id: {staging: 66a1.., prod: 77b2..}`,
 and pinning one target keeps the others' ids as they are.
 """
 
