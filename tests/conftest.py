@@ -5,6 +5,8 @@
   (`requests`, `clear_requests`, `campaigns`, `set_clock`, `set_faults`, `clear_faults`, `reset`,
   `restart`).
 - `sandbox_factory`: the same with `SandboxOptions` overrides, e.g. pinned credentials.
+- `hostile_vendor`: starts a scripted, misbehaving vendor server on 127.0.0.1 (for what the
+  sandbox cannot do wrong enough); see `tests/support/hostile.py`.
 - `moengage_http` / `batch_http`: `httpx.Client`s on the sandbox, authenticated as workspace
   `sandbox` / project `sandbox`.
 
@@ -32,6 +34,7 @@ from syncer.sandbox.options import (
     SANDBOX_WORKSPACE_ID,
     SandboxOptions,
 )
+from tests.support.hostile import Answer, Call, HostileVendor
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +72,21 @@ def sandbox_factory(
 @pytest.fixture
 def sandbox(sandbox_factory: Callable[..., SandboxHandle]) -> SandboxHandle:
     return sandbox_factory()
+
+
+@pytest.fixture
+def hostile_vendor() -> Iterator[Callable[[Callable[[Call], Answer]], HostileVendor]]:
+    """Start `HostileVendor`s (tests/support/hostile.py) on 127.0.0.1; all stop after the test."""
+    servers: list[HostileVendor] = []
+
+    def start(answer: Callable[[Call], Answer]) -> HostileVendor:
+        server = HostileVendor(answer)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
 
 
 @pytest.fixture

@@ -102,6 +102,9 @@ class Plan(FrozenModel):
     checksum: str = ""
     """sha256 of everything else in the plan (set by `syncer.saved.seal`): binds a saved plan
     file to its content, so that an edited file is refused."""
+    signature: str = ""
+    """HMAC-SHA256 of `checksum` with the key in `SYNCER_PLAN_SIGNING_KEY`, when it was set
+    (`syncer.workflows.tampering`): proves who made the plan, which a checksum cannot."""
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.campaigns if c.action == action)

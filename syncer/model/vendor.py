@@ -204,6 +204,12 @@ class Provider(Protocol):
         """Calls that retire an orphaned campaign when the user asks for it explicitly."""
         ...
 
+    def request_target(self, request: PlannedRequest, config: Any) -> str | None:
+        """The campaign id a planned request writes to ("" for a creation), or None when its
+        method, path or id fields are not a call this provider plans (a tampered saved plan).
+        `config`: the target's settings."""
+        ...
+
     def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
         """A clean campaign file body (`campaign:` and `state:`) for a remote campaign.
 

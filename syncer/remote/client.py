@@ -84,6 +84,17 @@ def _certificate_problem(exc: BaseException) -> str | None:
     return None
 
 
+def _relative(path: str) -> bool:
+    """A path that httpx joins to the base URL (no scheme, no `//host`, no `..`)."""
+    return (
+        path.startswith("/")
+        and not path.startswith("//")
+        and ":" not in path.split("?", 1)[0]
+        and "\\" not in path
+        and "/../" not in f"{path}/"
+    )
+
+
 MIN_CONNECTIONS = 16
 MAX_CONNECTIONS = 256
 
@@ -179,6 +190,16 @@ class HttpClient:
             ApiError: the vendor refused the call (4xx other than 429), or retries ran out.
             ApiTransportError: no answer (timeout, dropped connection): the outcome is unknown.
         """
+        if not _relative(path):
+            # httpx sends an absolute URL as it is, credentials included: only paths below the
+            # target's base_url ever leave (a forged saved plan is refused before this too).
+            raise ApiError(
+                "refused: the call's path is not a path of the target's base_url",
+                method=method,
+                path=path[:120],
+                campaign=campaign,
+                advice="campaign-syncer only sends its own vendor routes; make a new plan",
+            )
         policy = self.policy
 
         def before_sleep(state: RetryCallState) -> None:

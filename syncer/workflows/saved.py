@@ -28,19 +28,26 @@ from syncer.model.plan import CampaignPlan, Plan
 from syncer.model.state import PlanProgress, utcnow
 from syncer.plan.staleness import check
 from syncer.workflows.pipeline import Run
+from syncer.workflows.tampering import signature
 
 MAX_PLAN_BYTES = 512 * 1024 * 1024
 """Far above any real plan (5,000 campaigns with complete bodies): a bound for what is read."""
 
 
 def checksum(data: dict[str, Any]) -> str:
-    """The digest of a plan document, its own `checksum` field left out."""
-    return digest({k: v for k, v in data.items() if k != "checksum"})
+    """The digest of a plan document, its own `checksum` and `signature` fields left out (an
+    unsigned plan has the checksum it had before signatures existed)."""
+    return digest({k: v for k, v in data.items() if k not in ("checksum", "signature")})
 
 
-def seal(plan: Plan) -> Plan:
-    """The plan with its checksum set (what `plan` prints, saves and shows in Markdown)."""
-    return plan.model_copy(update={"checksum": checksum(plan.model_dump(mode="json"))})
+def seal(plan: Plan, key: bytes | None = None) -> Plan:
+    """The plan with its checksum set (what `plan` prints, saves and shows in Markdown), and
+    signed with `key` when one is given (`SYNCER_PLAN_SIGNING_KEY`)."""
+    data = plan.model_dump(mode="json")
+    data.pop("signature", None)
+    sealed = checksum(data)
+    signed = signature(sealed, key) if key is not None else ""
+    return plan.model_copy(update={"checksum": sealed, "signature": signed})
 
 
 def write_plan(path: Path, plan: Plan) -> None:

@@ -18,6 +18,7 @@ from syncer.model.campaign import CampaignDefinition
 from syncer.model.plan import Plan
 from syncer.model.report import ApplyReport
 from syncer.model.state import utcnow
+from syncer.providers import registry
 from syncer.render.report import render_report, render_report_json
 from syncer.render.text import render_plan
 from syncer.workflows import aio
@@ -39,6 +40,7 @@ from syncer.workflows.saved import (
     read_plan,
     unchanged_definitions,
 )
+from syncer.workflows.tampering import check_routes, check_signature, signing_key
 
 
 def holder() -> str:
@@ -92,7 +94,12 @@ def run(
             "a saved plan is applied exactly as reviewed: --retire-orphans goes with "
             "`syncer plan --retire-orphans --out FILE`"
         )
-    if saved is not None:
+    if saved is not None and planfile is not None:
+        # Before the lock, a connection or a call: a forged plan sends nothing at all.
+        signed = check_signature(planfile, saved, signing_key())
+        if signed:
+            ctx.out.info(f"Note: {signed}")
+        check_routes(planfile, saved, ctx.settings, registry.get)
         check_age(saved, max_age)
     definitions = ctx.definitions()  # bad input stops here: no connection is opened
     return aio.run(

@@ -13,6 +13,7 @@ from syncer.render.text import render_plan
 from syncer.workflows import aio
 from syncer.workflows.pipeline import Selection, make_plan
 from syncer.workflows.saved import seal, write_plan
+from syncer.workflows.tampering import signing_key
 
 
 def plan_exit_code(plan: Plan, detailed: bool) -> int:
@@ -52,7 +53,7 @@ def run(
         finally:
             await run.connections.aclose()
 
-    plan = seal(aio.run(go()))
+    plan = seal(aio.run(go()), signing_key())
     if fmt == "json":
         ctx.out.document(render_plan_json(plan))
     elif fmt == "markdown":

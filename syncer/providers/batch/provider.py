@@ -7,7 +7,7 @@ from typing import Any
 from syncer.model.plan import CampaignPlan, PlannedRequest
 from syncer.model.state import StateEntry, utcnow
 from syncer.model.vendor import PlanItem, RemoteCampaign, Session, SessionSpec
-from syncer.providers.batch import models, normalize, planner, rules
+from syncer.providers.batch import models, normalize, planner, routes, rules
 from syncer.providers.batch.client import MIN_429_DELAY, BatchSession
 from syncer.remote.session import client_options
 
@@ -58,6 +58,9 @@ class BatchProvider:
                 summary=f"stop orphaned campaign {remote.name!r} (content sent as it is)",
             )
         ]
+
+    def request_target(self, request: PlannedRequest, config: Any) -> str | None:
+        return routes.target_id(request, config)
 
     def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
         """A campaign file body (`state:` and `campaign:`) for a remote campaign.

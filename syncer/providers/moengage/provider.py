@@ -7,7 +7,7 @@ from typing import Any
 from syncer.model.plan import CampaignPlan, PlannedRequest
 from syncer.model.state import StateEntry
 from syncer.model.vendor import PlanItem, RemoteCampaign, Session, SessionSpec
-from syncer.providers.moengage import creation, models, normalize, planner, rules
+from syncer.providers.moengage import creation, models, normalize, planner, routes, rules
 from syncer.providers.moengage.client import DAILY_CREATIONS, MoEngageSession
 from syncer.remote.session import client_options
 
@@ -46,6 +46,9 @@ class MoEngageProvider:
                 summary=f"{action} orphaned campaign {remote.name!r}",
             )
         ]
+
+    def request_target(self, request: PlannedRequest, config: Any) -> str | None:
+        return routes.target_id(request)
 
     def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
         campaign = normalize.for_diff({k: v for k, v in remote.body.items() if v is not None})

@@ -1,0 +1,34 @@
+"""ROUTES: a planned Batch request -> the campaign id it acts on, if it is one this tool plans.
+
+Takes a `PlannedRequest` (read back from a saved plan, whose checksum anyone can recompute) and
+the target's settings (the API version in the path); returns the id the call writes to ("" for
+a creation), or None when the method, path or body's `id` are not exactly the shape `planner`
+produces. `apply PLANFILE` refuses a plan holding any such request before a call leaves.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from syncer.model.plan import NEW_ID, PlannedRequest
+from syncer.providers.batch.planner import DEFAULT_VERSION
+
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+
+
+def target_id(request: PlannedRequest, config: Any) -> str | None:
+    """The campaign id `request` writes to, "" for a creation, None for no call of ours."""
+    version = getattr(config, "api_version", None) or DEFAULT_VERSION
+    body = request.body or {}
+    if request.method != "POST":
+        return None
+    if request.kind == "create":
+        return "" if request.path == f"/{version}/campaigns/create" and "id" not in body else None
+    if request.kind in ("update", "status"):
+        if request.path != f"/{version}/campaigns/update":
+            return None
+        found = body.get("id")
+        if isinstance(found, str) and (_ID.fullmatch(found) or found == NEW_ID):
+            return found
+    return None

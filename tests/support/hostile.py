@@ -1,0 +1,105 @@
+"""A hostile (or broken) vendor on 127.0.0.1: answers what each test scripts, records each call.
+
+`HostileVendor(answer)` serves HTTP/1.1 from a thread; `answer(call)` returns an `Answer` (a
+status, headers and a body given as chunks, each sent after an optional pause), so a test can
+trickle bytes, send a huge or deeply nested body, repeat a page forever, or ask to wait. The
+sandbox cannot misbehave in all these ways; this server exists to be as wrong as a test needs.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: Iterable[bytes] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+    pause: float = 0.0
+    """Seconds to wait before each chunk of `body` (a trickling answer)."""
+    length: int | None = None
+    """Content-Length to announce; None: the sum of the chunks when `body` is a list."""
+
+
+def json_answer(data: Any, status: int = 200, **headers: str) -> Answer:
+    return Answer(status, [json.dumps(data).encode()], {"Content-Type": "application/json", **headers})
+
+
+class HostileVendor:
+    """The server; `url` is its base URL, `calls` what it received (in order)."""
+
+    def __init__(self, answer: Callable[[Call], Answer]) -> None:
+        self.answer = answer
+        self.calls: list[Call] = []
+        vendor = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _serve(self) -> None:
+                size = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(size) if size else b""
+                try:
+                    body = json.loads(raw) if raw else None
+                except ValueError:
+                    body = raw.decode("latin-1")
+                call = Call(self.command, self.path, dict(self.headers), body)
+                vendor.calls.append(call)
+                answer = vendor.answer(call)
+                chunks = answer.body if not isinstance(answer.body, list) else list(answer.body)
+                length = answer.length
+                if length is None and isinstance(chunks, list):
+                    length = sum(len(c) for c in chunks)
+                try:
+                    self.send_response(answer.status)
+                    for name, value in answer.headers.items():
+                        self.send_header(name, value)
+                    if length is not None:
+                        self.send_header("Content-Length", str(length))
+                    else:
+                        self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.wfile.flush()
+                    for chunk in _chunks(chunks):
+                        if answer.pause:
+                            time.sleep(answer.pause)
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up, as it should have
+                if length is None:
+                    self.close_connection = True
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def _chunks(body: Iterable[bytes]) -> Iterator[bytes]:
+    yield from body
