@@ -37,7 +37,8 @@ class Answer:
 
 
 def json_answer(data: Any, status: int = 200, **headers: str) -> Answer:
-    return Answer(status, [json.dumps(data).encode()], {"Content-Type": "application/json", **headers})
+    headers = {"Content-Type": "application/json", **headers}
+    return Answer(status, [json.dumps(data).encode()], headers)
 
 
 class HostileVendor:
