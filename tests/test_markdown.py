@@ -117,7 +117,7 @@ def test_long_html_is_a_diff_of_visible_text_and_changed_links() -> None:
         path="campaign_content.content.email.html_content", before=HTML_BEFORE, after=HTML_AFTER
     )
     text = render_plan_markdown(plan_of(campaign("a.yaml", changes=(change,))))
-    assert "(visible text and links)" in text
+    assert "(what recipients see)" in text
     assert "- Everything is 20% off until Sunday." in text
     assert "+ Everything is 30% off until Sunday." in text
     assert "- https://acme.example/sale\n+ https://acme.example/sale?utm=spring" in text
@@ -128,12 +128,14 @@ def test_long_html_is_a_diff_of_visible_text_and_changed_links() -> None:
 def test_a_markup_only_change_says_the_visible_text_is_the_same() -> None:
     lines = html_diff("<p>Hello <b>you</b></p>", "<p>Hello <strong>you</strong></p>")
     assert lines == [
-        "  (markup only: 23 -> 33 characters; the visible text and the links are the same)"
+        "  (markup only: 23 -> 33 characters; the visible and hidden text, images, links, "
+        "forms, scripts and styles are the same)"
     ]
 
 
 def test_visible_text_reads_blocks_as_lines_and_keeps_links() -> None:
-    lines, links = read(HTML_BEFORE)
+    found = read(HTML_BEFORE)
+    lines, links = found.text, found.links
     assert lines == [
         "Spring sale",
         "Everything is 20% off until Sunday.",

@@ -12,6 +12,7 @@ import click
 
 from syncer.cli import app, common, run
 from syncer.cli.commands.context import Context
+from syncer.render.values import View
 from syncer.workflows.pipeline import Selection
 
 
@@ -46,6 +47,25 @@ _retire_orphans = click.option(
 _artifact_url = click.option(
     "--artifact-url", default=None, help="Where the full plan is (linked from truncated Markdown)."
 )
+_html_diff = click.option(
+    "--html-diff",
+    type=click.Choice(["visible", "raw"]),
+    default="visible",
+    show_default=True,
+    help="Show HTML changes as what recipients see (text, images, links, hidden content, "
+    "forms, scripts, styles) or as a raw line diff of the HTML.",
+)
+_preview_url = click.option(
+    "--preview-url",
+    default=None,
+    metavar="URL",
+    help="Where `syncer preview`'s directory is published: the Markdown links each "
+    "campaign's preview page under it.",
+)
+
+
+def _view(html_diff: str, preview_url: str | None) -> View:
+    return View(html_diff="raw" if html_diff == "raw" else "visible", preview_url=preview_url)
 
 
 @app.command()
@@ -75,6 +95,8 @@ def validate() -> None:
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes to apply.")
 @click.option("--show-unchanged", is_flag=True, help="List unchanged campaigns one by one.")
 @_artifact_url
+@_html_diff
+@_preview_url
 @_retire_orphans
 @click.option(
     "--show-unmanaged",
@@ -91,6 +113,8 @@ def plan(
     detailed_exitcode: bool,
     show_unchanged: bool,
     artifact_url: str | None,
+    html_diff: str,
+    preview_url: str | None,
     retire_orphans: bool,
     show_unmanaged: bool,
 ) -> None:
@@ -108,6 +132,7 @@ def plan(
             artifact_url,
             retire_orphans=retire_orphans,
             show_unmanaged=show_unmanaged,
+            view=_view(html_diff, preview_url),
         )
     )
 
@@ -186,10 +211,20 @@ def apply(
     show_default=True,
 )
 @_artifact_url
+@_html_diff
+@_preview_url
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes.")
 @common
-def show(planfile: Path, fmt: str, artifact_url: str | None, detailed_exitcode: bool) -> None:
+def show(
+    planfile: Path,
+    fmt: str,
+    artifact_url: str | None,
+    html_diff: str,
+    preview_url: str | None,
+    detailed_exitcode: bool,
+) -> None:
     """Print a saved plan again (offline), e.g. as the Markdown of a pull-request comment."""
     from syncer.cli.commands import show as command
 
-    run(lambda ctx: command.run(ctx, planfile, fmt, artifact_url, detailed_exitcode))
+    view = _view(html_diff, preview_url)
+    run(lambda ctx: command.run(ctx, planfile, fmt, artifact_url, detailed_exitcode, view))

@@ -18,7 +18,7 @@ from syncer.model.display import short
 from syncer.model.plan import ACTIONS, Action, CampaignPlan, FieldChange, Plan
 from syncer.plan.staleness import leaves
 from syncer.render.text import LABELS
-from syncer.render.values import change_lines
+from syncer.render.values import View, change_lines
 from syncer.render.visible import html_text, is_html
 
 LIMIT = 65_000
@@ -120,13 +120,13 @@ def created_lines(change: FieldChange) -> list[str]:
     return lines
 
 
-def _diff_block(campaign: CampaignPlan) -> list[str]:
+def _diff_block(campaign: CampaignPlan, view: View) -> list[str]:
     lines: list[str] = []
     for change in campaign.changes:
         if campaign.action == "create":
             lines.extend(created_lines(change))
         else:
-            lines.extend(change_lines(change))
+            lines.extend(change_lines(change, view, carried_out=campaign.action == "replace"))
     if len(lines) > DIFF_LINES:
         hidden = len(lines) - DIFF_LINES
         lines = [*lines[:DIFF_LINES], f"… {hidden} more lines (see the full plan)"]
@@ -149,11 +149,11 @@ def summary_of(campaign: CampaignPlan, show_target: bool) -> str:
     return text
 
 
-def campaign_block(campaign: CampaignPlan, show_target: bool) -> str:
+def campaign_block(campaign: CampaignPlan, show_target: bool, view: View | None = None) -> str:
     """One collapsible section: changes, reasons, notes, calls and sending warning."""
     opened = " open" if campaign.action == "blocked" or campaign.starts_sending else ""
     parts = [f"<details{opened}><summary>{summary_of(campaign, show_target)}</summary>", ""]
-    diff = _diff_block(campaign)
+    diff = _diff_block(campaign, view or View())
     if diff:
         parts += [fenced(diff), ""]
     items = [f"- ⛔ {md(reason)}" for reason in campaign.reasons]
@@ -263,7 +263,9 @@ def _footer(plan: Plan, artifact_url: str | None, shortened: int) -> list[str]:
     return lines
 
 
-def render_plan_markdown(plan: Plan, artifact_url: str | None = None, *, limit: int = LIMIT) -> str:
+def render_plan_markdown(
+    plan: Plan, artifact_url: str | None = None, *, limit: int = LIMIT, view: View | None = None
+) -> str:
     """The plan as a pull-request comment of fewer than `limit` characters.
 
     Args:
@@ -288,7 +290,7 @@ def render_plan_markdown(plan: Plan, artifact_url: str | None = None, *, limit: 
             count = plan.count(campaign.action)
             heading = f"#### {ICONS[campaign.action]} {HEADINGS[campaign.action]} ({count})\n"
             previous = campaign.action
-        block = heading + campaign_block(campaign, show_target)
+        block = heading + campaign_block(campaign, show_target, view)
         if not rest and len(block) + min(after[index], half) <= budget:
             body.append(block)
             budget -= len(block)

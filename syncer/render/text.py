@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from syncer.model.plan import Action, CampaignPlan, FieldChange, Plan
-from syncer.render.values import change_lines
+from syncer.render.values import View, change_lines
 
 SYMBOLS = {
     "create": ("+", "green"),
@@ -31,8 +31,9 @@ LABELS: dict[Action, str] = {
 }
 
 
-def render_plan(plan: Plan, *, show_noop: bool = False) -> Text:
+def render_plan(plan: Plan, *, show_noop: bool = False, view: View | None = None) -> Text:
     out = Text()
+    view = view or View()
     targets = sorted({c.target for c in plan.campaigns} | set(plan.targets))
     for target in targets:
         identity = plan.targets.get(target)
@@ -48,7 +49,7 @@ def render_plan(plan: Plan, *, show_noop: bool = False) -> Text:
             c for c in plan.campaigns if c.target == target and c.action == "noop" and not show_noop
         ]
         for campaign in shown:
-            _campaign(out, campaign)
+            _campaign(out, campaign, view)
         if hidden:
             names = ", ".join(c.key for c in hidden[:5]) + (" …" if len(hidden) > 5 else "")
             out.append(f"  = {len(hidden)} unchanged: {names}\n", style="bright_black")
@@ -69,7 +70,7 @@ def summary_line(plan: Plan) -> str:
     return "Plan: " + ", ".join(counts) + "."
 
 
-def _campaign(out: Text, campaign: CampaignPlan) -> None:
+def _campaign(out: Text, campaign: CampaignPlan, view: View) -> None:
     symbol, style = SYMBOLS[campaign.action]
     out.append(f"  {symbol} ", style=style)
     out.append(campaign.action.replace("_", " "), style=f"bold {style}")
@@ -86,7 +87,7 @@ def _campaign(out: Text, campaign: CampaignPlan) -> None:
     out.append("\n")
     if campaign.action != "create":
         for change in campaign.changes:
-            _change(out, change)
+            _change(out, change, view, carried_out=campaign.action == "replace")
     for reason in campaign.reasons:
         out.append(f"      ! {reason}\n", style="red")
     for note in campaign.notes:
@@ -100,9 +101,9 @@ def _campaign(out: Text, campaign: CampaignPlan) -> None:
         out.append(f"      ! {campaign.starts_sending}\n", style="bold red")
 
 
-def _change(out: Text, change: FieldChange) -> None:
-    head, *lines = change_lines(change)
-    out.append(f"      {head}\n", style="red" if change.blocked else "yellow")
+def _change(out: Text, change: FieldChange, view: View, *, carried_out: bool) -> None:
+    head, *lines = change_lines(change, view, carried_out=carried_out)
+    out.append(f"      {head}\n", style="red" if "[blocked]" in head else "yellow")
     for line in lines:
         style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
         out.append(f"          {line}\n", style=style)

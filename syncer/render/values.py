@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from syncer.model.display import INLINE, short
 from syncer.model.plan import FieldChange
 from syncer.render.visible import html_diff, is_html
 
 DIFF_LINES = 40
+HtmlDiff = Literal["visible", "raw"]
+
+
+@dataclass(frozen=True)
+class View:
+    """How a renderer shows a plan: choices of the person reading it, not of the plan."""
+
+    html_diff: HtmlDiff = "visible"
+    """`visible`: HTML as a diff of what recipients see and get; `raw`: a line diff of it."""
+    preview_url: str | None = None
+    """Where `syncer preview`'s pages are published (the Markdown links each campaign's)."""
 
 
 def is_long_text(before: Any, after: Any) -> bool:
@@ -45,13 +57,23 @@ def _lines(text: str) -> list[str]:
     return text.splitlines()
 
 
-def change_lines(change: FieldChange) -> list[str]:
-    """The diff lines of one field change (HTML as visible text and links)."""
-    marker = " [blocked]" if change.blocked else ""
+def change_lines(
+    change: FieldChange, view: View | None = None, *, carried_out: bool = False
+) -> list[str]:
+    """The diff lines of one field change (HTML as what recipients see, unless `raw`).
+
+    `carried_out`: the change is locked in place but the plan makes it another way (a
+    replacement), so it is not labelled blocked.
+    """
+    marker = " [blocked]" if change.blocked and not carried_out else ""
     before, after = change.before, change.after
-    if is_long_text(before, after) and (is_html(before) or is_html(after)):
+    html = is_long_text(before, after) and (is_html(before) or is_html(after))
+    if html and (view or View()).html_diff == "raw":
         assert isinstance(before, str) and isinstance(after, str)
-        return [f"~ {change.path}{marker} (visible text and links)", *html_diff(before, after)]
+        return [f"~ {change.path}{marker} (raw HTML)", *text_diff(before, after, limit=10**6)]
+    if html:
+        assert isinstance(before, str) and isinstance(after, str)
+        return [f"~ {change.path}{marker} (what recipients see)", *html_diff(before, after)]
     if is_long_text(before, after):
         assert isinstance(before, str) and isinstance(after, str)
         return [f"~ {change.path}{marker}", *text_diff(before, after)]

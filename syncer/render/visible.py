@@ -1,13 +1,21 @@
-"""What a reader of an email sees of its HTML: the visible text, line by line, and the links.
+"""What a reader of an email gets from its HTML: the visible text, and everything else that
+changes what they see or what the email does.
 
-Used to show a change of a long HTML body as a diff of what recipients see (plus the links
-that changed) instead of a diff of markup. Pure; built on the standard library's HTMLParser.
+Takes an HTML document or fragment; returns a `Reading`: the visible text line by line, the text
+hidden from view (`display:none`, `hidden`, zero size...), the images (`src`, `alt`), the links,
+forms, scripts and embeds, and the styles. A change of a long HTML body is shown as a diff of
+each of these, so that a reviewer sees a tracking pixel, a hidden heading or a form that was
+added, and "markup only" is said only when none of them changed. Pure; built on the standard
+library's HTMLParser.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
@@ -19,82 +27,212 @@ _BLOCK = frozenset(
         *("tfoot", "th", "thead", "tr", "ul"),
     }
 )
-_HIDDEN = frozenset({"script", "style", "head", "title", "template"})
+_UNRENDERED = frozenset({"script", "style", "head", "title", "template", "noscript"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+_FIELDS = frozenset({"input", "select", "textarea", "button"})
+_EMBEDS = frozenset({"iframe", "object", "embed", "frame", "video", "audio"})
+# Declarations that hide an element's content from a reader (the usual tricks of emails:
+# preheaders, and content a filter or a reviewer should not notice).
+_HIDING = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(\.0*)?\s*(;|$|!)"
+    r"|font-size\s*:\s*0+(px|pt|em|rem|%)?\s*(;|$|!)|max-height\s*:\s*0+(px)?\s*(;|$|!)"
+    r"|mso-hide\s*:\s*all",
+    re.IGNORECASE,
+)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class Reading:
+    """What an HTML body shows and does, each part as lines a diff can compare."""
+
+    text: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)
+    scripts: list[str] = field(default_factory=list)
+    """Scripts, event-handler attributes and embedded frames or objects."""
+    styles: list[str] = field(default_factory=list)
+    """Styled elements (`tag style=... class=...`) and the lines of `<style>` blocks."""
+
+    def sections(self) -> list[tuple[str, list[str]]]:
+        """The parts other than the visible text, with their headings."""
+        return [
+            ("hidden text", self.hidden),
+            ("images", self.images),
+            ("links", self.links),
+            ("forms", self.forms),
+            ("scripts and embeds", self.scripts),
+            ("styles", self.styles),
+        ]
 
 
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.chunks: list[str] = []
-        self.links: list[str] = []
-        self.hidden = 0
+        self.hidden_chunks: list[str] = []
+        self.found = Reading()
+        self.unrendered: list[str] = []
+        self.hiding: list[list[str | int]] = []
+        """[tag, open count] of each element that hides its content (tags nest by name)."""
+        self.inline: list[str] = []
+        """The text of the `<script>` or `<style>` being read."""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
-            self.hidden += 1
+        values = {k: (v or "") for k, v in attrs}
+        self._record(tag, values)
+        if tag in _UNRENDERED:
+            self.unrendered.append(tag)
+            self.inline = []
         if tag in _BLOCK:
-            self.chunks.append("\n")
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.links.append(href.strip())
+            self._chunk("\n")
+        if tag in _VOID:
+            return
+        for entry in self.hiding:
+            if entry[0] == tag:
+                entry[1] = int(entry[1]) + 1
+        if "hidden" in values or _HIDING.search(values.get("style", "")):
+            self.hiding.append([tag, 1])
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._record(tag, {k: (v or "") for k, v in attrs})
+        if tag in _BLOCK:
+            self._chunk("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN and self.hidden:
-            self.hidden -= 1
+        if self.unrendered and self.unrendered[-1] == tag:
+            self.unrendered.pop()
+            self._inline_end(tag)
         if tag in _BLOCK:
-            self.chunks.append("\n")
+            self._chunk("\n")
+        for entry in list(self.hiding):
+            if entry[0] == tag:
+                entry[1] = int(entry[1]) - 1
+                if entry[1] == 0:
+                    self.hiding.remove(entry)
 
     def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.chunks.append(data)
+        if self.unrendered:
+            if self.unrendered[-1] in ("script", "style"):
+                self.inline.append(data)
+            return
+        self._chunk(data)
+
+    def _chunk(self, data: str) -> None:
+        (self.hidden_chunks if self.hiding else self.chunks).append(data)
+
+    def _inline_end(self, tag: str) -> None:
+        body = "".join(self.inline)
+        self.inline = []
+        if tag == "script" and body.strip():
+            self.found.scripts.append(f"inline script: {_squash(body)}")
+        elif tag == "style":
+            self.found.styles += [_squash(line) for line in body.splitlines() if line.strip()]
+
+    def _record(self, tag: str, values: dict[str, str]) -> None:
+        found = self.found
+        if tag == "img":
+            alt = f'alt "{_squash(values["alt"])}"' if "alt" in values else "no alt"
+            found.images.append(f"{values.get('src', '').strip() or '(no src)'} ({alt})")
+        if tag in ("a", "area") and values.get("href", "").strip():
+            found.links.append(values["href"].strip())
+        if tag == "form":
+            found.forms.append(
+                f"form action={values.get('action', '')!r} method={values.get('method', 'get')!r}"
+            )
+        elif tag in _FIELDS:
+            shown = " ".join(
+                f"{k}={values[k]!r}" for k in ("type", "name", "value", "formaction") if k in values
+            )
+            found.forms.append(f"{tag} {shown}".strip())
+        if tag == "script" and values.get("src"):
+            found.scripts.append(f"script src={values['src'].strip()}")
+        if tag in _EMBEDS:
+            found.scripts.append(f"{tag} src={values.get('src') or values.get('data', '')}")
+        found.scripts += [
+            f"{tag} {k}={_squash(v)!r}" for k, v in values.items() if k.startswith("on")
+        ]
+        styled = [f"{k}={_squash(values[k])!r}" for k in ("style", "class") if values.get(k)]
+        if styled:
+            found.styles.append(f"{tag} {' '.join(styled)}")
 
 
 def is_html(text: object) -> bool:
     return isinstance(text, str) and _TAG.search(text) is not None
 
 
-def read(html: str) -> tuple[list[str], list[str]]:
-    """(visible text lines, link targets) of an HTML document or fragment."""
+def _lines(chunks: Iterable[str]) -> list[str]:
+    lines = (_squash(line) for line in "".join(chunks).splitlines())
+    return [line for line in lines if line]
+
+
+def read(html: str) -> Reading:
+    """Everything a reader of `html` sees or triggers (see `Reading`)."""
     reader = _Reader()
     reader.feed(html)
     reader.close()
-    text = "".join(reader.chunks)
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    return [line for line in lines if line], reader.links
+    found = reader.found
+    found.text = _lines(reader.chunks)
+    found.hidden = _lines(reader.hidden_chunks)
+    return found
 
 
-def html_diff(before: str, after: str) -> list[str]:
-    """Diff lines (`-`, `+`, ` ` prefixed) of the visible text, then the links that changed."""
-    old_text, old_links = read(before)
-    new_text, new_links = read(after)
+def _text_diff(old: list[str], new: list[str]) -> list[str]:
     lines = [
         line
-        for line in difflib.unified_diff(old_text, new_text, lineterm="", n=1)
+        for line in difflib.unified_diff(old, new, lineterm="", n=1)
         if not line.startswith(("---", "+++"))
     ]
     lines = ["  …" if line.startswith("@@") else f"{line[0]} {line[1:]}" for line in lines]
-    if lines and lines[0] == "  …":
-        lines = lines[1:]
-    removed = [link for link in old_links if link not in new_links]
-    added = [link for link in new_links if link not in old_links]
-    if removed or added:
-        lines.append("  links:")
-        lines.extend(f"- {link}" for link in removed)
-        lines.extend(f"+ {link}" for link in added)
+    return lines[1:] if lines and lines[0] == "  …" else lines
+
+
+def _counted_diff(old: list[str], new: list[str]) -> list[str]:
+    """`-` / `+` lines of what is in one list and not the other, counting repeats (an
+    added second copy of a tracking pixel is a change), in the lists' order."""
+    gone = Counter(old) - Counter(new)
+    came = Counter(new) - Counter(old)
+    lines = []
+    for sign, items, extra in (("-", old, gone), ("+", new, came)):
+        for item in items:
+            if extra[item] > 0:
+                extra[item] -= 1
+                lines.append(f"{sign} {item}")
+    return lines
+
+
+def html_diff(before: str, after: str) -> list[str]:
+    """Diff lines (`-`, `+`, ` ` prefixed) of the visible text, then of each other part that
+    changed (hidden text, images, links, forms, scripts, styles)."""
+    old, new = read(before), read(after)
+    lines = _text_diff(old.text, new.text)
+    for (heading, was), (_, now) in zip(old.sections(), new.sections(), strict=True):
+        changed = _counted_diff(was, now)
+        if changed:
+            lines.append(f"  {heading}:")
+            lines.extend(changed)
     if not lines:
         lines.append(
-            f"  (markup only: {len(before)} -> {len(after)} characters; "
-            "the visible text and the links are the same)"
+            f"  (markup only: {len(before)} -> {len(after)} characters; the visible and hidden "
+            "text, images, links, forms, scripts and styles are the same)"
         )
     return lines
 
 
 def html_text(html: str) -> list[str]:
-    """A new HTML body as `+` lines of its visible text, then its links."""
-    text, links = read(html)
-    lines = [f"+ {line}" for line in text]
-    if links:
-        lines.append("  links:")
-        lines.extend(f"+ {link}" for link in links)
+    """A new HTML body as `+` lines of its visible text, then its other parts (styles are
+    left out: a new body's styles say nothing a reviewer reads)."""
+    found = read(html)
+    lines = [f"+ {line}" for line in found.text]
+    for heading, items in found.sections():
+        if items and heading != "styles":
+            lines.append(f"  {heading}:")
+            lines.extend(f"+ {item}" for item in items)
     return lines

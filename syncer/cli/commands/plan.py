@@ -10,6 +10,7 @@ from syncer.model.plan import Plan
 from syncer.render.json import render_plan_json
 from syncer.render.markdown import render_plan_markdown
 from syncer.render.text import render_plan
+from syncer.render.values import View
 from syncer.workflows import aio
 from syncer.workflows.pipeline import Selection, make_plan
 from syncer.workflows.saved import seal, write_plan
@@ -36,6 +37,7 @@ def run(
     *,
     retire_orphans: bool = False,
     show_unmanaged: bool = False,
+    view: View | None = None,
 ) -> int:
     definitions = ctx.definitions()  # bad input stops here: no connection is opened
 
@@ -57,9 +59,9 @@ def run(
     if fmt == "json":
         ctx.out.document(render_plan_json(plan))
     elif fmt == "markdown":
-        ctx.out.document(render_plan_markdown(plan, artifact_url=artifact_url))
+        ctx.out.document(render_plan_markdown(plan, artifact_url=artifact_url, view=view))
     else:
-        ctx.out.document(render_plan(plan, show_noop=show_unchanged))
+        ctx.out.document(render_plan(plan, show_noop=show_unchanged, view=view))
     if out_file is not None:
         write_plan(out_file, plan)
         ctx.out.info(

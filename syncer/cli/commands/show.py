@@ -15,16 +15,24 @@ from syncer.cli.commands.plan import plan_exit_code
 from syncer.render.json import render_plan_json
 from syncer.render.markdown import render_plan_markdown
 from syncer.render.text import render_plan
+from syncer.render.values import View
 from syncer.workflows.saved import read_plan
 
 
-def run(ctx: Context, planfile: Path, fmt: str, artifact_url: str | None, detailed: bool) -> int:
+def run(
+    ctx: Context,
+    planfile: Path,
+    fmt: str,
+    artifact_url: str | None,
+    detailed: bool,
+    view: View | None = None,
+) -> int:
     plan = read_plan(planfile)
     if fmt == "json":
         ctx.out.document(render_plan_json(plan))
     elif fmt == "markdown":
-        ctx.out.document(render_plan_markdown(plan, artifact_url=artifact_url))
+        ctx.out.document(render_plan_markdown(plan, artifact_url=artifact_url, view=view))
     else:
-        ctx.out.document(render_plan(plan))
+        ctx.out.document(render_plan(plan, view=view))
     # Rendering is not judging: the plan's own exit code only when asked for.
     return plan_exit_code(plan, True) if detailed else exitcodes.OK
