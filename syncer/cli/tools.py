@@ -63,7 +63,7 @@ def sandbox_reset(db: Path) -> None:
     """Wipe the sandbox's data and reseed the demo workspace."""
     from syncer.cli.commands import sandbox as command
 
-    run(lambda ctx: command.reset(ctx.out, db))
+    run(lambda ctx: command.reset(ctx, db))
 
 
 @app.group()

@@ -210,6 +210,9 @@ class Settings(StrictModel):
     state: StateConfig = StateConfig()
     updated_by: str | None = None
     """Default author for every target (a target's own `updated_by` wins)."""
+    pin_ids: bool = True
+    """After apply creates a campaign (or a replacement), write its `id:` into the campaign
+    file, so that every checkout knows it (sandbox targets keep ids in the state store)."""
     root: Path = Path()
     """The project directory (where syncer.toml lives); set by `load`."""
 

@@ -35,6 +35,18 @@ class Verification(FrozenModel):
     remaining: tuple[str, ...] = ()
 
 
+class PinnedFile(FrozenModel):
+    """A campaign file that an apply's new id was written into, or why it was not."""
+
+    file: str
+    """The file as shown to people (relative to the project)."""
+    target: str
+    id: str
+    written: bool
+    problem: str = ""
+    """Why the file was not written (then only the state store holds the id)."""
+
+
 class ApplyReport(FrozenModel):
     format_version: Literal[1] = 1
     calls: tuple[CallOutcome, ...] = ()
@@ -45,6 +57,8 @@ class ApplyReport(FrozenModel):
     """What settling an interrupted earlier run found."""
     retries: tuple[str, ...] = ()
     interrupted: bool = False
+    pinned: tuple[PinnedFile, ...] = ()
+    """The new ids written into campaign files (`pin_ids`): the files to commit."""
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for c in self.calls if c.outcome == outcome)

@@ -51,6 +51,7 @@ def render_report(report: ApplyReport) -> Text:
             f"{len(report.retries)} retries in all, reads included\n",
             style="bright_black",
         )
+    _pins(out, report)
     counts = report.counts
     line = (
         f"Apply: {counts['applied']} applied, {counts['failed']} failed, "
@@ -73,6 +74,28 @@ def render_report(report: ApplyReport) -> Text:
             style="bold magenta",
         )
     return out
+
+
+def _pins(out: Text, report: ApplyReport) -> None:
+    """The files that now pin their new ids (to commit), and the ones that could not."""
+    written = [p for p in report.pinned if p.written]
+    if written:
+        out.append(
+            f"Pinned {len(written)} new id(s) into their files; commit them, so that every "
+            "checkout and CI run knows these campaigns:\n",
+            style="bold",
+        )
+        for pin in written:
+            out.append(f"  {pin.file}  id: {pin.id}\n", style="green")
+        out.append("  git add " + " ".join(sorted({p.file for p in written})) + "\n")
+    for pin in report.pinned:
+        if not pin.written:
+            out.append(
+                f"  not pinned    {pin.file}: {pin.problem}; the state store records id "
+                f"{pin.id} for target {pin.target}. Add `id: {pin.id}` to the file yourself, "
+                "or a fresh checkout is blocked by the campaign's name\n",
+                style="yellow",
+            )
 
 
 def render_report_json(report: ApplyReport) -> str:

@@ -22,6 +22,7 @@ from syncer.providers import registry
 from syncer.render.report import render_report, render_report_json
 from syncer.render.text import render_plan
 from syncer.workflows import aio
+from syncer.workflows.pins import pin_created
 from syncer.workflows.pipeline import (
     Run,
     Selection,
@@ -214,6 +215,8 @@ async def _locked(
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGINT)
+    # Before the read-back: the ids reach the files even if verifying fails.
+    report = report.model_copy(update={"pinned": pin_created(run.settings, report)})
     if check and not report.interrupted:
         async with progress.phase("Reading back"):
             verification = await verify(

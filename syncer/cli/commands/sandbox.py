@@ -1,11 +1,19 @@
-"""`syncer sandbox serve | reset`: run the local emulator of the vendor APIs."""
+"""`syncer sandbox serve | reset`: run the local emulator of the vendor APIs.
+
+`reset` reseeds the data and clears the state store of every `sandbox = true` target of the
+project's syncer.toml (when there is one): the ids it held named campaigns that no longer
+exist, and the quickstart replays from the start.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from syncer.cli import exitcodes
+from syncer.cli.commands.apply import holder
+from syncer.cli.commands.context import Context
 from syncer.cli.output import Output
+from syncer.model.state import TargetState
 
 
 def serve(
@@ -28,9 +36,25 @@ def serve(
     return exitcodes.OK
 
 
-def reset(out: Output, db: Path) -> int:
+def reset(ctx: Context, db: Path) -> int:
     from syncer.sandbox.seed import reset as reseed
 
+    # An invalid syncer.toml stops here, before any data is lost; none at all is fine (the
+    # sandbox serves other projects too).
+    targets = (
+        sorted(name for name, t in ctx.settings.targets.items() if t.sandbox)
+        if ctx.config_path.exists()
+        else []
+    )
     reseed(db)
-    out.info(f"Sandbox data reseeded with the demo workspace ({db}).")
+    ctx.out.info(f"Sandbox data reseeded with the demo workspace ({db}).")
+    for target in targets:
+        with ctx.backend.lock(target, holder()):
+            ctx.backend.save(TargetState(target=target))
+            ctx.backend.journal_clear(target)
+    if targets:
+        ctx.out.info(
+            f"State cleared for sandbox target(s) {', '.join(targets)} "
+            f"({ctx.backend.description}): their ids named the old data."
+        )
     return exitcodes.OK

@@ -190,8 +190,9 @@ def plan_replace(
     ]
     if d.id == remote.id:
         notes.append(
-            f"the file pins `id: {remote.id}`: after the apply, `syncer pull {d.key}` pins the "
-            "replacement (until then the state store maps this file to it)"
+            f"the file pins `id: {remote.id}`: the apply pins the replacement's id in its place "
+            f"(with pin_ids off, or in a sandbox target, `syncer pull {d.key}` does; until then "
+            "the state store maps this file to it)"
         )
     return CampaignPlan(
         **head,
