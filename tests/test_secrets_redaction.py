@@ -7,7 +7,8 @@ import base64
 import io
 import json
 import logging
-from urllib.parse import quote
+import re
+from urllib.parse import quote, quote_plus
 
 import pytest
 
@@ -23,6 +24,10 @@ SECRET = "k3y/with+odd=chars\nand a line break"
         base64.b64encode(SECRET.encode()).decode(),
         json.dumps(SECRET)[1:-1],
         quote(SECRET, safe=""),
+        re.sub("%[0-9A-F]{2}", lambda m: m.group().lower(), quote(SECRET, safe="")),
+        quote(SECRET),  # `/` left as it is
+        quote_plus(SECRET),  # spaces as `+`
+        "".join(f"%{b:02x}" for b in SECRET.encode()),  # every byte escaped, lower case
         repr(SECRET)[1:-1],
         repr(SECRET.encode())[2:-1],
     ],
@@ -32,7 +37,13 @@ def test_every_form_is_redacted(form: str) -> None:
 
 
 def test_short_values_are_not_searched_for() -> None:
+    # Credentials that short are refused when read (tests/e2e/test_hostile_vendor.py).
     assert Redactor(["abc"])("abcdef") == "abcdef"
+
+
+def test_a_secret_cut_by_a_later_step_is_gone_before_the_cut() -> None:
+    text = Redactor([SECRET])("x" * 295 + SECRET)
+    assert text[:300] == "x" * 295 + "***"
 
 
 def test_log_records_and_their_tracebacks_are_scrubbed() -> None:

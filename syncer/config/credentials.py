@@ -17,6 +17,9 @@ from syncer.model.vendor import Actor
 
 SANDBOX_ACCOUNT = "sandbox"
 SANDBOX_KEY = "sandbox-api-key"
+MIN_SECRET = 8
+"""Shorter API keys are refused: no vendor issues one, and a value that short could not be
+redacted from output without mangling ordinary text (`syncer.remote.redact.MIN_LENGTH`)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,12 @@ def read(
         raise InputError(
             f"target {name!r} needs the environment variable(s) {', '.join(missing)} "
             "(names set in syncer.toml; values are never read from files)"
+        )
+    if len(secret) < MIN_SECRET:
+        raise InputError(
+            f"the value of {key_env} (target {name!r}) is {len(secret)} character(s) long: "
+            f"too short to be an API key (at least {MIN_SECRET}); check how the variable is set "
+            "(the value is not shown)"
         )
     unsendable = [n for n, v in ((account_env, account), (key_env, secret)) if not _sendable(v)]
     if unsendable:

@@ -336,7 +336,11 @@ class HttpClient:
         )
         if raw.status_code in ok:
             return response
-        vendor_message, advice = self.read_error(response)
+        # Redacted before the reader cuts the body short: a key that crossed the cut would no
+        # longer match, and its first part would be shown. Again after: the reader may decode
+        # JSON escapes into the secret itself.
+        scrubbed = dataclasses.replace(response, text=self.redact(response.text))
+        vendor_message, advice = self.read_error(scrubbed)
         vendor_message = self.redact(vendor_message)
         error = ApiError(
             vendor_message or f"unexpected HTTP {raw.status_code}",

@@ -10,26 +10,44 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 from collections.abc import Sequence
-from urllib.parse import quote
+
+MIN_LENGTH = 4
+"""Shorter values are not searched for (they would mangle ordinary text): credentials are
+refused below `syncer.config.credentials.MIN_SECRET`, so a real key is always searched for."""
+
+
+def _url_pattern(secret: str) -> re.Pattern[str]:
+    """The secret in any URL encoding: each character as itself or as `%XX` escapes in either
+    case (upper, lower or mixed, as libraries and vendors differ), a space also as `+`."""
+    parts = []
+    for char in secret:
+        escaped = "".join(f"%{byte:02x}" for byte in char.encode("utf-8"))
+        options = [re.escape(char), f"(?i:{escaped})"] + (["\\+"] if char == " " else [])
+        parts.append(f"(?:{'|'.join(options)})")
+    return re.compile("".join(parts))
 
 
 class Redactor:
-    """Replaces every known secret (and its base64 and URL forms) with `***`."""
+    """Replaces every known secret (and its base64, JSON, repr and URL forms) with `***`."""
 
     def __init__(self, secrets: Sequence[str] = ()) -> None:
         self._needles: list[str] = []
+        self._patterns: list[re.Pattern[str]] = []
         for secret in secrets:
             self.add(secret)
 
     def add(self, secret: str) -> None:
-        if len(secret) < 4:
+        if len(secret) < MIN_LENGTH:
             return  # too short to search for without mangling ordinary text
+        pattern = _url_pattern(secret)
+        if pattern.pattern not in {p.pattern for p in self._patterns}:
+            self._patterns.append(pattern)
         forms = {
             secret,
             base64.b64encode(secret.encode()).decode(),
             json.dumps(secret)[1:-1],
-            quote(secret, safe=""),
             # As Python and HTTP libraries quote values in their exceptions and debug logs.
             repr(secret)[1:-1],
             repr(secret.encode())[2:-1],
@@ -42,6 +60,8 @@ class Redactor:
     def __call__(self, text: str) -> str:
         for needle in self._needles:
             text = text.replace(needle, "***")
+        for pattern in self._patterns:
+            text = pattern.sub("***", text)
         return text
 
 

@@ -9,12 +9,16 @@ sandbox cannot misbehave in all these ways; this server exists to be as wrong as
 from __future__ import annotations
 
 import json
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+
+from tests.support.project import REPO, Project
 
 
 @dataclass(frozen=True)
@@ -104,3 +108,37 @@ class HostileVendor:
 
 def _chunks(body: Iterable[bytes]) -> Iterator[bytes]:
     yield from body
+
+
+MOE_ENV = {"MOENGAGE_WORKSPACE_ID": "ws-hostile-1", "MOENGAGE_API_KEY": "moe/Hostile+Key=0123"}
+BATCH_ENV = {"BATCH_PROJECT_KEY": "proj-hostile-1", "BATCH_API_KEY": "batch-hostile-key-0123"}
+
+
+def vendor_project(root: Path, url: str, settings: str = "") -> Project:
+    """A project whose targets `vendor` (MoEngage) and `vendor-batch` (Batch) are real,
+    credentialed targets at `url` (a `HostileVendor`), with the example welcome and push
+    campaigns; `settings` adds keys to both targets (e.g. `timeout = 2`)."""
+    project = Project(root, url)
+    text = f"""
+        campaigns_dir = "campaigns"
+        default_target = "vendor"
+
+        [targets.vendor]
+        provider = "moengage"
+        base_url = "{url}"
+        updated_by = "crm-bot@example.com"
+        max_retries = 0
+        {settings}
+
+        [targets.vendor-batch]
+        provider = "batch"
+        base_url = "{url}"
+        max_retries = 0
+        {settings}
+    """
+    (root / "syncer.toml").write_text(textwrap.dedent(text), encoding="utf-8")
+    welcome = (REPO / "campaigns/onboarding/welcome.yaml").read_text(encoding="utf-8")
+    project.write("welcome.yaml", welcome)
+    push = (REPO / "campaigns/batch/spring-push.yaml").read_text(encoding="utf-8")
+    project.write("push.yaml", push.replace("target: sandbox-batch", "target: vendor-batch"))
+    return project

@@ -285,8 +285,9 @@ class BatchSession:
         data = response.json()
         new_id = data.get("id") if isinstance(data, dict) else None
         if not isinstance(new_id, str) or not new_id:
+            shown = self.http.redact(response.text).strip()[:200]  # redacted, then cut
             raise ApiError(
-                f"create returned no campaign id (body: {response.text.strip()[:200]})",
+                f"create returned no campaign id (body: {shown})",
                 method=request.method,
                 path=request.path,
                 status=response.status,
