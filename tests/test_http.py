@@ -98,6 +98,24 @@ def test_429_is_retried_even_when_unsafe_and_honours_retry_after() -> None:
     assert sleeps[0] >= 7
 
 
+def test_429_honours_x_ratelimit_reset() -> None:
+    script = Script([(429, {"x-ratelimit-reset": "9"}, {}), (200, {}, {})])
+    sleeps: list[float] = []
+    run(call(client(script, sleeps), retry_safe=False))
+    assert sleeps[0] >= 9
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_window_reset_on_a_server_error_is_not_a_retry_hint(status: int) -> None:
+    """MoEngage sends x-ratelimit-reset on every answer of a rate-limited endpoint: it says when
+    the window resets, not when to retry, so a 500 is retried on the backoff alone."""
+    script = Script([(status, {"x-ratelimit-reset": "3000"}, {}), (200, {}, {})])
+    sleeps: list[float] = []
+    response = run(call(client(script, sleeps), retry_safe=True))
+    assert response.status == 200
+    assert sleeps and max(sleeps) < 1
+
+
 def test_429_floor_for_batch() -> None:
     script = Script([(429, {}, {}), (200, {}, {})])
     sleeps: list[float] = []

@@ -4,8 +4,8 @@ Takes a method, a path and a body; returns an `HttpResponse` or raises an `ApiEr
 pieces every vendor client shares: TLS (always verified; a custom CA bundle may be added),
 the wait for the vendor's rate-limit windows (`syncer.ratelimit`), and retries with jittered
 exponential backoff (tenacity) for failures that are safe to repeat, honouring `Retry-After` and
-`x-ratelimit-reset`. Credentials are handed in as headers and never appear in errors or logs:
-every vendor message leaving this module passes through a `Redactor` (`syncer.redact`).
+(for a 429) `x-ratelimit-reset`. Credentials are handed in as headers and never appear in errors
+or logs: every vendor message leaving this module passes through a `Redactor` (`syncer.redact`).
 """
 
 from __future__ import annotations
@@ -350,7 +350,7 @@ class HttpClient:
             vendor_message=vendor_message,
             advice=advice,
             campaign=campaign,
-            retry_after=retry_after(response.headers),
+            retry_after=retry_after(response.headers, raw.status_code),
         )
         if raw.status_code in RETRY_STATUSES:
             raise Retryable(error, error.retry_after)

@@ -2,7 +2,8 @@
 
 Takes a `RetryPolicy` and whether the call is safe to repeat; returns the tenacity loop that
 `HttpClient.call` runs its attempts in. Retries use jittered exponential backoff, honour
-`Retry-After` and `x-ratelimit-reset`, and respect a vendor's floor after a 429; a wait longer
+`Retry-After` (and, after a 429 only, `x-ratelimit-reset`), and respect a vendor's floor after a
+429; a wait longer
 than the policy allows is not waited for (the error says when to run again instead).
 """
 
@@ -49,8 +50,16 @@ def _seconds_until(reset: str) -> float | None:
     return max(0.0, value - time.time()) if value > 1e9 else value
 
 
-def retry_after(headers: Mapping[str, str]) -> float | None:
-    for name in ("retry-after", "x-ratelimit-reset"):
+def retry_after(headers: Mapping[str, str], status: int | None = None) -> float | None:
+    """How long the vendor asks to wait before the next attempt, if it says.
+
+    `x-ratelimit-reset` is when the rate-limit window resets (MoEngage's rate-limits page:
+    "x-ratelimit-reset", UTC epoch seconds), not a retry hint: it is on every answer of a
+    rate-limited endpoint, so it counts only for a 429. Taken from any other answer, a 500 would
+    wait out a whole window. `Retry-After` is a retry hint whatever the status (RFC 9110).
+    """
+    names = ("retry-after", "x-ratelimit-reset") if status == 429 else ("retry-after",)
+    for name in names:
         value = headers.get(name)
         if value:
             seconds = _seconds_until(value)

@@ -10,6 +10,8 @@ vendor routes only, never `/_sandbox/*`. Knobs (all optional):
                        requests fails with one of the statuses, before anything is written
     seed               int    seeds the error_rate draws, so a run is reproducible
     burst_429          {"count": N, "route": "<route>"}: the next N matching requests get 429
+    fail               {"count": N, "route": "<route>", "status": 500}: the next N matching
+                       requests fail with that status, before anything is written
     drop_connection    {"count": N, "route": "<route>", "after_write": false}: the next N matching
                        requests see their connection drop mid-response; with after_write the
                        request is handled (and its write stored) first
@@ -19,7 +21,7 @@ vendor routes only, never `/_sandbox/*`. Knobs (all optional):
 
 A `<route>` is `"METHOD /path/glob"`, `"/path/glob"` or `"*"`; `*` in the glob matches any
 characters including `/`, e.g. `"PATCH /core-services/v1/campaigns/*"`, `"POST /*/campaigns/*"`.
-Order: burst_429, then drop_connection (without after_write), then error_rate.
+Order: burst_429, then fail, then drop_connection (without after_write), then error_rate.
 `error_draws` counts the draws made so far; it is state, reported by GET, not a knob.
 """
 
@@ -46,6 +48,10 @@ class DropConnection(Countdown):
     after_write: bool = False
 
 
+class Fail(Countdown):
+    status: int = Field(default=500, ge=400, le=599)
+
+
 class DelayAfterWrite(Countdown):
     seconds: float = Field(gt=0)
 
@@ -69,6 +75,7 @@ class Faults(_Knob):
     error_rate: dict[str, ErrorRate] = Field(default_factory=dict)
     seed: int = 0
     burst_429: Countdown | None = None
+    fail: Fail | None = None
     drop_connection: DropConnection | None = None
     delay_after_write: DelayAfterWrite | None = None
     rate_limit_scale: float | None = Field(default=None, ge=0)
@@ -113,6 +120,11 @@ def decide_before(faults: Faults, method: str, path: str) -> tuple[Faults, Befor
     if burst and burst.count > 0 and route_matches(burst.route, method, path):
         spent = burst.model_copy(update={"count": burst.count - 1})
         return faults.model_copy(update={"burst_429": spent}), Before("error", 429, "burst_429")
+    fail = faults.fail
+    if fail and fail.count > 0 and route_matches(fail.route, method, path):
+        spent_fail = fail.model_copy(update={"count": fail.count - 1})
+        failed = Before("error", fail.status, f"fault:{fail.status}")
+        return faults.model_copy(update={"fail": spent_fail}), failed
     drop = faults.drop_connection
     if drop and drop.count > 0 and not drop.after_write and route_matches(drop.route, method, path):
         spent_drop = drop.model_copy(update={"count": drop.count - 1})

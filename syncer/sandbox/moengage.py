@@ -174,7 +174,14 @@ def fault_response(status: int, request: VendorRequest, now: float) -> VendorRes
         route = route_of(request.method, request.path)
         windows = CREATE_WINDOWS if route and route[0] == "create" else OTHER_WINDOWS
         return rate_limited(request_id, Verdict(False, windows[0].limit, 0, int(now) + 1))
-    return error(status, "Something went wrong. Please contact Moengage team", "", [], request_id)
+    # The rate-limits page: rate-limited endpoints return x-ratelimit-* on their answers. A
+    # failure carries them too (assumption: the page names no exception), with the reset of the
+    # minute window, so that a client that takes the reset for a retry hint waits a minute.
+    route = route_of(request.method, request.path)
+    windows = CREATE_WINDOWS if route and route[0] == "create" else OTHER_WINDOWS
+    rates = Verdict(True, windows[1].limit, windows[1].limit - 1, int(now) + 60)
+    failed = error(status, "Something went wrong. Please contact Moengage team", "", [], request_id)
+    return failed.with_headers(rates.headers())
 
 
 def _request_id(request: VendorRequest) -> str:

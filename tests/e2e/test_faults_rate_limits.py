@@ -150,6 +150,23 @@ def test_a_429_is_waited_out_until_its_reset(project: Project, sandbox: Any) -> 
     assert {c["attempts"] for c in result.json()["calls"]} == {2}
 
 
+def test_a_window_reset_on_a_500_is_not_waited_for(project: Project, sandbox: Any) -> None:
+    """MoEngage's x-ratelimit-reset says when the rate window resets, and every answer of a
+    rate-limited endpoint carries it (the sandbox's injected 500 says: in a minute). It is a
+    retry hint for a 429 only: the PATCH answered 500 is retried on the backoff, in seconds."""
+    ids = fleet.create_remote(sandbox, ["Reset 1"])
+    fleet.write_fleet(project, ["Reset 1"], "Autumn", ids)
+    sandbox.set_faults({"fail": {"count": 1, "route": "PATCH *", "status": 500}})
+    started = time.monotonic()
+    result = project.run("apply", "--auto-approve", "--format", "json")
+    assert result.code == 0, result.all
+    patches = [r for r in sandbox.requests() if r["method"] == "PATCH"]
+    assert [r["status"] for r in patches] == [500, 204]
+    gap = stamps(patches)[1] - stamps(patches)[0]
+    assert gap < 10, f"the retry waited {gap:.1f} s: the window reset was taken as a hint"
+    assert time.monotonic() - started < 30
+
+
 def test_creations_beyond_the_daily_budget_are_blocked_in_the_plan(
     project: Project, sandbox: Any
 ) -> None:
