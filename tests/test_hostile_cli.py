@@ -45,7 +45,7 @@ CAMPAIGNS: dict[str, tuple[int, int, str]] = {
     "deep-nesting-block.yaml": (66, 129, "nesting deeper than 64 levels"),
     "deep-nesting-flow.yaml": (2, 77, "nesting deeper than 64 levels"),
     "duplicate-key.yaml": (4, 3, "duplicate key: channel"),
-    "empty-id.yaml": (2, 1, "id: String should have at least 1 character"),
+    "empty-id.yaml": (2, 1, "id: must be a non-empty string"),
     "empty.yaml": (1, 1, "file is empty"),
     "huge-number.yaml": (9, 44, "is not a valid number (too many digits)"),
     "invalid-utf8.yaml": (6, 15, "not UTF-8 text"),

@@ -111,8 +111,8 @@ json_values = st.recursive(
 
 
 def check(raw: bytes) -> None:
-    definition, problems = load_file(FILE, ROOT / "campaigns", SETTINGS, registry.get, raw=raw)
-    assert (definition is None) == bool(problems)
+    definitions, problems = load_file(FILE, ROOT / "campaigns", SETTINGS, registry.get, raw=raw)
+    assert (not definitions) == bool(problems)
     for problem in problems:
         assert problem.file == "campaigns/fuzz.yaml"
         assert problem.line >= 1 and problem.col >= 1

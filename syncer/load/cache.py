@@ -4,10 +4,11 @@ Takes a file's bytes; returns what loading it gave last time (everything but its
 Parsing and validating a 20 KB campaign file costs about 10 ms of CPU (ruamel's pure-Python
 round-trip parser), so 10,000 files cost minutes on every command; from the cache, about 0.1 ms
 each (issue 8). Entries live in `<state path>/cache/definitions.sqlite`, keyed by the sha256
-of the file's bytes, of the settings that loading depends on (targets and their providers,
-`default_target`) and of the tool's own code, so an edit of either is a miss. Only files that
-loaded without a problem are cached: problems are always found (and located) afresh. A cache
-that cannot be opened or written is simply not used.
+of the file's bytes, of the settings that loading depends on (targets, their providers and
+vars, `default_target`) and of the tool's own code, so an edit of either is a miss. An entry
+holds one definition per target the file goes to. Only files that loaded without a problem
+are cached: problems are always found (and located) afresh. A cache that cannot be opened or
+written is simply not used.
 """
 
 from __future__ import annotations
@@ -54,54 +55,66 @@ def code_stamp() -> str:
 
 def settings_stamp(settings: Settings) -> str:
     """What a file's loading depends on besides its bytes and path."""
-    providers = {name: target.provider for name, target in settings.targets.items()}
-    context = {"default_target": settings.default_target, "targets": providers}
+    targets = {
+        name: {"provider": target.provider, "vars": target.vars}
+        for name, target in settings.targets.items()
+    }
+    context = {"default_target": settings.default_target, "targets": targets}
     return json.dumps(context, sort_keys=True)
 
 
 @dataclass(frozen=True)
 class Hit:
-    meta: dict[str, Any]
+    meta: list[dict[str, Any]]
+    """One entry per target the file goes to (`size`: the length of its packed body)."""
     content: bytes
+    """The packed bodies, one after the other."""
 
-    def definition(self, key: str, file: str) -> CampaignDefinition:
-        lifecycle = self.meta["lifecycle"]
-        return CampaignDefinition(
-            key=key,
-            file=file,
-            provider=self.meta["provider"],
-            target=self.meta["target"],
-            id=self.meta["id"],
-            state=self.meta["state"],
-            read_only=self.meta["read_only"],
-            lifecycle=Lifecycle(
-                ignore_changes=tuple(lifecycle["ignore_changes"]),
-                on_locked=lifecycle["on_locked"],
-            ),
-            campaign=self.content,
-            digest=self.meta["digest"],
-            name=self.meta["name"],
-            line=self.meta["line"],
-        )
+    def definitions(self, key: str, file: str) -> list[CampaignDefinition]:
+        found = []
+        position = 0
+        for meta in self.meta:
+            body = self.content[position : position + meta["size"]]
+            position += meta["size"]
+            lifecycle = meta["lifecycle"]
+            found.append(
+                CampaignDefinition(
+                    key=key,
+                    file=file,
+                    provider=meta["provider"],
+                    target=meta["target"],
+                    id=meta["id"],
+                    state=meta["state"],
+                    read_only=meta["read_only"],
+                    lifecycle=Lifecycle(
+                        ignore_changes=tuple(lifecycle["ignore_changes"]),
+                        on_locked=lifecycle["on_locked"],
+                    ),
+                    campaign=body,
+                    digest=meta["digest"],
+                    name=meta["name"],
+                    line=meta["line"],
+                )
+            )
+        return found
 
 
-def _meta(definition: CampaignDefinition) -> str:
-    return json.dumps(
-        {
-            "provider": definition.provider,
-            "target": definition.target,
-            "id": definition.id,
-            "state": definition.state,
-            "read_only": definition.read_only,
-            "lifecycle": {
-                "ignore_changes": list(definition.lifecycle.ignore_changes),
-                "on_locked": definition.lifecycle.on_locked,
-            },
-            "digest": definition.digest,
-            "name": definition.name,
-            "line": definition.line,
-        }
-    )
+def _meta(definition: CampaignDefinition) -> dict[str, Any]:
+    return {
+        "provider": definition.provider,
+        "target": definition.target,
+        "id": definition.id,
+        "state": definition.state,
+        "read_only": definition.read_only,
+        "lifecycle": {
+            "ignore_changes": list(definition.lifecycle.ignore_changes),
+            "on_locked": definition.lifecycle.on_locked,
+        },
+        "digest": definition.digest,
+        "name": definition.name,
+        "line": definition.line,
+        "size": len(definition.content),
+    }
 
 
 class DefinitionCache:
@@ -149,10 +162,12 @@ class DefinitionCache:
             self._touched.append((self._today, key))
         return Hit(json.loads(meta), bytes(content))
 
-    def put(self, raw: bytes, definition: CampaignDefinition) -> None:
+    def put(self, raw: bytes, definitions: list[CampaignDefinition]) -> None:
+        """What loading the file `raw` gave: one definition per target it goes to."""
         if self._db is not None:
-            entry = (self._key(raw), _meta(definition), definition.content, self._today)
-            self._new.append(entry)
+            meta = json.dumps([_meta(d) for d in definitions])
+            content = b"".join(d.content for d in definitions)
+            self._new.append((self._key(raw), meta, content, self._today))
 
     def close(self) -> None:
         """Write what this load learnt and drop stale entries; never fails the command."""

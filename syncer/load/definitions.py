@@ -8,7 +8,6 @@ its provider's models). Problems in all files are collected and raised together 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,14 +15,17 @@ from pydantic import Field, ValidationError, field_validator
 
 from syncer.config.settings import Settings
 from syncer.errors import DefinitionError, Problem
+from syncer.load import targets
 from syncer.load.cache import DefinitionCache
 from syncer.load.filenames import inside
+from syncer.load.locate import at, located, real_path, value_at
+from syncer.load.vars import uses_vars
 from syncer.load.yaml import read as yamlio
 from syncer.model.base import StrictModel
 from syncer.model.campaign import CampaignDefinition, Lifecycle, OnLocked
 from syncer.model.digest import digest
 from syncer.model.overlay import split_path
-from syncer.model.vendor import ProviderLookup
+from syncer.model.vendor import Provider, ProviderLookup
 
 
 class _LifecycleIn(StrictModel):
@@ -44,10 +46,23 @@ class _LifecycleIn(StrictModel):
         return paths
 
 
-class _Envelope(StrictModel):
+class _File(StrictModel):
+    """The file's keys; each target's effective values are checked by `_Effective`."""
+
     provider: Literal["moengage", "batch"]
     target: str | None = None
-    id: str | None = Field(default=None, min_length=1)
+    targets: Any = None
+    id: Any = None
+    overrides: Any = None
+    state: Any = None
+    read_only: Any = None
+    lifecycle: Any = None
+    campaign: Any
+
+
+class _Effective(StrictModel):
+    """One target's envelope, after its override is merged."""
+
     state: str | None = None
     read_only: bool = False
     """Never write this campaign; show its differences only."""
@@ -132,10 +147,9 @@ def load_definitions(settings: Settings, providers: ProviderLookup) -> list[Camp
     cache = DefinitionCache.open(settings)
     try:
         for path in files:
-            definition, found = _load_cached(path, root, settings, cache, providers)
+            loaded, found = _load_cached(path, root, settings, cache, providers)
             problems.extend(found)
-            if definition is not None:
-                definitions.append(definition)
+            definitions.extend(loaded)
     finally:
         cache.close()
     problems.extend(_duplicate_ids(definitions))
@@ -146,18 +160,18 @@ def load_definitions(settings: Settings, providers: ProviderLookup) -> list[Camp
 
 def _load_cached(
     path: Path, root: Path, settings: Settings, cache: DefinitionCache, providers: ProviderLookup
-) -> tuple[CampaignDefinition | None, list[Problem]]:
+) -> tuple[list[CampaignDefinition], list[Problem]]:
     display = _display(path, settings.root)
     raw, problems = yamlio.read_bytes(path, display)
     if raw is None:
-        return None, problems
+        return [], problems
     hit = cache.get(raw)
     if hit is not None:
-        return hit.definition(path.relative_to(root).as_posix(), display), []
-    definition, problems = load_file(path, root, settings, providers, raw=raw)
-    if definition is not None:
-        cache.put(raw, definition)
-    return definition, problems
+        return hit.definitions(path.relative_to(root).as_posix(), display), []
+    definitions, problems = load_file(path, root, settings, providers, raw=raw)
+    if definitions:
+        cache.put(raw, definitions)
+    return definitions, problems
 
 
 def load_file(
@@ -167,10 +181,44 @@ def load_file(
     providers: ProviderLookup,
     *,
     raw: bytes | None = None,
-) -> tuple[CampaignDefinition | None, list[Problem]]:
-    """One campaign file (its bytes `raw`, when already read) -> its definition, or the
-    problems that prevent it."""
+) -> tuple[list[CampaignDefinition], list[Problem]]:
+    """One campaign file (its bytes `raw`, when already read) -> one definition per target it
+    goes to, or the problems that prevent them (never both)."""
     display = _display(path, settings.root)
+    document, problems = _parse(path, display, raw)
+    if document is None:
+        return [], problems
+    data = document.data
+    try:
+        _File.model_validate(data)
+    except ValidationError as exc:
+        return [], located(exc.errors(), (), document.tree, display)
+    names, found = targets.target_names(data, settings)
+    ids, more = targets.pinned_ids(data, names)
+    found += more + targets.check_overrides(data, names)
+    if found:
+        return [], [at(document.tree, loc, display, message) for loc, message in found]
+    key = path.relative_to(root).as_posix()
+    provider = providers(data["provider"])
+    definitions: list[CampaignDefinition] = []
+    named: list[tuple[Problem, str]] = []
+    for name in names:
+        view, var_problems = targets.view(data, name, ids, settings)
+        located_vars = [at(document.tree, loc, display, m) for loc, m in var_problems]
+        # A value whose var is unknown is reported once, for the var, not again as invalid.
+        unknown = {loc for loc, _ in var_problems}
+        definition, invalid = _definition(view, key, display, document, provider, unknown)
+        named.extend((problem, name) for problem in located_vars + invalid)
+        if definition is not None and not located_vars:
+            definitions.append(definition)
+    if named:
+        return [], _name_targets(named, multi="targets" in data)
+    return definitions, []
+
+
+def _parse(
+    path: Path, display: str, raw: bytes | None
+) -> tuple[yamlio.Document | None, list[Problem]]:
     if raw is None:
         text, problems = yamlio.read_text(path, display)
     else:
@@ -188,78 +236,74 @@ def load_file(
         return None, [
             Problem(display, 1, 1, "a campaign file is a mapping (provider:, campaign:, ...)")
         ]
+    return document, []
+
+
+def _definition(
+    view: targets.TargetView,
+    key: str,
+    display: str,
+    document: yamlio.Document,
+    provider: Provider,
+    unknown: set[tuple[str | int, ...]],
+) -> tuple[CampaignDefinition | None, list[Problem]]:
+    """One target's effective data -> its definition, or the problems in it (none at the
+    file locations in `unknown`, already reported)."""
+    tree = document.tree
+
+    def hint(path: tuple[str | int, ...], err: Any) -> str:
+        written = value_at(document.data, view.where(path))
+        if isinstance(written, str) and uses_vars(written) and err.get("type") != "missing":
+            return " (a ${var.NAME} is always replaced by text)"
+        return ""
+
+    def locate_errors(exc: ValidationError, prefix: tuple[str | int, ...]) -> list[Problem]:
+        errors = [
+            e
+            for e in exc.errors()
+            if view.where(real_path(prefix + tuple(e["loc"]), view.data)) not in unknown
+        ]
+        return located(errors, prefix, tree, display, data=view.data, where=view.where, hint=hint)
+
     try:
-        envelope = _Envelope.model_validate(document.data)
+        envelope = _Effective.model_validate(view.data)
     except ValidationError as exc:
-        return None, _located(exc.errors(), (), document.tree, display)
+        return None, locate_errors(exc, ())
     problems = []
-    target_name = envelope.target or settings.default_target
-    if target_name is None:
-        problems.append(
-            _at(
-                document.tree,
-                ("provider",),
-                display,
-                "no target: set target: here or default_target in syncer.toml",
-            )
-        )
-    elif target_name not in settings.targets:
-        known = ", ".join(sorted(settings.targets))
-        problems.append(
-            _at(
-                document.tree,
-                ("target",),
-                display,
-                f"unknown target {target_name!r} (syncer.toml has: {known})",
-            )
-        )
-    elif settings.targets[target_name].provider != envelope.provider:
-        problems.append(
-            _at(
-                document.tree,
-                ("provider",),
-                display,
-                f"target {target_name!r} is a {settings.targets[target_name].provider}"
-                f" workspace, but this file says provider: {envelope.provider}",
-            )
-        )
-    provider = providers(envelope.provider)
     if envelope.state is not None and envelope.state not in provider.states:
         allowed = " | ".join(provider.states)
         problems.append(
-            _at(
-                document.tree,
-                ("state",),
+            at(
+                tree,
+                view.where(("state",)),
                 display,
                 f"state: {envelope.state!r} is not one of {allowed}",
             )
         )
     try:
-        campaign = provider.validate_campaign(document.data["campaign"])
+        campaign = provider.validate_campaign(envelope.campaign)
     except ValidationError as exc:
-        problems.extend(_located(exc.errors(), ("campaign",), document.tree, display))
+        problems.extend(locate_errors(exc, ("campaign",)))
         campaign = {}
     if problems:
         return None, problems
-    assert target_name is not None
-    key = path.relative_to(root).as_posix()
     lifecycle = Lifecycle(
         ignore_changes=tuple(envelope.lifecycle.ignore_changes),
         on_locked=envelope.lifecycle.on_locked,
     )
-    line, _ = yamlio.locate(document.tree, ("campaign",))
+    line, _ = yamlio.locate(tree, ("campaign",))
     desired = {
         "campaign": campaign,
         "state": envelope.state,
-        "id": envelope.id,
+        "id": view.id,
         "ignore": lifecycle.ignore_changes,
     }
     return CampaignDefinition(
         key=key,
         file=display,
-        provider=envelope.provider,
-        target=target_name,
-        id=envelope.id,
+        provider=provider.name,
+        target=view.target,
+        id=view.id,
         state=envelope.state,
         read_only=envelope.read_only,
         lifecycle=lifecycle,
@@ -270,55 +314,20 @@ def load_file(
     ), []
 
 
-def _at(tree: Any, loc: tuple[str | int, ...], display: str, message: str) -> Problem:
-    line, col = yamlio.locate(tree, loc)
-    return Problem(display, line, col, message)
-
-
-def _located(
-    errors: Iterable[Any], prefix: tuple[str | int, ...], tree: Any, display: str
-) -> list[Problem]:
-    problems = []
-    for err in errors:
-        loc = prefix + tuple(err["loc"])
-        line, col = yamlio.locate(tree, loc)
-        problems.append(Problem(display, line, col, _message(err, loc, tree)))
-    return problems
-
-
-def _message(err: Any, loc: tuple[str | int, ...], tree: Any) -> str:
-    path = _dotted(loc, tree)
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        return f"{path}: unknown key"
-    if kind == "missing":
-        return f"{path}: required key is missing"
-    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-    return f"{path}: {message}"
-
-
-def _dotted(loc: tuple[str | int, ...], tree: Any) -> str:
-    """The YAML path of a pydantic location, without the union and model tags pydantic adds.
-
-    A string part names a YAML key only if the mapping at that point has it (or it is the last
-    part: a missing key); anything else is a tag such as a filter kind or a validator name.
-    """
-    text = ""
-    node = tree
-    for position, part in enumerate(loc):
-        last = position == len(loc) - 1
-        if isinstance(part, int):
-            text += f"[{part}]"
-            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-            continue
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif not last or "[" in part or part[:1].isupper():
-            continue
-        else:
-            node = None
-        text += f".{part}" if text else part
-    return text or "(file)"
+def _name_targets(named: list[tuple[Problem, str]], *, multi: bool) -> list[Problem]:
+    """In a multi-target file each problem names the targets it holds for; one problem of the
+    shared part of the file is listed once, naming all of them."""
+    if not multi:
+        return list(dict.fromkeys(problem for problem, _ in named))
+    grouped: dict[Problem, list[str]] = {}
+    for problem, name in named:
+        grouped.setdefault(problem, []).append(name)
+    result = []
+    for problem, names in grouped.items():
+        label = "target" if len(names) == 1 else "targets"
+        message = f"{problem.message} ({label} {', '.join(names)})"
+        result.append(Problem(problem.file, problem.line, problem.col, message))
+    return result
 
 
 def _duplicate_ids(definitions: list[CampaignDefinition]) -> list[Problem]:

@@ -8,6 +8,7 @@ on 127.0.0.1; every example campaign validates against `syncer schema`, and a ty
 
 from __future__ import annotations
 
+import copy
 import http.server
 import json
 import re
@@ -304,3 +305,33 @@ def test_gitlab_helper_posts_then_updates_one_note_and_fetches_the_reviewed_plan
     assert fetched.returncode == 0, fetched.stderr
     assert fetched.stdout.strip() == checksum
     assert (tmp_path / "reviewed" / "plan.json").read_bytes() == FakeGitLab.plan
+
+
+MULTI_TARGET = {
+    "provider": "moengage",
+    "targets": ["staging", "prod"],
+    "id": {"prod": "77b2a1d3f5c6b7a8c9d0e1f2"},
+    "overrides": {"prod": {"state": "PAUSED", "campaign": {"basic_details": {"name": "W"}}}},
+    "campaign": {"channel": "EMAIL", "basic_details": {"name": "W (${var.env_label})"}},
+}
+
+
+def test_the_schema_knows_multi_target_files(schema: dict[str, Any]) -> None:
+    jsonschema.validate(MULTI_TARGET, schema)
+
+
+@pytest.mark.parametrize(
+    "typo",
+    [
+        lambda doc: doc.__setitem__("target", "prod"),
+        lambda doc: doc["overrides"]["prod"].__setitem__("provider", "batch"),
+        lambda doc: doc["overrides"]["prod"].__setitem__("state", "RUNNING"),
+        lambda doc: doc["id"].__setitem__("staging", 12),
+    ],
+    ids=["target and targets", "override of provider", "bad override state", "id not a string"],
+)
+def test_the_schema_refuses_multi_target_mistakes(schema: dict[str, Any], typo: Any) -> None:
+    doc = copy.deepcopy(MULTI_TARGET)
+    typo(doc)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema)

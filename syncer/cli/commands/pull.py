@@ -132,10 +132,11 @@ def _residue(
 ) -> str:
     """What the rewritten file still plans (empty when nothing: the invariant of pull)."""
     root = run.settings.campaigns_path
-    again, problems = load_file(path, root, run.settings, registry.get)
-    if again is None:
+    loaded, problems = load_file(path, root, run.settings, registry.get)
+    again = [d for d in loaded if d.target == definition.target]
+    if not again:
         return "; the rewritten file is invalid: " + "; ".join(str(p) for p in problems)
-    plan = build_plan([again], contexts, now=utcnow(), selected=lambda _key: False)
+    plan = build_plan(again, contexts, now=utcnow(), selected=lambda _key: False)
     (campaign,) = plan.campaigns
     if campaign.action == "noop":
         return ""

@@ -10,7 +10,10 @@ from syncer.cli import exitcodes
 from syncer.cli.commands.context import Context
 from syncer.providers import registry
 
-_ENVELOPE_DOC = "A campaign-syncer campaign file: one campaign, its target and lifecycle."
+_ENVELOPE_DOC = (
+    "A campaign-syncer campaign file: one campaign, its target(s), per-target overrides and"
+    " lifecycle."
+)
 
 
 def _hoist(node: Any, prefix: str, defs: dict[str, Any]) -> Any:
@@ -35,6 +38,24 @@ def _hoist(node: Any, prefix: str, defs: dict[str, Any]) -> Any:
     return node
 
 
+_ID = {"type": "string", "minLength": 1}
+
+
+def _envelope(states: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "state": {"enum": list(states)},
+        "read_only": {"type": "boolean"},
+        "lifecycle": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "ignore_changes": {"type": "array", "items": {"type": "string"}},
+                "on_locked": {"enum": ["fail", "skip", "replace"]},
+            },
+        },
+    }
+
+
 def campaign_file_schema() -> dict[str, Any]:
     """A schema with one branch per provider (selected by `provider:`)."""
     branches = []
@@ -49,19 +70,39 @@ def campaign_file_schema() -> dict[str, Any]:
                 "properties": {
                     "provider": {"const": name},
                     "target": {"type": "string", "description": "a target of syncer.toml"},
-                    "id": {"type": "string", "description": "pins a remote campaign"},
-                    "state": {"enum": list(provider.states)},
-                    "read_only": {"type": "boolean"},
-                    "lifecycle": {
+                    "targets": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "minItems": 1,
+                        "uniqueItems": True,
+                        "description": "instead of target: each listed target is its own campaign",
+                    },
+                    "id": {
+                        "oneOf": [
+                            {"type": "string", "minLength": 1},
+                            {"type": "object", "additionalProperties": _ID},
+                        ],
+                        "description": "pins a remote campaign; with targets:, one id per target",
+                    },
+                    "overrides": {
                         "type": "object",
-                        "additionalProperties": False,
-                        "properties": {
-                            "ignore_changes": {"type": "array", "items": {"type": "string"}},
-                            "on_locked": {"enum": ["fail", "skip", "replace"]},
+                        "description": "per target (a listed one), merged over the file: "
+                        "mappings key by key, lists and scalars replace, null clears",
+                        "additionalProperties": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {
+                                "state": {"enum": [*provider.states, None]},
+                                "read_only": {"type": ["boolean", "null"]},
+                                "lifecycle": {"type": ["object", "null"]},
+                                "campaign": {"type": "object"},
+                            },
                         },
                     },
+                    **_envelope(provider.states),
                     "campaign": _hoist(copy.deepcopy(provider.json_schema()), name, defs),
                 },
+                "not": {"required": ["target", "targets"]},
             }
         )
     return {
