@@ -131,3 +131,25 @@ def test_import_of_both_workspaces_then_plan_shows_zero_changes(
     assert writes(sandbox) == []
     unmanaged = project.run("plan", "--show-unmanaged")
     assert unmanaged.out.count("every remote campaign is managed") == 2
+
+
+def test_retiring_a_batch_orphan_uses_the_pinned_api_version(
+    project: Project, sandbox: Any
+) -> None:
+    # Every call of a target pinned to 2.10 goes to /2.10/, the orphan's stop included (it was
+    # once planned without the target's settings, and went to the default /2.11/).
+    project.configure(batch='api_version = "2.10"')
+    project.copy_examples()
+    batch_only(project)
+    project.remove("batch/reactivation.yaml")
+    assert project.run("apply", "--auto-approve").code == 0
+    created = project.state("sandbox-batch")["campaigns"]["batch/spring-push.yaml"]["id"]
+    project.remove("batch/spring-push.yaml")
+    sandbox.clear_requests()
+    plan = project.run("plan", "--retire-orphans", "--format", "json")
+    [orphan] = plan.json()["campaigns"]
+    assert [r["path"] for r in orphan["requests"]] == ["/2.10/campaigns/update"]
+    assert project.run("apply", "--auto-approve", "--retire-orphans").code == 0
+    assert calls(sandbox) == [("/2.10/campaigns/update", "STOPPED")]
+    assert {r["path"].split("/")[1] for r in sandbox.requests()} == {"2.10"}
+    assert orchestrations(sandbox)[created]["status"] == "stopped"
