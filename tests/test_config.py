@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
 from syncer.config import settings as config
 from syncer.errors import ConfigError
+from syncer.model.target import TargetSettings
+from syncer.providers import registry
+from syncer.providers.moengage.settings import MoEngageTarget
 
 
 def load(tmp_path: Path, text: str) -> config.Settings:
     path = tmp_path / "syncer.toml"
     path.write_text(text)
-    return config.load(path)
+    return config.load(path, registry.target_models())
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
@@ -47,7 +51,7 @@ api_key_env = "BATCH_API_KEY"
 """,
     )
     prod = settings.targets["prod"]
-    assert isinstance(prod, config.MoEngageTarget)
+    assert isinstance(prod, MoEngageTarget)
     assert prod.resolved_base_url() == "https://api-01.moengage.com"
     assert settings.targets["batch-prod"].resolved_base_url() == "https://api.batch.com"
 
@@ -108,7 +112,7 @@ def test_loopback_http_is_allowed(tmp_path: Path) -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
-        config.load(tmp_path / "syncer.toml")
+        config.load(tmp_path / "syncer.toml", registry.target_models())
     assert "not found" in str(info.value)
 
 
@@ -146,3 +150,24 @@ def test_target_vars_load(tmp_path: Path) -> None:
 def test_bad_vars_are_located(tmp_path: Path, text: str, expected: str) -> None:
     found = problems(tmp_path, text)
     assert any(p.startswith(expected) for p in found), found
+
+
+def test_targets_are_validated_by_the_models_handed_in(tmp_path: Path) -> None:
+    # The config step names no vendor: a provider it is handed is enough to read its targets.
+    class AcmeTarget(TargetSettings):
+        provider: Literal["acme"]
+        region: str
+
+        def credential_envs(self) -> tuple[str, str]:
+            return "ACME_ACCOUNT", "ACME_KEY"
+
+    path = tmp_path / "syncer.toml"
+    path.write_text('[targets.a]\nprovider = "acme"\nsandbox = true\nregion = "eu"\n')
+    target = config.load(path, {"acme": AcmeTarget}).targets["a"]
+    assert isinstance(target, AcmeTarget)
+    assert target.region == "eu"
+    with pytest.raises(ConfigError) as info:
+        config.load(path, registry.target_models())
+    assert [str(p) for p in info.value.problems] == [
+        "syncer.toml:2:1: targets.a.provider: provider must be one of: moengage, batch"
+    ]

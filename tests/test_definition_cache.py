@@ -67,7 +67,7 @@ class CountingLoads:
 def test_a_hit_gives_the_same_definition_without_parsing(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = config.load(project / "syncer.toml")
+    settings = config.load(project / "syncer.toml", registry.target_models())
     parses = CountingLoads(monkeypatch)
     first = load_definitions(settings, registry.get)
     again = load_definitions(settings, registry.get)
@@ -81,7 +81,7 @@ def test_a_hit_gives_the_same_definition_without_parsing(
 def test_moved_files_hit_and_keep_their_new_key(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = config.load(project / "syncer.toml")
+    settings = config.load(project / "syncer.toml", registry.target_models())
     load_definitions(settings, registry.get)
     (project / "campaigns" / "a" / "welcome.yaml").rename(project / "campaigns" / "hello.yaml")
     parses = CountingLoads(monkeypatch)
@@ -93,7 +93,7 @@ def test_moved_files_hit_and_keep_their_new_key(
 def test_an_edited_file_or_changed_settings_is_a_miss(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = config.load(project / "syncer.toml")
+    settings = config.load(project / "syncer.toml", registry.target_models())
     load_definitions(settings, registry.get)
     parses = CountingLoads(monkeypatch)
     path = project / "campaigns" / "a" / "welcome.yaml"
@@ -103,14 +103,14 @@ def test_an_edited_file_or_changed_settings_is_a_miss(
     assert edited.campaign["campaign_content"]["content"]["email"]["subject"] == "Hi"
     other = TOML + '\n[targets.other]\nprovider = "batch"\nsandbox = true\n'
     (project / "syncer.toml").write_text(other, encoding="utf-8")
-    load_definitions(config.load(project / "syncer.toml"), registry.get)
+    load_definitions(config.load(project / "syncer.toml", registry.target_models()), registry.get)
     assert parses.count == 2
 
 
 def test_problems_are_found_every_time(project: Path) -> None:
     path = project / "campaigns" / "a" / "welcome.yaml"
     path.write_text(path.read_text().replace("channel: EMAIL", "channel: EMAIL\n  nmae: x"))
-    settings = config.load(project / "syncer.toml")
+    settings = config.load(project / "syncer.toml", registry.target_models())
     for _ in range(2):
         with pytest.raises(DefinitionError) as raised:
             load_definitions(settings, registry.get)
@@ -120,7 +120,7 @@ def test_problems_are_found_every_time(project: Path) -> None:
 def test_an_unusable_cache_only_costs_time(project: Path) -> None:
     (project / ".syncer").mkdir()
     (project / ".syncer" / "cache").write_text("not a directory")
-    settings = config.load(project / "syncer.toml")
+    settings = config.load(project / "syncer.toml", registry.target_models())
     assert [d.name for d in load_definitions(settings, registry.get)] == ["Welcome email"]
 
 
@@ -128,5 +128,5 @@ def test_a_corrupt_cache_file_is_not_used(project: Path) -> None:
     cache = project / ".syncer" / "cache"
     cache.mkdir(parents=True)
     (cache / "definitions.sqlite").write_bytes(b"garbage" * 100)
-    settings = config.load(project / "syncer.toml")
+    settings = config.load(project / "syncer.toml", registry.target_models())
     assert [d.name for d in load_definitions(settings, registry.get)] == ["Welcome email"]

@@ -41,7 +41,7 @@ def setup(tmp_path: Path, files: dict[str, str | bytes]) -> config.Settings:
         else:
             path.write_text(textwrap.dedent(text))
     (tmp_path / "campaigns").mkdir(exist_ok=True)
-    return config.load(tmp_path / "syncer.toml")
+    return config.load(tmp_path / "syncer.toml", registry.target_models())
 
 
 def problems(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:

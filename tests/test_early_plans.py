@@ -13,7 +13,7 @@ from syncer.model.vendor import PlanItem, RemoteCampaign
 from syncer.plan.builder import TargetContext, build_plan
 from syncer.plan.early import EarlyPlans
 from syncer.providers import registry
-from tests.support.builders import ACTOR, definition, email, remote, target_context
+from tests.support.builders import ACTOR, SETTINGS, definition, email, remote, target_context
 
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 MOENGAGE = registry.get("moengage")
@@ -64,7 +64,7 @@ def test_early_plans_are_used_and_the_plan_is_the_same_as_without_them() -> None
     without = build_plan(files, {"sandbox": context(MOENGAGE, state, remotes, None)}, now=NOW)
 
     counting = CountingProvider()
-    early = EarlyPlans.for_target(files, state, counting, ACTOR, None)
+    early = EarlyPlans.for_target(files, state, counting, ACTOR, SETTINGS)
     for r in remotes:
         early.see(r)
     assert sorted(counting.asked) == ["changed.yaml", "pinned.yaml", "same.yaml"]
@@ -81,7 +81,7 @@ def test_early_plans_are_used_and_the_plan_is_the_same_as_without_them() -> None
 def test_an_early_plan_for_another_remote_object_is_not_used() -> None:
     files, state, remotes = scenario()
     counting = CountingProvider()
-    early = EarlyPlans.for_target(files, state, counting, ACTOR, None)
+    early = EarlyPlans.for_target(files, state, counting, ACTOR, SETTINGS)
     for r in remotes:
         early.see(r)
     # The campaign was read again (after a write, say): the snapshot holds a newer object.
@@ -95,7 +95,7 @@ def test_an_early_plan_for_another_remote_object_is_not_used() -> None:
 def test_a_same_named_campaign_makes_the_builder_plan_again() -> None:
     files, state, remotes = scenario()
     counting = CountingProvider()
-    early = EarlyPlans.for_target(files, state, counting, ACTOR, None)
+    early = EarlyPlans.for_target(files, state, counting, ACTOR, SETTINGS)
     for r in remotes:
         early.see(r)
     # An unmanaged campaign named like `same.yaml` (a dashboard copy): the builder's question
@@ -109,14 +109,14 @@ def test_a_same_named_campaign_makes_the_builder_plan_again() -> None:
 def test_ids_two_files_claim_are_left_to_the_builder() -> None:
     base = email()
     files = [definition(base, key="a.yaml", id="c1"), definition(base, key="b.yaml", id="c1")]
-    early = EarlyPlans.for_target(files, TargetState(target="sandbox"), MOENGAGE, ACTOR, None)
+    early = EarlyPlans.for_target(files, TargetState(target="sandbox"), MOENGAGE, ACTOR, SETTINGS)
     early.see(remote(base, id="c1"))
     assert early.plans == {}
 
 
 def test_an_item_that_differs_in_any_way_gets_no_early_answer() -> None:
     files, state, remotes = scenario()
-    early = EarlyPlans.for_target(files, state, MOENGAGE, ACTOR, None)
+    early = EarlyPlans.for_target(files, state, MOENGAGE, ACTOR, SETTINGS)
     early.see(remotes[0])
     item, _ = early.plans["same.yaml"]
     assert early.answer(item) is not None
@@ -124,6 +124,6 @@ def test_an_item_that_differs_in_any_way_gets_no_early_answer() -> None:
         {"entry": StateEntry(id="c1")},
         {"actor": dataclasses.replace(ACTOR, updated_by="someone-else@example.com")},
         {"id_source": "file"},
-        {"config": object()},
+        {"settings": SETTINGS.model_copy()},
     ):
         assert early.answer(dataclasses.replace(item, **change)) is None

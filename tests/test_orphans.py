@@ -12,7 +12,7 @@ from syncer.model.vendor import RemoteCampaign, RemoteSnapshot
 from syncer.plan.builder import TargetContext, build_plan
 from syncer.plan.orphans import plan_orphan, unmanaged_note
 from syncer.providers import registry
-from tests.support.builders import definition, email, remote, target_context
+from tests.support.builders import SETTINGS, definition, email, remote, target_context
 
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 MOENGAGE = registry.get("moengage")
@@ -46,7 +46,14 @@ def test_an_orphan_is_retired_only_on_request_and_where_the_vendor_allows(
 ) -> None:
     r = remote(email(campaign_delivery_type=kind), id="c1", status=status)
     plan = plan_orphan(
-        "gone.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), r, owner=None, retire=retire
+        "gone.yaml",
+        "sandbox",
+        MOENGAGE,
+        SETTINGS,
+        StateEntry(id="c1"),
+        r,
+        owner=None,
+        retire=retire,
     )
     assert plan.action == "orphan"
     assert [(q.body or {}).get("action") for q in plan.requests] == calls
@@ -57,7 +64,14 @@ def test_an_orphan_is_retired_only_on_request_and_where_the_vendor_allows(
 def test_an_orphan_managed_by_another_file_is_never_retired() -> None:
     r = remote(PERIODIC, id="c1")
     plan = plan_orphan(
-        "old.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), r, owner="new.yaml", retire=True
+        "old.yaml",
+        "sandbox",
+        MOENGAGE,
+        SETTINGS,
+        StateEntry(id="c1"),
+        r,
+        owner="new.yaml",
+        retire=True,
     )
     assert plan.requests == ()
     assert "now managed by new.yaml" in plan.notes[0]
@@ -65,7 +79,14 @@ def test_an_orphan_managed_by_another_file_is_never_retired() -> None:
 
 def test_an_orphan_whose_campaign_is_gone_is_just_forgotten() -> None:
     plan = plan_orphan(
-        "old.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), None, owner=None, retire=True
+        "old.yaml",
+        "sandbox",
+        MOENGAGE,
+        SETTINGS,
+        StateEntry(id="c1"),
+        None,
+        owner=None,
+        retire=True,
     )
     assert plan.requests == ()
     assert "no longer found remotely" in plan.notes[0]
@@ -74,7 +95,7 @@ def test_an_orphan_whose_campaign_is_gone_is_just_forgotten() -> None:
 def test_a_read_only_orphan_is_not_retired() -> None:
     r = remote(PERIODIC, id="c1").model_copy(update={"read_only": "made in the dashboard"})
     plan = plan_orphan(
-        "old.yaml", "sandbox", MOENGAGE, StateEntry(id="c1"), r, owner=None, retire=True
+        "old.yaml", "sandbox", MOENGAGE, SETTINGS, StateEntry(id="c1"), r, owner=None, retire=True
     )
     assert plan.requests == ()
     assert "read-only" in plan.notes[0]

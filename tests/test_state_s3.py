@@ -14,6 +14,7 @@ import pytest
 from syncer.config.settings import StateConfig, load
 from syncer.errors import ConfigError, LockHeldError, StateError
 from syncer.model.state import StateEntry, TargetState
+from syncer.providers import registry
 from syncer.state.s3 import S3Backend
 from tests.support.moto_s3 import BUCKET, serve_s3
 
@@ -174,6 +175,6 @@ def test_state_config_problems(tmp_path: Path, state: str, message: str) -> None
         encoding="utf-8",
     )
     with pytest.raises(ConfigError) as caught:
-        load(config)
+        load(config, registry.target_models())
     assert message in str(caught.value)
     assert "syncer.toml:" in str(caught.value)

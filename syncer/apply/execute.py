@@ -279,9 +279,7 @@ async def apply_target(
             run.state = run.state.with_entry(campaign.key, None)
     work = [c for c in campaigns if c.requests and c.action not in ("blocked", "noop")]
     await asyncio.gather(*[_apply_campaign(run, c, stop) for c in work])
-    forgotten += [
-        c.key for c in work if c.action == "orphan" and c.key not in run.state.campaigns
-    ]
+    forgotten += [c.key for c in work if c.action == "orphan" and c.key not in run.state.campaigns]
     backend.save(run.state)
     if not any(o.outcome == "unknown" for o in run.outcomes):
         # Everything is settled and saved: the journal has served its purpose. With unknown

@@ -11,8 +11,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from syncer.config.settings import BatchTarget, MoEngageTarget, Settings
+from syncer.config.settings import Settings
 from syncer.errors import InputError
+from syncer.model.target import TargetSettings
 from syncer.model.vendor import Actor
 
 SANDBOX_ACCOUNT = "sandbox"
@@ -30,18 +31,13 @@ class Credentials:
     """The API key. Never printed, logged or written."""
 
 
-def env_names(target: MoEngageTarget | BatchTarget) -> tuple[str, str]:
-    if isinstance(target, MoEngageTarget):
-        return target.workspace_id_env, target.api_key_env
-    return target.project_key_env, target.api_key_env
-
-
 def read(
-    name: str, target: MoEngageTarget | BatchTarget, environ: Mapping[str, str] | None = None
+    name: str, target: TargetSettings, environ: Mapping[str, str] | None = None
 ) -> Credentials:
-    """The target's credentials from the environment (fixed values for the sandbox)."""
+    """The target's credentials from the environment (fixed values for the sandbox); the
+    target's provider names the variables (`TargetSettings.credential_envs`)."""
     env = os.environ if environ is None else environ
-    account_env, key_env = env_names(target)
+    account_env, key_env = target.credential_envs()
     account, secret = env.get(account_env, "").strip(), env.get(key_env, "").strip()
     if target.sandbox:
         # An embedded or served sandbox accepts any non-empty credentials.

@@ -1,4 +1,7 @@
-"""CONFIG: `syncer.toml` -> typed `Settings` with one `Target` per workspace.
+"""CONFIG: `syncer.toml` -> typed `Settings` with one `TargetSettings` per workspace.
+
+Each target is validated by the settings model of its provider, which the caller hands in
+(`load(path, registry.target_models())`): nothing here knows a vendor.
 
 Problems are reported all at once as `syncer.toml:line:col: message` (`ConfigError`). Nothing
 here reads credentials: targets only name the environment variables that hold them
@@ -7,38 +10,24 @@ here reads credentials: targets only name the environment variables that hold th
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import tomllib
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from syncer.config.readfile import NotUtf8, Unreadable, read_regular, utf8
 from syncer.errors import ConfigError, Problem
 from syncer.model.base import StrictModel
+from syncer.model.target import TargetModels, TargetSettings, check_base_url
 
 CONFIG_FILE = "syncer.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 """Target names become file names (state, journal) and object keys: nothing that could
 climb out of a directory or break a line."""
-_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CREDENTIAL_KEY = re.compile(r"(access_key|secret|token|password|credential)", re.IGNORECASE)
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback IP literals (the only hosts plain http may reach)."""
-    if host in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_inside(value: str) -> str:
@@ -47,120 +36,6 @@ def check_inside(value: str) -> str:
     if not value.strip() or path.is_absolute() or ".." in path.parts or ":" in value:
         raise ValueError("must be a relative path inside the project (no '..', not absolute)")
     return value
-
-
-def check_base_url(url: str) -> str:
-    """A base URL is scheme://host[:port] only; plain http is allowed for loopback hosts only."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("base_url must look like https://host[:port]")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError(
-            "base_url is scheme, host and port only; the tool appends the vendor's own paths"
-        )
-    if parts.username or parts.password:
-        raise ValueError("base_url must not carry credentials; use the *_env settings")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ValueError("plain http:// is allowed only for loopback addresses; use https://")
-    return url.rstrip("/")
-
-
-class _TargetBase(StrictModel):
-    sandbox: bool = False
-    """Talk to the embedded emulator (started on demand, no credentials)."""
-    base_url: str | None = None
-    updated_by: str | None = None
-    """Email recorded by the vendor as the author of updates (`updated_by`)."""
-    created_by: str | None = None
-    """Email recorded as the creator of new campaigns; defaults to `updated_by`."""
-    timeout: float = Field(default=30.0, gt=0, le=600)
-    """Seconds before a call is abandoned (its outcome is then unknown)."""
-    ca_bundle: str | None = None
-    """Path to a PEM bundle of extra trusted CAs. TLS verification is never disabled."""
-    rate_limit_scale: float = Field(default=1.0, gt=0, le=1000)
-    """Multiplies the vendor's documented rate limits (negotiated quotas, sandboxes)."""
-    max_retries: int = Field(default=5, ge=0, le=20)
-    vars: dict[str, str] = Field(default_factory=dict)
-    """`[targets.<name>.vars]`: the values `${var.NAME}` stands for in this target's campaigns.
-    Text only: a campaign file's string stays a string, whatever its var holds."""
-
-    @field_validator("vars")
-    @classmethod
-    def _var_names(cls, values: dict[str, str]) -> dict[str, str]:
-        for name in values:
-            if not _VAR_NAME.match(name):
-                raise ValueError(
-                    f"var name {name!r}: use letters, digits and '_', not starting with a digit"
-                    " (it is written ${var.NAME})"
-                )
-        return values
-
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return None if value is None else check_base_url(value)
-
-    @field_validator("updated_by", "created_by")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value is not None and not _EMAIL.match(value):
-            raise ValueError("must be an email address (the vendor accepts emails only)")
-        return value
-
-
-def _env_name(value: str) -> str:
-    if not _ENV_NAME.match(value):
-        raise ValueError("must be the NAME of an environment variable, not its value")
-    return value
-
-
-class MoEngageTarget(_TargetBase):
-    provider: Literal["moengage"]
-    data_center: str | None = None
-    """`01`..`06` or `101`: selects https://api-<dc>.moengage.com."""
-    workspace_id_env: str = "MOENGAGE_WORKSPACE_ID"
-    api_key_env: str = "MOENGAGE_API_KEY"
-    max_creates_per_run: int = Field(default=25, ge=0, le=100)
-    """Refuse plans that would create more campaigns than this (MoEngage: 25/min, 100/day)."""
-
-    @field_validator("data_center")
-    @classmethod
-    def _dc(cls, value: str | None) -> str | None:
-        if value is not None and value not in {"01", "02", "03", "04", "05", "06", "101"}:
-            raise ValueError("data_center must be one of 01..06 or 101 (as a quoted string)")
-        return value
-
-    _check_envs = field_validator("workspace_id_env", "api_key_env")(_env_name)
-
-    def resolved_base_url(self) -> str | None:
-        if self.base_url:
-            return self.base_url
-        if self.data_center:
-            return f"https://api-{self.data_center}.moengage.com"
-        return None
-
-
-class BatchTarget(_TargetBase):
-    provider: Literal["batch"]
-    api_version: str = "2.11"
-    """Pinned Batch API version; every call uses it."""
-    project_key_env: str = "BATCH_PROJECT_KEY"
-    api_key_env: str = "BATCH_API_KEY"
-
-    _check_envs = field_validator("project_key_env", "api_key_env")(_env_name)
-
-    @field_validator("api_version")
-    @classmethod
-    def _version(cls, value: str) -> str:
-        if not re.fullmatch(r"\d+\.\d+", value):
-            raise ValueError('api_version looks like "2.11"')
-        return value
-
-    def resolved_base_url(self) -> str | None:
-        return self.base_url or "https://api.batch.com"
-
-
-Target = Annotated[MoEngageTarget | BatchTarget, Field(discriminator="provider")]
 
 
 class StateConfig(StrictModel):
@@ -206,7 +81,8 @@ class StateConfig(StrictModel):
 class Settings(StrictModel):
     campaigns_dir: str = "campaigns"
     default_target: str | None = None
-    targets: dict[str, Target]
+    targets: dict[str, TargetSettings]
+    """Each validated by its provider's model (see `load`): instances of its subclass."""
     state: StateConfig = StateConfig()
     updated_by: str | None = None
     """Default author for every target (a target's own `updated_by` wins)."""
@@ -233,12 +109,12 @@ class Settings(StrictModel):
     def campaigns_path(self) -> Path:
         return self.root / self.campaigns_dir
 
-    def target(self, name: str) -> MoEngageTarget | BatchTarget:
+    def target(self, name: str) -> TargetSettings:
         return self.targets[name]
 
 
-def load(path: Path) -> Settings:
-    """Read and validate `syncer.toml`.
+def load(path: Path, models: TargetModels) -> Settings:
+    """Read and validate `syncer.toml`; `models` validates each target, by its `provider`.
 
     Raises:
         ConfigError: every problem found, each with its line and column.
@@ -266,24 +142,23 @@ def load(path: Path) -> Settings:
         raise ConfigError([Problem(display, 1, 1, "invalid TOML: nested too deeply")]) from None
     except ValueError:  # Python refuses to convert integers of thousands of digits
         raise ConfigError([Problem(display, 1, 1, "invalid TOML: a number is too long")]) from None
-    return _validate(raw, text, display, path.parent)
+    return _validate(raw, text, display, path.parent, models)
 
 
-def _validate(raw: dict[str, Any], text: str, display: str, root: Path) -> Settings:
+def _validate(
+    raw: dict[str, Any], text: str, display: str, root: Path, models: TargetModels
+) -> Settings:
+    data = {**raw, "root": root}
     problems: list[Problem] = []
+    if "targets" in raw:
+        data["targets"], problems = _targets(raw["targets"], text, display, models)
     try:
-        settings = Settings.model_validate({**raw, "root": root})
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = [str(p) for p in err["loc"] if not _is_union_tag(p)]
-            message = "unknown key" if err["type"] == "extra_forbidden" else _clean(err["msg"])
-            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-                loc.append("provider")
-                message = "provider must be one of: moengage, batch"
-            line, col = locate_toml(text, loc)
-            where = ".".join(loc) or "(file)"
-            problems.append(Problem(display, line, col, f"{where}: {message}"))
+        problems.extend(_problems(exc, [], text, display))
         raise ConfigError(problems) from None
+    if problems:
+        raise ConfigError(problems)
     if settings.default_target and settings.default_target not in settings.targets:
         line, col = locate_toml(text, ["default_target"])
         known = ", ".join(sorted(settings.targets)) or "none"
@@ -327,8 +202,46 @@ def _validate(raw: dict[str, Any], text: str, display: str, root: Path) -> Setti
     return settings
 
 
-def _is_union_tag(part: object) -> bool:
-    return part in ("moengage", "batch")
+def _targets(
+    tables: Any, text: str, display: str, models: TargetModels
+) -> tuple[Any, list[Problem]]:
+    """Each `[targets.<name>]` table validated by its provider's model; the problems found.
+
+    Tables that fail are left out (their problems are reported), so that validating the rest
+    of the file does not report them a second time.
+    """
+    if not isinstance(tables, dict):
+        return tables, []  # not a table: `Settings` says so
+    targets: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, table in tables.items():
+        loc = ["targets", str(name)]
+        provider = table.get("provider") if isinstance(table, dict) else None
+        model = models.get(provider) if isinstance(provider, str) else None
+        if not isinstance(table, dict):
+            message = "must be a table ([targets.<name>] with provider = ...)"
+        elif model is None:
+            loc.append("provider")
+            message = f"provider must be one of: {', '.join(models)}"
+        else:
+            try:
+                targets[name] = model.model_validate(table)
+            except ValidationError as exc:
+                problems.extend(_problems(exc, loc, text, display))
+            continue
+        line, col = locate_toml(text, loc)
+        problems.append(Problem(display, line, col, f"{'.'.join(loc)}: {message}"))
+    return targets, problems
+
+
+def _problems(exc: ValidationError, prefix: list[str], text: str, display: str) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = prefix + [str(p) for p in err["loc"]]
+        message = "unknown key" if err["type"] == "extra_forbidden" else _clean(err["msg"])
+        line, col = locate_toml(text, loc)
+        problems.append(Problem(display, line, col, f"{'.'.join(loc) or '(file)'}: {message}"))
+    return problems
 
 
 def _clean(message: str) -> str:

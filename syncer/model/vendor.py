@@ -20,6 +20,7 @@ from syncer.model.base import FrozenModel
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.plan import CampaignPlan, PlannedRequest, TargetIdentity
 from syncer.model.state import StateEntry
+from syncer.model.target import TargetSettings
 
 
 class RemoteCampaign(FrozenModel):
@@ -109,9 +110,9 @@ class PlanItem:
     actor: Actor
     id_source: str
     """Where the id came from: `file` (id:), `state`, or `none`."""
-    config: Any = None
-    """The target's settings (`MoEngageTarget` or `BatchTarget`), e.g. Batch's pinned API
-    version, which its request paths carry."""
+    settings: TargetSettings
+    """The target's settings (the provider's own model), e.g. Batch's pinned API version,
+    which its request paths carry."""
 
 
 def read_only_reason(item: PlanItem) -> str | None:
@@ -176,6 +177,14 @@ class Session(Protocol):
         """After a create with unknown outcome: the id of the campaign it made, if it landed."""
         ...
 
+    def calls(self) -> int:
+        """Vendor calls this session made so far (what progress bars count)."""
+        ...
+
+    def retries(self) -> Sequence[str]:
+        """The retries this session made, each with its reason (the apply report lists them)."""
+        ...
+
     async def aclose(self) -> None: ...
 
 
@@ -199,15 +208,16 @@ class Provider(Protocol):
     def plan_campaign(self, item: PlanItem) -> CampaignPlan: ...
 
     def orphan_requests(
-        self, entry: StateEntry, remote: RemoteCampaign | None
+        self, entry: StateEntry, remote: RemoteCampaign | None, settings: TargetSettings
     ) -> list[PlannedRequest]:
-        """Calls that retire an orphaned campaign when the user asks for it explicitly."""
+        """Calls that retire an orphaned campaign when the user asks for it explicitly
+        (`settings`: its target's, e.g. the API version its paths carry)."""
         ...
 
-    def request_target(self, request: PlannedRequest, config: Any) -> str | None:
+    def request_target(self, request: PlannedRequest, settings: TargetSettings) -> str | None:
         """The campaign id a planned request writes to ("" for a creation), or None when its
         method, path or id fields are not a call this provider plans (a tampered saved plan).
-        `config`: the target's settings."""
+        `settings`: the target's."""
         ...
 
     def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
@@ -249,8 +259,8 @@ class SessionSpec:
     """Everything a provider needs to open a session to one target."""
 
     target: str
-    config: Any
-    """The target's settings (`MoEngageTarget` or `BatchTarget`)."""
+    settings: TargetSettings
+    """The target's settings (the provider's own model)."""
     base_url: str
     account: str
     secret: str = field(repr=False)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from syncer import __version__
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.digest import digest
 from syncer.model.plan import CampaignPlan, Plan, TargetIdentity, summarize
 from syncer.model.state import StateEntry, TargetState
+from syncer.model.target import TargetSettings
 from syncer.model.vendor import (
     Actor,
     PlanItem,
@@ -39,10 +39,10 @@ class TargetContext:
     state: TargetState
     actor: Actor
     identity: TargetIdentity
+    settings: TargetSettings
+    """The target's settings, handed to the provider's planner (`PlanItem.settings`)."""
     max_creates: int | None = None
     """Per-plan creation limit from the config (None: the vendor's quota only)."""
-    config: Any = None
-    """The target's settings, handed to the provider's planner (`PlanItem.config`)."""
     early: EarlyPlans | None = None
     """Plans made while the snapshot was read (used where they answer the same question)."""
 
@@ -213,7 +213,7 @@ def _plan_definition(
         same_name=same,
         actor=ctx.actor,
         id_source=source,
-        config=ctx.config,
+        settings=ctx.settings,
     )
     made = ctx.early.answer(item) if ctx.early is not None else None
     planned = _annotate(made or ctx.provider.plan_campaign(item), item, orphaned)
@@ -274,6 +274,7 @@ def build_plan(
                     key,
                     name,
                     ctx.provider,
+                    ctx.settings,
                     entry,
                     ctx.snapshot.by_id.get(entry.id),
                     owner=owners[name].get(entry.id),

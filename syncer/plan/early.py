@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.plan import CampaignPlan
 from syncer.model.state import StateEntry, TargetState
+from syncer.model.target import TargetSettings
 from syncer.model.vendor import Actor, PlanItem, Provider, RemoteCampaign
 
 
@@ -56,7 +56,7 @@ def same_question(a: PlanItem, b: PlanItem) -> bool:
         and not b.same_name
         and a.actor == b.actor
         and a.id_source == b.id_source
-        and a.config is b.config
+        and a.settings is b.settings
     )
 
 
@@ -66,7 +66,7 @@ class EarlyPlans:
 
     provider: Provider
     actor: Actor
-    config: Any
+    settings: TargetSettings
     by_id: dict[str, tuple[CampaignDefinition, StateEntry | None, str]] = field(
         default_factory=dict
     )
@@ -82,9 +82,9 @@ class EarlyPlans:
         state: TargetState,
         provider: Provider,
         actor: Actor,
-        config: Any,
+        settings: TargetSettings,
     ) -> EarlyPlans:
-        early = cls(provider=provider, actor=actor, config=config)
+        early = cls(provider=provider, actor=actor, settings=settings)
         for definition in definitions:
             entry = state.campaigns.get(definition.key)
             campaign_id, source, _ = resolve_id(definition, entry)
@@ -108,7 +108,7 @@ class EarlyPlans:
             same_name=(),
             actor=self.actor,
             id_source=source,
-            config=self.config,
+            settings=self.settings,
         )
         self.plans[definition.key] = (item, self.provider.plan_campaign(item))
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from syncer.model.plan import CampaignPlan
 from syncer.model.state import StateEntry
+from syncer.model.target import TargetSettings
 from syncer.model.vendor import Provider, RemoteCampaign, RemoteSnapshot
 from syncer.plan.staleness import STATUS, digest_of, relied
 
@@ -22,6 +23,7 @@ def plan_orphan(
     key: str,
     target: str,
     provider: Provider,
+    settings: TargetSettings,
     entry: StateEntry,
     remote: RemoteCampaign | None,
     *,
@@ -32,6 +34,7 @@ def plan_orphan(
     """The plan of one orphaned state entry.
 
     Args:
+        settings: the target's (the provider's retirement calls may depend on them).
         remote: the campaign as read (None: not found remotely).
         owner: the key of a present file that manages the same campaign, if any.
         retire: the user asked to retire orphans (`--retire-orphans`).
@@ -71,7 +74,7 @@ def plan_orphan(
     if remote.read_only:
         note = f"{gone}; not retired: the campaign is read-only ({remote.read_only})"
         return CampaignPlan(**head, notes=(note,))
-    requests = tuple(provider.orphan_requests(entry, remote))
+    requests = tuple(provider.orphan_requests(entry, remote, settings))
     if not requests:
         kind = f", {remote.kind}" if remote.kind else ""
         note = (

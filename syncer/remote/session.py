@@ -41,7 +41,7 @@ def client_options(
 ) -> ClientOptions:
     """A target's options, with the vendor's first retry delay (shorter against the sandbox,
     which has no reason to be waited for) and its floor after a 429."""
-    config = spec.config
+    config = spec.settings
     return ClientOptions(
         base_url=spec.base_url,
         timeout=config.timeout,

@@ -67,7 +67,7 @@ class Connections:
         session = provider.open_session(
             SessionSpec(
                 target=name,
-                config=target,
+                settings=target,
                 base_url=base_url,
                 account=creds.account,
                 secret=creds.secret,
@@ -81,12 +81,7 @@ class Connections:
 
     def calls(self) -> int:
         """Vendor calls made so far by the open sessions (what progress bars count)."""
-        total = 0
-        for session in self._sessions.values():
-            stats = getattr(getattr(session, "http", None), "stats", None)
-            if stats is not None:
-                total += sum(stats.calls.values())
-        return total
+        return sum(session.calls() for session in self._sessions.values())
 
     async def aclose(self) -> None:
         for session in self._sessions.values():

@@ -157,8 +157,8 @@ async def read_target(
         state=state,
         actor=actor,
         identity=session.identity,
-        max_creates=getattr(config, "max_creates_per_run", None),
-        config=config,
+        max_creates=config.creation_limit(),
+        settings=config,
         early=early,
     )
 
@@ -309,10 +309,7 @@ async def apply_plan(
         forgotten.extend(gone)
     retries: list[str] = []
     for target in targets:
-        session = run.connections.session(target)
-        stats = getattr(getattr(session, "http", None), "stats", None)
-        if stats is not None:
-            retries.extend(stats.retries)
+        retries.extend(run.connections.session(target).retries())
     return ApplyReport(
         calls=tuple(calls),
         blocked=tuple(c.key for c in plan.campaigns if c.action == "blocked"),

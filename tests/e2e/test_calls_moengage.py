@@ -129,7 +129,7 @@ def test_a_second_plan_in_the_same_run_reads_nothing(
     project: Project, sandbox: SandboxHandle
 ) -> None:
     workspace(project, sandbox, 45, 5)
-    settings = config.load(project.root / "syncer.toml")
+    settings = config.load(project.root / "syncer.toml", registry.target_models())
     definitions = load_definitions(settings, registry.get)
 
     async def twice() -> tuple[int, int]:

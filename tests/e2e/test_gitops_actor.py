@@ -16,6 +16,7 @@ import pytest
 
 from syncer.config import credentials
 from syncer.config import settings as config
+from syncer.providers import registry
 from tests.support.project import Project
 
 CI_VARS = ("SYNCER_UPDATED_BY", "GITLAB_USER_EMAIL", "GITHUB_ACTOR")
@@ -35,7 +36,7 @@ def settings(tmp_path: Path, top: str = "", target: str = "") -> config.Settings
         ),
         encoding="utf-8",
     )
-    return config.load(path)
+    return config.load(path, registry.target_models())
 
 
 ENV = {

@@ -9,12 +9,16 @@ from syncer.model.campaign import CampaignDefinition, Lifecycle
 from syncer.model.digest import digest
 from syncer.model.plan import TargetIdentity
 from syncer.model.state import StateEntry, TargetState
+from syncer.model.target import TargetSettings
 from syncer.model.vendor import Actor, PlanItem, RemoteCampaign, RemoteSnapshot
 from syncer.plan.builder import TargetContext
 from syncer.plan.early import EarlyPlans
 from syncer.providers import registry
+from syncer.providers.moengage.settings import MoEngageTarget
 
 ACTOR = Actor(updated_by="crm-bot@example.com", created_by="crm-bot@example.com")
+SETTINGS = MoEngageTarget(provider="moengage", sandbox=True)
+"""A MoEngage target's settings, for the pure tests that need one."""
 
 EMAIL: dict[str, Any] = {
     "channel": "EMAIL",
@@ -102,7 +106,7 @@ def item(
     entry: StateEntry | None = None,
     same_name: tuple[RemoteCampaign, ...] = (),
     actor: Actor = ACTOR,
-    config: Any = None,
+    settings: TargetSettings = SETTINGS,
 ) -> PlanItem:
     source = "file" if d.id else ("state" if entry else "none")
     return PlanItem(
@@ -112,7 +116,7 @@ def item(
         same_name=same_name,
         actor=actor,
         id_source=source,
-        config=config,
+        settings=settings,
     )
 
 
@@ -136,6 +140,7 @@ def target_context(
         state=state,
         actor=ACTOR,
         identity=TargetIdentity(provider="moengage", base_url="http://x"),
+        settings=SETTINGS,
         max_creates=max_creates,
         early=early,
     )

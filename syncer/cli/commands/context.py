@@ -32,7 +32,7 @@ class Context:
 
     @cached_property
     def settings(self) -> config.Settings:
-        return config.load(self.config_path)
+        return config.load(self.config_path, registry.target_models())
 
     def definitions(self) -> list[CampaignDefinition]:
         return load_definitions(self.settings, registry.get)

@@ -117,6 +117,12 @@ class BatchSession:
         self._seen: set[str] = set()
         """Every id listed by this session: a campaign already seen is never a new creation."""
 
+    def calls(self) -> int:
+        return sum(self.http.stats.calls.values())
+
+    def retries(self) -> Sequence[str]:
+        return tuple(self.http.stats.retries)
+
     async def aclose(self) -> None:
         await self.http.aclose()
 
@@ -204,7 +210,7 @@ class BatchSession:
                 snapshot.add(remote)
                 if arrived is not None:
                     arrived(remote)
-        snapshot.calls = sum(self.http.stats.calls.values())
+        snapshot.calls = self.calls()
         return snapshot
 
     def _written(self) -> None:

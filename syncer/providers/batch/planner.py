@@ -14,17 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from syncer.config.settings import BatchTarget
 from syncer.model.plan import CampaignPlan, FieldChange, PlannedRequest
+from syncer.model.target import TargetSettings
 from syncer.model.vendor import PlanItem, RemoteCampaign, read_only_reason
 from syncer.plan.rules import apply_locks
 from syncer.plan.staleness import SAME_NAME, STATUS, digest_of, relied
 from syncer.providers.batch import normalize, rules
+from syncer.providers.batch import settings as target_settings
 from syncer.providers.batch.compare import CONTENT, Comparison, Desired, as_remote, compare
 from syncer.providers.planning import blocked, duplicate, missing, plan_head, unique
 
 VENDOR = "Batch"
-DEFAULT_VERSION: str = BatchTarget.model_fields["api_version"].default
 UNKNOWN_NOTE = (
     "remote content unknown: Batch cannot show this campaign's content and campaign-syncer has "
     "no record of applying it, so the whole campaign is written once, from the file; anything "
@@ -39,10 +39,9 @@ INCOMPLETE = (
 )
 
 
-def api_path(item: PlanItem, route: str) -> str:
+def api_path(settings: TargetSettings, route: str) -> str:
     """`/{api_version}/campaigns/<route>`, with the version pinned in the target's settings."""
-    version = getattr(item.config, "api_version", None) or DEFAULT_VERSION
-    return f"/{version}/campaigns/{route}"
+    return f"/{target_settings.of(settings).api_version}/campaigns/{route}"
 
 
 def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
@@ -125,7 +124,7 @@ def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
     )
     request = PlannedRequest(
         method="POST",
-        path=api_path(item, "update"),
+        path=api_path(item.settings, "update"),
         body={"id": remote.id, "campaign": _body(campaign, state)},
         kind="update" if writes_content else "status",
         summary=summary,
@@ -261,7 +260,7 @@ def _draft_note(what: str) -> str:
 def _create(item: PlanItem, want: Desired, state: str, summary: str) -> PlannedRequest:
     return PlannedRequest(
         method="POST",
-        path=api_path(item, "create"),
+        path=api_path(item.settings, "create"),
         body=_body(want.campaign, state),
         kind="create",
         summary=summary,
@@ -300,7 +299,7 @@ def _plan_replace(
         requests.append(
             PlannedRequest(
                 method="POST",
-                path=api_path(item, "update"),
+                path=api_path(item.settings, "update"),
                 body={"id": remote.id, "campaign": _body(kept, "STOPPED")},
                 kind="status",
                 summary=f"stop campaign {remote.name!r} (retire it; content sent as it is)",

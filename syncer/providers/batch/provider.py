@@ -6,8 +6,10 @@ from typing import Any
 
 from syncer.model.plan import CampaignPlan, PlannedRequest
 from syncer.model.state import StateEntry, utcnow
+from syncer.model.target import TargetSettings
 from syncer.model.vendor import PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.batch import models, normalize, planner, routes, rules
+from syncer.providers.batch import settings as target_settings
 from syncer.providers.batch.client import MIN_429_DELAY, BatchSession
 from syncer.remote.session import client_options
 
@@ -27,7 +29,7 @@ class BatchProvider:
         return planner.plan_campaign(item, now=utcnow())
 
     def orphan_requests(
-        self, entry: StateEntry, remote: RemoteCampaign | None, config: Any = None
+        self, entry: StateEntry, remote: RemoteCampaign | None, settings: TargetSettings
     ) -> list[PlannedRequest]:
         """A STOPPED update for a running orphan, when it can be sent without changing it.
 
@@ -35,7 +37,7 @@ class BatchProvider:
         unchanged. That is possible only for a push campaign whose view matches what
         campaign-syncer last applied (field digests in the state entry); an email's content
         cannot be read back, so there is no safe way and the answer is [] (stop it in Batch).
-        `config`: the target's settings, for the API version in the path.
+        `settings`: the target's, for the API version in the path.
         """
         if remote is None or remote.read_only or remote.state != "RUNNING":
             return []
@@ -48,19 +50,18 @@ class BatchProvider:
         observed_start = (entry.observed or {}).get("start_time")
         if normalize.same_start(observed_start, body.get("start_time"), utcnow()):
             campaign["when"]["start_time"] = observed_start  # "now" as it was sent
-        version = getattr(config, "api_version", None) or planner.DEFAULT_VERSION
         return [
             PlannedRequest(
                 method="POST",
-                path=f"/{version}/campaigns/update",
+                path=planner.api_path(settings, "update"),
                 body={"id": remote.id, "campaign": {**campaign, "state": "STOPPED"}},
                 kind="status",
                 summary=f"stop orphaned campaign {remote.name!r} (content sent as it is)",
             )
         ]
 
-    def request_target(self, request: PlannedRequest, config: Any) -> str | None:
-        return routes.target_id(request, config)
+    def request_target(self, request: PlannedRequest, settings: TargetSettings) -> str | None:
+        return routes.target_id(request, settings)
 
     def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
         """A campaign file body (`state:` and `campaign:`) for a remote campaign.
@@ -104,7 +105,7 @@ class BatchProvider:
         return models.json_schema()
 
     def open_session(self, spec: SessionSpec) -> Session:
-        config = spec.config
+        config = target_settings.of(spec.settings)
         return BatchSession(
             project_key=spec.account,
             api_key=spec.secret,

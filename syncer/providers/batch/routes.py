@@ -9,24 +9,22 @@ produces. `apply PLANFILE` refuses a plan holding any such request before a call
 from __future__ import annotations
 
 import re
-from typing import Any
-
 from syncer.model.plan import NEW_ID, PlannedRequest
-from syncer.providers.batch.planner import DEFAULT_VERSION
+from syncer.model.target import TargetSettings
+from syncer.providers.batch.planner import api_path
 
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 
 
-def target_id(request: PlannedRequest, config: Any) -> str | None:
+def target_id(request: PlannedRequest, settings: TargetSettings) -> str | None:
     """The campaign id `request` writes to, "" for a creation, None for no call of ours."""
-    version = getattr(config, "api_version", None) or DEFAULT_VERSION
     body = request.body or {}
     if request.method != "POST":
         return None
     if request.kind == "create":
-        return "" if request.path == f"/{version}/campaigns/create" and "id" not in body else None
+        return "" if request.path == api_path(settings, "create") and "id" not in body else None
     if request.kind in ("update", "status"):
-        if request.path != f"/{version}/campaigns/update":
+        if request.path != api_path(settings, "update"):
             return None
         found = body.get("id")
         if isinstance(found, str) and (_ID.fullmatch(found) or found == NEW_ID):

@@ -146,6 +146,9 @@ class MoEngageSession:
     def calls(self) -> int:
         return sum(self.http.stats.calls.values())
 
+    def retries(self) -> Sequence[str]:
+        return tuple(self.http.stats.retries)
+
     async def aclose(self) -> None:
         await self.http.aclose()
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from syncer.model.plan import CampaignPlan, PlannedRequest
 from syncer.model.state import StateEntry
+from syncer.model.target import TargetSettings
 from syncer.model.vendor import PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.moengage import creation, models, normalize, planner, routes, rules
 from syncer.providers.moengage.client import DAILY_CREATIONS, MoEngageSession
@@ -30,7 +31,7 @@ class MoEngageProvider:
         return planner.plan_campaign(item)
 
     def orphan_requests(
-        self, entry: StateEntry, remote: RemoteCampaign | None
+        self, entry: StateEntry, remote: RemoteCampaign | None, settings: TargetSettings
     ) -> list[PlannedRequest]:
         if remote is None:
             return []
@@ -47,7 +48,7 @@ class MoEngageProvider:
             )
         ]
 
-    def request_target(self, request: PlannedRequest, config: Any) -> str | None:
+    def request_target(self, request: PlannedRequest, settings: TargetSettings) -> str | None:
         return routes.target_id(request)
 
     def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
@@ -68,6 +69,6 @@ class MoEngageProvider:
         return MoEngageSession(
             workspace_id=spec.account,
             api_key=spec.secret,
-            sandbox=spec.config.sandbox,
+            sandbox=spec.settings.sandbox,
             **client_options(spec, base_delay=0.5),
         )

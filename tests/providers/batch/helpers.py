@@ -9,13 +9,16 @@ from typing import Any
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.plan import CampaignPlan
 from syncer.model.state import StateEntry
+from syncer.model.target import TargetSettings
 from syncer.model.vendor import PlanItem, RemoteCampaign
+from syncer.providers.batch.settings import BatchTarget
 from syncer.state.journal import next_entry
 from tests.support.builders import definition as moengage_style_definition
 from tests.support.builders import item as plan_item
 
 NOW = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
 ID = "orchestration_0664hyh918hr1gnzka9py5t62nrc0e1q"
+SETTINGS = BatchTarget(provider="batch")
 
 EMAIL: dict[str, Any] = {
     "name": "Win-back",
@@ -136,9 +139,9 @@ def item(
     *,
     entry: StateEntry | None = None,
     same_name: tuple[RemoteCampaign, ...] = (),
-    config: Any = None,
+    settings: TargetSettings = SETTINGS,
 ) -> PlanItem:
-    return plan_item(d, r, entry=entry, same_name=same_name, config=config)
+    return plan_item(d, r, entry=entry, same_name=same_name, settings=settings)
 
 
 def plan(
@@ -147,12 +150,12 @@ def plan(
     *,
     entry: StateEntry | None = None,
     same_name: tuple[RemoteCampaign, ...] = (),
-    config: Any = None,
+    settings: TargetSettings = SETTINGS,
     now: dt.datetime = NOW,
 ) -> CampaignPlan:
     from syncer.providers.batch.planner import plan_campaign
 
-    return plan_campaign(item(d, r, entry=entry, same_name=same_name, config=config), now=now)
+    return plan_campaign(item(d, r, entry=entry, same_name=same_name, settings=settings), now=now)
 
 
 def applied(campaign_plan: CampaignPlan, old: StateEntry | None = None) -> StateEntry:

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from syncer.config.settings import BatchTarget
 from syncer.model.state import StateEntry
 from syncer.plan.staleness import STATUS
 from syncer.providers.batch.compare import CONTENT, LAST_APPLIED
+from syncer.providers.batch.settings import BatchTarget
 from tests.providers.batch.helpers import (
     ID,
     NOW,
@@ -350,7 +350,7 @@ def test_ignored_fields_are_not_compared_but_are_sent() -> None:
 
 def test_api_version_comes_from_the_target() -> None:
     config = BatchTarget(provider="batch", api_version="2.10")
-    result = plan(definition(email(), id=ID, state="DRAFT"), remote(email()), config=config)
+    result = plan(definition(email(), id=ID, state="DRAFT"), remote(email()), settings=config)
     assert result.requests[0].path == "/2.10/campaigns/update"
 
 

@@ -8,14 +8,15 @@ from typing import Any
 
 import pytest
 
-from syncer.config.settings import BatchTarget
 from syncer.model.state import StateEntry
 from syncer.model.vendor import SessionSpec
 from syncer.providers import registry
 from syncer.providers.batch.client import BatchSession
 from syncer.providers.batch.provider import BatchProvider
+from syncer.providers.batch.settings import BatchTarget
 from tests.providers.batch.helpers import (
     ID,
+    SETTINGS,
     definition,
     email,
     managed,
@@ -73,23 +74,23 @@ def test_a_completed_campaign_is_imported_without_state() -> None:
 
 def test_orphans_are_stopped_only_when_their_content_is_what_was_last_applied() -> None:
     entry = managed(push(), state="RUNNING")
-    (request,) = PROVIDER.orphan_requests(entry, remote(push(), status="running"))
+    (request,) = PROVIDER.orphan_requests(entry, remote(push(), status="running"), SETTINGS)
     assert request.path == "/2.11/campaigns/update"
     assert request.body is not None
     assert request.body["campaign"]["state"] == "STOPPED"
     assert request.body["campaign"]["messages"] == push()["messages"]
     edited = remote(with_message(push(), body="edited in Batch"), status="running")
-    assert PROVIDER.orphan_requests(entry, edited) == []
+    assert PROVIDER.orphan_requests(entry, edited, SETTINGS) == []
 
 
 def test_orphans_that_cannot_be_stopped_safely_are_left_alone() -> None:
     entry = managed(email(), state="RUNNING")
-    assert PROVIDER.orphan_requests(entry, remote(email(), status="running")) == []
-    assert PROVIDER.orphan_requests(entry, None) == []
+    assert PROVIDER.orphan_requests(entry, remote(email(), status="running"), SETTINGS) == []
+    assert PROVIDER.orphan_requests(entry, None, SETTINGS) == []
     pushed = managed(push(), state="RUNNING")
-    assert PROVIDER.orphan_requests(pushed, remote(push(), status="draft")) == []
+    assert PROVIDER.orphan_requests(pushed, remote(push(), status="draft"), SETTINGS) == []
     dashboard = remote(push(), status="running", source="dashboard")
-    assert PROVIDER.orphan_requests(pushed, dashboard) == []
+    assert PROVIDER.orphan_requests(pushed, dashboard, SETTINGS) == []
 
 
 def test_orphan_path_carries_the_target_api_version() -> None:
@@ -103,7 +104,7 @@ def test_sessions_wait_at_least_five_seconds_after_a_429() -> None:
     config = BatchTarget(provider="batch", sandbox=True, api_version="2.10")
     session = PROVIDER.open_session(
         SessionSpec(
-            target="t", config=config, base_url="http://127.0.0.1:9", account="p", secret="k"
+            target="t", settings=config, base_url="http://127.0.0.1:9", account="p", secret="k"
         )
     )
     assert isinstance(session, BatchSession)
