@@ -9,6 +9,7 @@ produces. `apply PLANFILE` refuses a plan holding any such request before a call
 from __future__ import annotations
 
 import re
+
 from syncer.model.plan import NEW_ID, PlannedRequest
 from syncer.model.target import TargetSettings
 from syncer.providers.batch.planner import api_path
