@@ -60,12 +60,16 @@ campaign:
 """
 
 
+def settings(tmp_path: Path) -> config.Settings:
+    return config.load(tmp_path / "syncer.toml", registry.target_models())
+
+
 def load(tmp_path: Path, text: str, name: str = "f.yaml") -> list[CampaignDefinition]:
     (tmp_path / "syncer.toml").write_text(CONFIG)
     path = tmp_path / "campaigns" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text))
-    return load_definitions(config.load(tmp_path / "syncer.toml", registry.target_models()), registry.get)
+    return load_definitions(settings(tmp_path), registry.get)
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
@@ -127,14 +131,14 @@ def test_a_one_target_file_expands_its_vars(tmp_path: Path) -> None:
 
 def test_loaded_again_from_the_cache_the_same(tmp_path: Path) -> None:
     first = load(tmp_path, MULTI)
-    again = load_definitions(config.load(tmp_path / "syncer.toml", registry.target_models()), registry.get)
+    again = load_definitions(settings(tmp_path), registry.get)
     assert first == again
 
 
 def test_a_changed_var_misses_the_cache(tmp_path: Path) -> None:
     load(tmp_path, MULTI)
     (tmp_path / "syncer.toml").write_text(CONFIG.replace("news@acme.io", "hi@acme.io"))
-    defs = load_definitions(config.load(tmp_path / "syncer.toml", registry.target_models()), registry.get)
+    defs = load_definitions(settings(tmp_path), registry.get)
     prod = next(d for d in defs if d.target == "prod")
     assert prod.campaign["campaign_content"]["content"]["email"]["from_address"] == "hi@acme.io"
 
