@@ -48,6 +48,10 @@ class Output:
     def info(self, message: str) -> None:
         self.errors.print(message, markup=False)
 
+    def warning(self, message: str) -> None:
+        """A `file:line:col: warning [check]: ...` line: the run goes on."""
+        self.errors.print(message, style="yellow", markup=False)
+
     def error(self, message: str) -> None:
         self.errors.print("Error: " + message, style="bold red", markup=False)
 

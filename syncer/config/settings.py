@@ -78,8 +78,27 @@ class StateConfig(StrictModel):
     _path_inside = field_validator("path")(check_inside)
 
 
+CHECK_NAMES = (
+    "insecure_link",
+    "empty_link",
+    "image_alt",
+    "gmail_clipping",
+    "unsubscribe_link",
+    "missing_lang",
+    "duplicate_id",
+    "script_or_form",
+    "unknown_personalization",
+)
+"""The email checks `[checks]` can set (README, "Email checks"); each is `warn` by default."""
+CheckLevel = Literal["error", "warn", "off"]
+
+
 class Settings(StrictModel):
     campaigns_dir: str = "campaigns"
+    templates_dir: str = "templates"
+    """Where `{file: PATH}` and `.j2` templates are read from; nothing outside it is read."""
+    checks: dict[str, CheckLevel] = Field(default_factory=dict)
+    """Level of each email check by name (`error | warn | off`); unnamed checks warn."""
     default_target: str | None = None
     targets: dict[str, TargetSettings]
     """Each validated by its provider's model (see `load`): instances of its subclass."""
@@ -92,7 +111,17 @@ class Settings(StrictModel):
     root: Path = Path()
     """The project directory (where syncer.toml lives); set by `load`."""
 
-    _campaigns_inside = field_validator("campaigns_dir")(check_inside)
+    _campaigns_inside = field_validator("campaigns_dir", "templates_dir")(check_inside)
+
+    @field_validator("checks")
+    @classmethod
+    def _check_names(cls, checks: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(checks) - set(CHECK_NAMES))
+        if unknown:
+            raise ValueError(
+                f"unknown check {', '.join(unknown)} (known: {', '.join(CHECK_NAMES)})"
+            )
+        return checks
 
     @field_validator("targets")
     @classmethod
@@ -108,6 +137,19 @@ class Settings(StrictModel):
     @property
     def campaigns_path(self) -> Path:
         return self.root / self.campaigns_dir
+
+    @property
+    def templates_path(self) -> Path:
+        return self.root / self.templates_dir
+
+    def check_level(self, name: str) -> CheckLevel:
+        return self.checks.get(name, "warn")
+
+    def vars_for(self, target: str) -> dict[str, Any]:
+        """The values templates see as `var` for `target`: its `[targets.<name>.vars]`, the
+        same values `${var.NAME}` stands for."""
+        config = self.targets.get(target)
+        return dict(config.vars) if config is not None else {}
 
     def target(self, name: str) -> TargetSettings:
         return self.targets[name]

@@ -54,12 +54,18 @@ def code_stamp() -> str:
 
 
 def settings_stamp(settings: Settings) -> str:
-    """What a file's loading depends on besides its bytes and path."""
+    """What a file's loading depends on besides its bytes and path (and the template files it
+    reads, which each entry lists: `Hit.templates`)."""
     targets = {
         name: {"provider": target.provider, "vars": target.vars}
         for name, target in settings.targets.items()
     }
-    context = {"default_target": settings.default_target, "targets": targets}
+    context = {
+        "default_target": settings.default_target,
+        "targets": targets,
+        "templates_dir": settings.templates_dir,
+        "checks": settings.checks,
+    }
     return json.dumps(context, sort_keys=True)
 
 
@@ -69,6 +75,11 @@ class Hit:
     """One entry per target the file goes to (`size`: the length of its packed body)."""
     content: bytes
     """The packed bodies, one after the other."""
+
+    @property
+    def templates(self) -> dict[str, str]:
+        """The template files (name -> sha256) the entry's content came from."""
+        return {name: sha for meta in self.meta for name, sha in meta.get("templates", ())}
 
     def definitions(self, key: str, file: str) -> list[CampaignDefinition]:
         found = []
@@ -94,6 +105,8 @@ class Hit:
                     digest=meta["digest"],
                     name=meta["name"],
                     line=meta["line"],
+                    templates=tuple((name, sha) for name, sha in meta.get("templates", ())),
+                    warnings=tuple(meta.get("warnings", ())),
                 )
             )
         return found
@@ -114,6 +127,8 @@ def _meta(definition: CampaignDefinition) -> dict[str, Any]:
         "name": definition.name,
         "line": definition.line,
         "size": len(definition.content),
+        "templates": [list(pair) for pair in definition.templates],
+        "warnings": list(definition.warnings),
     }
 
 

@@ -17,6 +17,8 @@ from syncer.config.settings import Settings
 from syncer.errors import DefinitionError, Problem
 from syncer.load import targets
 from syncer.load.cache import DefinitionCache
+from syncer.load.content.resolve import Anchor
+from syncer.load.content.step import Content
 from syncer.load.filenames import inside
 from syncer.load.locate import at, located, real_path, value_at
 from syncer.load.vars import uses_vars
@@ -145,9 +147,10 @@ def load_definitions(settings: Settings, providers: ProviderLookup) -> list[Camp
     files, problems = discover(root, settings.root)
     definitions: list[CampaignDefinition] = []
     cache = DefinitionCache.open(settings)
+    content = Content(settings)
     try:
         for path in files:
-            loaded, found = _load_cached(path, root, settings, cache, providers)
+            loaded, found = _load_cached(path, root, settings, cache, providers, content)
             problems.extend(found)
             definitions.extend(loaded)
     finally:
@@ -159,16 +162,21 @@ def load_definitions(settings: Settings, providers: ProviderLookup) -> list[Camp
 
 
 def _load_cached(
-    path: Path, root: Path, settings: Settings, cache: DefinitionCache, providers: ProviderLookup
+    path: Path,
+    root: Path,
+    settings: Settings,
+    cache: DefinitionCache,
+    providers: ProviderLookup,
+    content: Content,
 ) -> tuple[list[CampaignDefinition], list[Problem]]:
     display = _display(path, settings.root)
     raw, problems = yamlio.read_bytes(path, display)
     if raw is None:
         return [], problems
     hit = cache.get(raw)
-    if hit is not None:
+    if hit is not None and content.fresh(hit.templates):
         return hit.definitions(path.relative_to(root).as_posix(), display), []
-    definitions, problems = load_file(path, root, settings, providers, raw=raw)
+    definitions, problems = load_file(path, root, settings, providers, raw=raw, content=content)
     if definitions:
         cache.put(raw, definitions)
     return definitions, problems
@@ -181,9 +189,11 @@ def load_file(
     providers: ProviderLookup,
     *,
     raw: bytes | None = None,
+    content: Content | None = None,
 ) -> tuple[list[CampaignDefinition], list[Problem]]:
     """One campaign file (its bytes `raw`, when already read) -> one definition per target it
-    goes to, or the problems that prevent them (never both)."""
+    goes to, or the problems that prevent them (never both). `content`: the load's templates
+    (made here when not given)."""
     display = _display(path, settings.root)
     document, problems = _parse(path, display, raw)
     if document is None:
@@ -200,6 +210,7 @@ def load_file(
         return [], [at(document.tree, loc, display, message) for loc, message in found]
     key = path.relative_to(root).as_posix()
     provider = providers(data["provider"])
+    content = content or Content(settings)
     definitions: list[CampaignDefinition] = []
     named: list[tuple[Problem, str]] = []
     for name in names:
@@ -207,7 +218,9 @@ def load_file(
         located_vars = [at(document.tree, loc, display, m) for loc, m in var_problems]
         # A value whose var is unknown is reported once, for the var, not again as invalid.
         unknown = {loc for loc, _ in var_problems}
-        definition, invalid = _definition(view, key, display, document, provider, unknown)
+        definition, invalid = _definition(
+            view, key, display, document, provider, unknown, content
+        )
         named.extend((problem, name) for problem in located_vars + invalid)
         if definition is not None and not located_vars:
             definitions.append(definition)
@@ -246,9 +259,11 @@ def _definition(
     document: yamlio.Document,
     provider: Provider,
     unknown: set[tuple[str | int, ...]],
+    content: Content,
 ) -> tuple[CampaignDefinition | None, list[Problem]]:
     """One target's effective data -> its definition, or the problems in it (none at the
-    file locations in `unknown`, already reported)."""
+    file locations in `unknown`, already reported). `{file: PATH}` values are resolved after
+    the vars are expanded, so that a path may use `${var.NAME}`."""
     tree = document.tree
 
     def hint(path: tuple[str | int, ...], err: Any) -> str:
@@ -280,11 +295,16 @@ def _definition(
                 f"state: {envelope.state!r} is not one of {allowed}",
             )
         )
+    anchor = Anchor(display, tree, view.where)
+    resolved = content.resolve(envelope.campaign, anchor, view.target)
+    problems.extend(resolved.problems)
     try:
-        campaign = provider.validate_campaign(envelope.campaign)
+        campaign = provider.validate_campaign(resolved.campaign)
     except ValidationError as exc:
         problems.extend(locate_errors(exc, ("campaign",)))
         campaign = {}
+    errors, warnings = content.check(campaign, resolved, anchor, provider)
+    problems.extend(errors)
     if problems:
         return None, problems
     lifecycle = Lifecycle(
@@ -311,6 +331,8 @@ def _definition(
         digest=digest(desired),
         name=provider.campaign_name(campaign),
         line=line,
+        templates=tuple(sorted(resolved.files.items())),
+        warnings=tuple(str(w) for w in warnings),
     ), []
 
 

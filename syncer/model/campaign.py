@@ -40,6 +40,10 @@ class CampaignDefinition(FrozenModel):
     """The campaign's name as the vendor shows it (used to find duplicates before creating)."""
     line: int = 1
     """Line of the `campaign:` key, for messages about the whole campaign."""
+    templates: tuple[tuple[str, str], ...] = ()
+    """(name, sha256) of every `templates_dir` file its content came from (cache keys)."""
+    warnings: tuple[str, ...] = ()
+    """`file:line:col: warning [check]: ...` lines about its content (email checks)."""
 
     @property
     def campaign(self) -> dict[str, Any]:

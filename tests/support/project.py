@@ -94,8 +94,11 @@ class Project:
         (self.root / "syncer.toml").write_text(textwrap.dedent(text) + extra, encoding="utf-8")
 
     def copy_examples(self) -> None:
-        """The repository's own example campaigns (the demo the sandbox is seeded against)."""
+        """The repository's own example campaigns (the demo the sandbox is seeded against) and
+        the templates they use."""
         shutil.copytree(REPO / "campaigns", self.campaigns, dirs_exist_ok=True)
+        if (REPO / "templates").is_dir():
+            shutil.copytree(REPO / "templates", self.root / "templates", dirs_exist_ok=True)
 
     def write(self, key: str, text: str) -> Path:
         path = self.campaigns / key
@@ -105,6 +108,13 @@ class Project:
 
     def read(self, key: str) -> str:
         return (self.campaigns / key).read_text(encoding="utf-8")
+
+    def template(self, name: str, text: str) -> Path:
+        """Write `templates/NAME` (the default `templates_dir`), as written: no dedent."""
+        path = self.root / "templates" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
 
     def remove(self, key: str) -> None:
         (self.campaigns / key).unlink()

@@ -35,7 +35,11 @@ class Context:
         return config.load(self.config_path, registry.target_models())
 
     def definitions(self) -> list[CampaignDefinition]:
-        return load_definitions(self.settings, registry.get)
+        """Every campaign file, validated; the warnings about their content go to stderr."""
+        definitions = load_definitions(self.settings, registry.get)
+        for warning in sorted({w for d in definitions for w in d.warnings}):
+            self.out.warning(warning)
+        return definitions
 
     @cached_property
     def backend(self) -> StateBackend:

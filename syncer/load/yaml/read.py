@@ -269,3 +269,32 @@ def locate(tree: Any, loc: tuple[str | int, ...]) -> tuple[int, int]:
         else:
             break
     return best
+
+
+def value_start(tree: Any, loc: tuple[str | int, ...]) -> tuple[int, int, str | None]:
+    """1-based line and column where the scalar at `loc` starts, and its style (None plain,
+    `'`, `"`, `|` or `>`), to locate a position inside a string value. Falls back to
+    `locate` (the key) when `loc` is not a scalar in a mapping or a list."""
+    node = tree
+    for part in loc[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return (*locate(tree, loc), None)
+    last = loc[-1] if loc else None
+    try:
+        if isinstance(node, CommentedMap) and last in node:
+            line, col = node.lc.value(last)
+        elif isinstance(node, CommentedSeq) and isinstance(last, int) and 0 <= last < len(node):
+            line, col = node.lc.item(last)
+        else:
+            return (*locate(tree, loc), None)
+        value = node[last]
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return (*locate(tree, loc), None)
+    style = getattr(value, "style", None)
+    if style is None and type(value).__name__ == "LiteralScalarString":
+        style = "|"
+    elif style is None and type(value).__name__ == "FoldedScalarString":
+        style = ">"
+    return line + 1, col + 1, style if isinstance(style, str) else None

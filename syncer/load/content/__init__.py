@@ -1,0 +1,8 @@
+"""LOAD CONTENT: a campaign block's `{file: PATH}` values -> the final strings the vendor gets.
+
+Takes the `campaign:` block of one (file, target) and the settings; returns the block with every
+`{file:}` replaced by the text of its file under `templates_dir` (`.j2` rendered with Jinja2,
+`.mjml` compiled to HTML), the template files it read (for the definition cache), and located
+problems. `checks` then looks at the final emails: the vendor's personalization syntax and the
+email checks of `[checks]`, as errors or warnings at the line a person wrote.
+"""
