@@ -54,9 +54,11 @@ def create(workspace: str, _: str, body: dict[str, Any], ctx: Context) -> Vendor
     raise_problems(semantic_problems(body))
     # Checked after validation: a failed create never burns its request_id, so a client may
     # retry it as is; only a success within the last day makes the id unusable.
+    # The docs say such a create fails, not with which words: the sandbox's are made up on
+    # purpose (a client must not read the message, only the 400 and what a search then finds).
     if ctx.store.moe.request_id_used(workspace, request_id, ctx.now - DEDUP_SECONDS):
         raise MoeError(
-            f"request_id already used: {request_id!r} created a campaign within the last day",
+            f"duplicate request: {request_id!r} was used by a creation within the last day",
             target="request_id",
         )
     stored = {key: value for key, value in body.items() if key not in ("request_id", "created_by")}
@@ -132,9 +134,11 @@ def search(workspace: str, _: str, body: dict[str, Any], ctx: Context) -> Vendor
     created = fields.get("created_date") or {}
     query = MoeQuery(
         id=fields.get("id"),
-        # Undocumented whether name matches exactly or by substring; the sandbox matches exactly,
-        # the behaviour a client can rely on either way.
+        # Undocumented whether name matches exactly or by substring, and in which order: exact
+        # and oldest first by default, substring and newest first with
+        # `moengage_name_search = "loose"` (a client must check names and dates itself).
         name=fields.get("name"),
+        loose_name=ctx.options.moengage_name_search == "loose",
         statuses=tuple(fields.get("status") or ()),
         channels=tuple(fields.get("channels") or ()),
         delivery_types=tuple(fields.get("delivery_type") or ()),

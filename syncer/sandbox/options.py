@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from syncer.errors import UsageError
 
@@ -68,6 +69,11 @@ class SandboxOptions:
     batch_api_key: str | None = None
     seed: bool = True
     """Seed the demo workspace when the database is new."""
+    moengage_name_search: Literal["exact", "loose"] = "exact"
+    """How V1 search matches `campaign_fields.name`. V1 says only "Filter by campaign name",
+    and nothing about the order of its answer. "exact" (default): equal names, oldest first.
+    "loose": any name containing it (any case), newest first: the other reading, under which a
+    client that trusts the match or the order picks the wrong campaign."""
 
     def __post_init__(self) -> None:
         if self.latency_ms < 0:

@@ -149,6 +149,31 @@ def test_a_create_whose_answer_was_lost_is_not_duplicated(
     assert project.run("plan", "--detailed-exitcode").code == 0
 
 
+def test_a_lost_create_is_found_by_its_exact_name_whatever_the_search_order(
+    sandbox_factory: Any, project: Project
+) -> None:
+    """V1 documents neither how search matches a name nor its order. Against a sandbox whose
+    search matches any name containing the one asked, newest first, the retried create (400:
+    its request_id was used) is still found: exactly its name, not the older look-alike."""
+    loose = sandbox_factory(rate_limit_scale=20.0, moengage_name_search="loose")
+    project.base_url = loose.base_url
+    project.configure(moengage="timeout = 1.0")
+    older = fleet.create_remote(loose, ["Lost answer, the old one"])
+    fleet.write_fleet(project, ["Lost answer"], "Autumn")
+    drop = {"count": 1, "route": f"POST {CREATE}", "after_write": True}
+    loose.set_faults({"drop_connection": drop})
+    result = project.run("apply", "--auto-approve")
+    assert result.code == 0, result.all
+    creates = [r for r in loose.requests() if r["path"] == CREATE]
+    assert [r["status"] for r in creates] == [201, 400]
+    searches = [r for r in loose.requests() if r["path"] == f"{V1}/campaigns/search"]
+    assert {"name": "Lost answer"} in [r["body"]["campaign_fields"] for r in searches]
+    made = [c for c in fleet.moengage(loose).values() if c["name"] == "Lost answer"]
+    assert len(made) == 1
+    recorded = project.state()["campaigns"]["fleet/c000.yaml"]["id"]
+    assert recorded == made[0]["id"] != older["Lost answer, the old one"]
+
+
 def test_a_batch_create_whose_answer_was_lost_is_looked_up_not_resent(
     demo: Project, sandbox: Any
 ) -> None:

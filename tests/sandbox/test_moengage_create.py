@@ -150,7 +150,7 @@ def test_request_id_reused_within_a_day_is_refused(
     assert again.status_code == 400
     error = error_of(again)
     assert error["target"] == "request_id"
-    assert "request_id already used" in error["message"]
+    assert "was used by a creation within the last day" in error["message"]
     sandbox.set_clock(advance_seconds=24 * 3600 + 1)
     later = moengage_http.post(f"{MOE}/campaigns", json=one_time(request_id=body["request_id"]))
     assert later.status_code == 201

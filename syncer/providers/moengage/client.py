@@ -18,7 +18,7 @@ from syncer.errors import ApiError
 from syncer.model import packed
 from syncer.model.plan import PlannedRequest, TargetIdentity
 from syncer.model.vendor import RemoteCampaign, RemoteSnapshot, SendResult
-from syncer.providers.moengage import normalize, rules
+from syncer.providers.moengage import normalize, revisions, rules
 from syncer.providers.moengage.listing import list_pages
 from syncer.providers.moengage.reading import PAGE, ReadChoice, Seen, choose
 from syncer.remote.client import HttpResponse
@@ -306,12 +306,10 @@ class MoEngageSession:
                     proceed=proceed,
                 )
             except ApiError as exc:
-                if (
-                    exc.status == 400
-                    and "request_id" in exc.vendor_message
-                    and "already" in exc.vendor_message
-                ):
-                    # A retry of a create that had landed: find what it made instead of failing.
+                # A retry of a create that had landed is refused (request_id dedup, vendor notes
+                # 2), with words V1 does not document: on any 400 to a retried create, look the
+                # campaign up before reporting a failure.
+                if exc.status == 400 and exc.attempts > 1:
                     found = await self.find_created(request, exclude)
                     if found:
                         return SendResult(
@@ -352,21 +350,25 @@ class MoEngageSession:
     async def find_created(
         self, request: PlannedRequest, exclude: Collection[str] = ()
     ) -> str | None:
-        """The campaign a create made, if it landed: same name, not one we already knew."""
+        """The campaign a create made, if it landed: exactly its name, by its author, not one we
+        already knew; of several, the newest creation (V1 documents neither how search matches
+        a name nor the order of its answer). None when that cannot be told."""
         body = request.body or {}
         basic = body.get("basic_details") or {}
         name = basic.get("name")
         if not isinstance(name, str):
             return None
-        matches = _remotes(await self.search_all({"name": name}))
         created_by = body.get("created_by")
-        candidates = [
-            m
-            for m in matches
-            if m.id not in exclude
-            and (not created_by or m.body.get("created_by") in (None, created_by))
+        rows = [
+            item
+            for item, _ in await self.search_all({"name": name})
+            if isinstance(item.get("campaign_id"), str)
+            and (item.get("basic_details") or {}).get("name") == name
+            and item["campaign_id"] not in exclude
+            and (not created_by or item.get("created_by") in (None, created_by))
         ]
-        return candidates[-1].id if candidates else None
+        newest = revisions.newest_created(rows)
+        return str(newest["campaign_id"]) if newest is not None else None
 
 
 def _fresh_request_id(body: dict[str, Any]) -> dict[str, Any]:

@@ -34,6 +34,9 @@ class MoeQuery:
     created_from: float | None = None
     created_before: float | None = None
     include_archived: bool = False
+    loose_name: bool = False
+    """Match `name` as a case-insensitive substring and answer newest first (the sandbox's
+    `moengage_name_search = "loose"`)."""
 
 
 class MoeCampaigns:
@@ -78,13 +81,19 @@ class MoeCampaigns:
         return [_moe(row) for row in found]
 
     def search(self, workspace: str, q: MoeQuery, limit: int, offset: int) -> list[MoeCampaign]:
-        """One page of matching campaigns, in (created_at, id) order."""
+        """One page of matching campaigns, in (created_at, id) order (newest first if loose)."""
         where = ["workspace = ?"]
         params: list[Any] = [workspace]
-        for column, value in (("id", q.id), ("name", q.name)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
+        if q.id is not None:
+            where.append("id = ?")
+            params.append(q.id)
+        if q.name is not None and q.loose_name:
+            escaped = q.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("name LIKE ? ESCAPE '\\'")
+            params.append(f"%{escaped}%")
+        elif q.name is not None:
+            where.append("name = ?")
+            params.append(q.name)
         for column, values in (
             ("status", q.statuses),
             ("channel", q.channels),
@@ -113,7 +122,8 @@ class MoeCampaigns:
             row[0]
             for row in self._db.rows(
                 f"SELECT id FROM moe_campaigns WHERE {' AND '.join(where)} "
-                "ORDER BY created_at, id LIMIT ? OFFSET ?",
+                f"ORDER BY {'created_at DESC, id DESC' if q.loose_name else 'created_at, id'} "
+                "LIMIT ? OFFSET ?",
                 (*params, limit, offset),
             )
         ]
