@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from syncer.config import settings as config
-from syncer.errors import ConfigError, DefinitionError
+from syncer.errors import DefinitionError
 from syncer.load.definitions import load_definitions
 from syncer.model.campaign import CampaignDefinition
 from syncer.providers import registry
@@ -17,12 +17,17 @@ from syncer.providers import registry
 TOML = """
 default_target = "sandbox"
 
-[vars]
-brand = "Acme"
-
 [targets.sandbox]
 provider = "moengage"
 sandbox = true
+[targets.sandbox.vars]
+brand = "Acme"
+
+[targets.other]
+provider = "moengage"
+sandbox = true
+[targets.other.vars]
+brand = "Other"
 """
 CAMPAIGN = """
 provider: moengage
@@ -63,7 +68,8 @@ def project(tmp_path: Path, html: str, templates: dict[str, str], toml: str = TO
 
 
 def load(root: Path) -> list[CampaignDefinition]:
-    return load_definitions(config.load(root / "syncer.toml", registry.target_models()), registry.get)
+    settings = config.load(root / "syncer.toml", registry.target_models())
+    return load_definitions(settings, registry.get)
 
 
 def problems(root: Path) -> list[str]:
@@ -95,16 +101,14 @@ def test_a_template_extends_includes_and_sees_var_and_target(tmp_path: Path) -> 
     ]
 
 
-def test_a_target_with_its_own_vars_uses_them(tmp_path: Path) -> None:
-    toml = TOML.replace("sandbox = true", 'sandbox = true\n[targets.sandbox.vars]\nbrand = "Own"')
+def test_each_target_renders_with_its_own_vars(tmp_path: Path) -> None:
     files = {"layout.html.j2": LAYOUT, "footer.j2": FOOTER, "page.html.j2": PAGE}
-    try:
-        root = project(tmp_path, "{file: page.html.j2}", files, toml)
-        settings = config.load(root / "syncer.toml", registry.target_models())
-    except ConfigError:  # target vars arrive with the environments issue
-        pytest.skip("[targets.<name>.vars] is not part of syncer.toml yet")
-    (definition,) = load_definitions(settings, registry.get)
-    assert "<p>Own (sandbox)" in html(definition)
+    root = project(tmp_path, "{file: page.html.j2}", files)
+    text = (root / "campaigns" / "w.yaml").read_text(encoding="utf-8")
+    (root / "campaigns" / "w.yaml").write_text("targets: [sandbox, other]\n" + text)
+    rendered = {d.target: html(d) for d in load(root)}
+    assert rendered["sandbox"] == RENDERED
+    assert "<p>Other (other) {{UserAttribute['City']}}" in rendered["other"]
 
 
 def test_an_undefined_name_is_an_error_at_the_template_line(tmp_path: Path) -> None:
