@@ -29,6 +29,7 @@ import pydantic
 import syncer
 from syncer.config.private import private_file
 from syncer.config.settings import Settings
+from syncer.errors import SecurityError
 from syncer.model.campaign import CampaignDefinition, Lifecycle
 
 log = logging.getLogger("syncer.cache")
@@ -147,11 +148,13 @@ class DefinitionCache:
         stamp = code_stamp() + "\n" + settings_stamp(settings) + "\n"
         path = settings.root / settings.state.path / "cache" / "definitions.sqlite"
         try:
-            private_file(path)  # like the state it sits next to
+            # Like the state it sits next to: owner-only, never through a link (a cache behind
+            # one is simply not used; the state's own check then names the link).
+            private_file(path, settings.root)
             db = sqlite3.connect(path, timeout=2.0, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, sqlite3.Error, SecurityError) as exc:
             log.debug("definition cache not used: %s", exc)
             return cls(None, stamp)
         return cls(db, stamp)

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from syncer.config.private import FILE, private_dir, write_private
+from syncer.config.private import append_private, private_dir, write_private
 
 log = logging.getLogger("syncer.ratelimit")
 
@@ -78,11 +77,7 @@ class CallHistory:
         line = f"{stamp} {endpoint}\n".encode("ascii")
         try:
             private_dir(self.path.parent)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE)
-            try:
-                os.write(fd, line)
-            finally:
-                os.close(fd)
+            append_private(self.path, line)  # never through a link (O_NOFOLLOW)
         except OSError as exc:
             log.debug("call not recorded in %s: %s", self.path, exc)
 

@@ -13,4 +13,6 @@ def open_backend(settings: Settings) -> StateBackend:
         from syncer.state.s3 import S3Backend
 
         return S3Backend(state)
-    return LocalBackend(settings.root / state.path, lock_timeout=state.lock_timeout)
+    return LocalBackend(
+        settings.root / state.path, lock_timeout=state.lock_timeout, base=settings.root
+    )

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import filelock
 
-from syncer.config.private import private_dir, write_private
+from syncer.config.private import (
+    append_private,
+    private_dir,
+    private_file,
+    refuse_links,
+    write_private,
+)
 from syncer.errors import LockHeldError, StateError
 from syncer.model.state import TargetState, parse_state
 
@@ -25,8 +30,11 @@ from syncer.model.state import TargetState, parse_state
 class LocalBackend:
     """State under a local directory (default `.syncer/`)."""
 
-    def __init__(self, root: Path, lock_timeout: float = 0) -> None:
+    def __init__(self, root: Path, lock_timeout: float = 0, base: Path | None = None) -> None:
+        """`base`: the project directory; between it and every file written, no link is
+        followed (`syncer.config.private.refuse_links`). Defaults to `root`'s parent."""
         self.root = root
+        self.base = root.parent if base is None else base
         self.lock_timeout = lock_timeout
         self.description = f"local ({root})"
 
@@ -49,15 +57,22 @@ class LocalBackend:
     def save(self, state: TargetState) -> None:
         data = state.model_dump_json(indent=2, exclude_defaults=False).encode()
         try:
-            write_private(self._state_file(state.target), data + b"\n")
+            write_private(self._state_file(state.target), data + b"\n", self.base)
         except OSError as exc:
             raise StateError(f"cannot write the state file: {exc.strerror}") from None
 
     @contextlib.contextmanager
     def lock(self, target: str, holder: str) -> Iterator[None]:
         lock_path = self.root / "state" / f"{target}.lock"
-        private_dir(lock_path.parent)
         holder_path = lock_path.with_suffix(".holder")
+        # filelock opens (and truncates) the lock file following links: refused first, then
+        # created here without following one. The journal is checked too: apply locks first.
+        try:
+            private_file(lock_path, self.base)
+        except OSError as exc:
+            raise StateError(f"{lock_path}:1:1: cannot create the lock: {exc.strerror}") from None
+        refuse_links(holder_path, self.base)
+        refuse_links(self._journal_file(target), self.base)
         lock = filelock.FileLock(str(lock_path), mode=0o600)
         try:
             lock.acquire(timeout=self.lock_timeout)
@@ -68,7 +83,7 @@ class LocalBackend:
                 f"(or, if that run is dead, run `syncer state unlock --target {target}`)"
             ) from None
         try:
-            write_private(holder_path, holder.encode())
+            write_private(holder_path, holder.encode(), self.base)
             yield
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -88,14 +103,12 @@ class LocalBackend:
 
     def journal_append(self, target: str, record: dict[str, Any]) -> None:
         path = self._journal_file(target)
-        private_dir(path.parent)
+        private_dir(path.parent, self.base)
         line = json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n"
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, line.encode())
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            append_private(path, line.encode(), sync=True)
+        except OSError as exc:
+            raise StateError(f"{path}:1:1: cannot write the journal: {exc.strerror}") from None
 
     def journal_read(self, target: str) -> list[dict[str, Any]]:
         path = self._journal_file(target)

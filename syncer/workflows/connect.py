@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from syncer.config import credentials
+from syncer.config.private import refuse_links
 from syncer.config.settings import Settings
 from syncer.model.vendor import Session, SessionSpec
 from syncer.providers import registry
@@ -52,6 +53,10 @@ class Connections:
             return self._sessions[name]
         target = self.settings.targets[name]
         creds = credentials.read(name, target)
+        # The call log is best effort, but never written through a link: said before any call
+        # (a link in place of one log file is not followed when appending).
+        root = self.settings.root
+        refuse_links(root / self.settings.state.path / "ratelimit", root)
         base_url = target.resolved_base_url() if target.base_url or not target.sandbox else None
         # The embedded sandbox gets a new port each run; its data (and limits) stay put.
         where = base_url or f"embedded sandbox {self.settings.state.path}/sandbox.db"
