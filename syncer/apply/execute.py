@@ -273,11 +273,11 @@ async def apply_target(
     forgotten = []
     for campaign in campaigns:
         # An orphan with calls (--retire-orphans) is forgotten once they all landed, below.
-        if campaign.action == "orphan" and not campaign.requests:
+        if campaign.action == "orphan" and not campaign.to_send:
             forgotten.append(campaign.key)
             journal.campaign(campaign.key, None)
             run.state = run.state.with_entry(campaign.key, None)
-    work = [c for c in campaigns if c.requests and c.action not in ("blocked", "noop")]
+    work = [c for c in campaigns if c.to_send]
     await asyncio.gather(*[_apply_campaign(run, c, stop) for c in work])
     forgotten += [c.key for c in work if c.action == "orphan" and c.key not in run.state.campaigns]
     backend.save(run.state)
@@ -294,10 +294,11 @@ async def apply_target(
 def plan_digest(plan: Plan) -> str:
     """Binds a journal to the plan it applies: what it does, where (creation time excluded).
 
-    Campaigns with nothing to do are left out: they do not change what applying does, and
-    hashing 10,000 of them delayed the first write by a quarter of a second.
+    Campaigns apply does not act on (`CampaignPlan.executes`) are left out: they do not change
+    what applying does, and hashing 10,000 of them delayed the first write by a quarter of a
+    second.
     """
-    doing = [c.model_dump(mode="json") for c in plan.campaigns if c.requests or c.action != "noop"]
+    doing = [c.model_dump(mode="json") for c in plan.campaigns if c.executes]
     targets = {name: identity.model_dump(mode="json") for name, identity in plan.targets.items()}
     return digest({"campaigns": doing, "targets": targets})
 

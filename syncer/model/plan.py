@@ -23,6 +23,9 @@ ACTIONS: tuple[Action, ...] = (
     "orphan",
     "noop",
 )
+INERT: frozenset[Action] = frozenset({"noop", "blocked"})
+"""Actions apply never carries out: a no-op has nothing to do, a blocked campaign stays as it is
+(whatever requests a hand-edited plan puts in it)."""
 CallKind = Literal["create", "update", "status", "delete"]
 # Placeholder for the id a `create` earlier in the same campaign's requests returns.
 NEW_ID = "{new_id}"
@@ -75,8 +78,16 @@ class CampaignPlan(FrozenModel):
     """Per leaf field of those objects (dotted path), a short digest: says which field changed."""
 
     @property
-    def has_changes(self) -> bool:
-        return self.action not in ("noop", "blocked")
+    def executes(self) -> bool:
+        """Whether apply acts on this campaign: sends its calls, or (an orphan without calls)
+        forgets its state entry. The one answer to "what will apply do?": apply, the saved-plan
+        checks, the journal's digest, progress and `--detailed-exitcode` all ask it."""
+        return self.action not in INERT
+
+    @property
+    def to_send(self) -> tuple[PlannedRequest, ...]:
+        """The calls apply sends for this campaign, in order (none when it does not execute)."""
+        return self.requests if self.executes else ()
 
 
 class TargetIdentity(FrozenModel):
@@ -111,7 +122,8 @@ class Plan(FrozenModel):
 
     @property
     def has_changes(self) -> bool:
-        return any(c.has_changes for c in self.campaigns)
+        """Whether applying this plan does anything (`CampaignPlan.executes`)."""
+        return any(c.executes for c in self.campaigns)
 
     @property
     def has_blocked(self) -> bool:

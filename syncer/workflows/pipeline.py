@@ -276,7 +276,7 @@ async def apply_plan(
     With `resume` (a saved plan), calls that an earlier run of the same plan applied are not
     sent again, and what this run gets done is recorded for the next one.
     """
-    targets = sorted({c.target for c in plan.campaigns if c.action != "noop"})
+    targets = sorted({c.target for c in plan.campaigns if c.executes})
     key = plan_digest(plan)
     skips = {t: set(done_calls(run.state(t), key)) if resume else set() for t in targets}
     results = await asyncio.gather(
@@ -358,9 +358,7 @@ async def verify(
         remaining = tuple(ch.path for ch in changes) + tuple(
             r.summary for r in campaign.requests if not campaign.changes
         )
-        converged = (
-            campaign.action in ("noop", "blocked") and not remaining
-        ) or campaign.action == "noop"
+        converged = (not campaign.executes and not remaining) or campaign.action == "noop"
         results.append(
             Verification(
                 key=campaign.key,

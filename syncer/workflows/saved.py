@@ -224,7 +224,7 @@ async def check_stale(run: Run, plan: Plan) -> list[str]:
         state = run.state(target)
         progress = state.plans.get(key, PlanProgress())
         done = set(progress.applied)
-        mine = [c for c in plan.campaigns if c.target == target and _writes(c)]
+        mine = [c for c in plan.campaigns if c.target == target and c.to_send]
         pending = [c for c in mine if any((c.key, i) not in done for i in range(len(c.requests)))]
         if len(pending) < len(mine):
             notes.append(
@@ -268,10 +268,6 @@ async def check_stale(run: Run, plan: Plan) -> list[str]:
             "review it:\n  " + "\n  ".join(reasons)
         )
     return notes
-
-
-def _writes(campaign: CampaignPlan) -> bool:
-    return bool(campaign.requests) and campaign.action not in ("blocked", "noop")
 
 
 def _who(campaign: CampaignPlan) -> str:

@@ -75,7 +75,7 @@ def check_routes(path: Path, plan: Plan, settings: Settings, lookup: ProviderLoo
     """
     problems: list[str] = []
     for campaign in plan.campaigns:
-        if campaign.requests and campaign.action not in ("blocked", "noop"):
+        if campaign.to_send:
             problems.extend(_problems(campaign, settings, lookup))
     if problems:
         more = f"\n  and {len(problems) - LISTED} more" if len(problems) > LISTED else ""

@@ -57,7 +57,7 @@ def holder() -> str:
 
 def planned_calls(plan: Plan) -> int:
     """The calls applying `plan` sends when all goes well (the progress bar's total)."""
-    return sum(len(c.requests) for c in plan.campaigns if c.action not in ("blocked", "noop"))
+    return sum(len(c.to_send) for c in plan.campaigns)
 
 
 def exit_code(plan: Plan, report: ApplyReport) -> int:
