@@ -261,3 +261,13 @@ def test_only_plain_http_urls_are_linked() -> None:
     text = render_plan_markdown(plan, artifact_url="javascript:alert(1)")
     assert "javascript" not in text
     assert "the pipeline's plan artifact" in text
+
+
+def test_a_campaign_in_several_targets_is_named_with_its_target() -> None:
+    plan = plan_of(
+        campaign("t.yaml", "create", target="staging", starts_sending="starts sending 'T (s)'"),
+        campaign("t.yaml", "create", starts_sending="starts sending 'T (prod)'"),
+    )
+    text = render_plan_markdown(plan)
+    assert "- `prod` / `t.yaml`: starts sending" in text
+    assert "<code>prod</code> / <code>t.yaml</code>" in text

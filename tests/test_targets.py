@@ -194,7 +194,7 @@ BROKEN = [
         MULTI.replace('subject: "Price: $${price}"', "subject: '${var.delay} min'"),
         [
             "campaigns/f.yaml:21:9: ${var.delay}: target 'prod' has no var 'delay' "
-            "(set it in [targets.prod.vars]; it has: env_label, sender) (target prod)"
+            "(set it in [targets.prod.vars]; it has: env_label, sender)"
         ],
     ),
     (

@@ -41,7 +41,8 @@ def read(
     account, secret = env.get(account_env, "").strip(), env.get(key_env, "").strip()
     if target.sandbox:
         # An embedded or served sandbox accepts any non-empty credentials.
-        account, secret = account or SANDBOX_ACCOUNT, secret or SANDBOX_KEY
+        account = account or target.sandbox_workspace or SANDBOX_ACCOUNT
+        secret = secret or SANDBOX_KEY
     missing = [n for n, v in ((account_env, account), (key_env, secret)) if not v]
     if missing:
         raise InputError(

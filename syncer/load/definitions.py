@@ -346,6 +346,9 @@ def _name_targets(named: list[tuple[Problem, str]], *, multi: bool) -> list[Prob
         grouped.setdefault(problem, []).append(name)
     result = []
     for problem, names in grouped.items():
+        if len(names) == 1 and f"target {names[0]!r}" in problem.message:
+            result.append(problem)  # names its target already
+            continue
         label = "target" if len(names) == 1 else "targets"
         message = f"{problem.message} ({label} {', '.join(names)})"
         result.append(Problem(problem.file, problem.line, problem.col, message))

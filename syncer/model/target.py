@@ -61,6 +61,12 @@ class TargetSettings(StrictModel):
     provider: str
     sandbox: bool = False
     """Talk to the embedded emulator (started on demand, no credentials)."""
+    sandbox_workspace: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+    )
+    """With `sandbox = true`: the sandbox workspace (MoEngage workspace id, Batch project key)
+    this target uses when its credential variables are unset; default `sandbox`, the demo.
+    Two targets with different values are two separate workspaces of one sandbox."""
     base_url: str | None = None
     updated_by: str | None = None
     """Email recorded by the vendor as the author of updates (`updated_by`)."""

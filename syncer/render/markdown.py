@@ -201,7 +201,12 @@ def _head(plan: Plan) -> list[str]:
         lines.append(
             f"**⚠️ Starts sending: applying this plan starts sending {len(sending)} campaign(s):**"
         )
-        lines += [f"- {code(c.key)}: {md(c.starts_sending or '')}" for c in sending[:LISTED]]
+        several = len({c.target for c in plan.campaigns}) > 1
+        lines += [
+            f"- {code(c.target) + ' / ' if several else ''}{code(c.key)}: "
+            f"{md(c.starts_sending or '')}"
+            for c in sending[:LISTED]
+        ]
         if len(sending) > LISTED:
             lines.append(f"- and {len(sending) - LISTED} more (listed below)")
         lines.append("")

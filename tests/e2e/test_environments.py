@@ -1,0 +1,228 @@
+"""Issue 16, one definition for several environments: one file with `targets:` goes to two
+workspaces of the sandbox, each with its own vars and overrides; then every command works per
+(target, key). The real CLI against the sandbox served on 127.0.0.1, asserting on the exact
+requests each workspace received.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support.project import Project
+
+KEY = "onboarding/tips.yaml"
+TIPS = """\
+# One reviewed definition, two workspaces.
+provider: moengage
+targets: [staging, prod]
+overrides:
+  prod:
+    campaign:
+      basic_details: {tags: [onboarding, prod]}
+      campaign_content: {content: {email: {preview_text: null}}}
+campaign:
+  channel: EMAIL
+  campaign_delivery_type: PERIODIC
+  basic_details:
+    name: "Weekly tips (${var.env_label})"
+    content_type: PROMOTIONAL
+    subscription_category: newsletter
+    user_attribute_identifier: MOE_EMAIL_ID
+    tags: [onboarding]
+  connector: {connector_type: SENDGRID, connector_name: default}
+  campaign_content:
+    content:
+      email:
+        subject: "Tips for you (costs $${0})"
+        preview_text: Five minutes a week
+        sender_name: Acme
+        from_address: "${var.sender}"
+        reply_to_address: support@acme.example
+        html_content: "<html><body><p>Tips from ${var.sender}</p></body></html>"
+  segmentation_details: {is_all_user_campaign: true}
+  scheduling_details:
+    delivery_type: AT_FIXED_TIME
+    start_time: "2030-01-01T09:00:00"
+    periodic_details: {sending_frequency: WEEKLY, repeat_frequency: 1, repeat_on_days_of_week: [MONDAY]}
+"""
+
+
+def environments(project: Project) -> None:
+    """Targets `staging` and `prod`: two workspaces of the one served sandbox."""
+    project.configure(
+        extra=f"""
+[targets.staging]
+provider = "moengage"
+sandbox = true
+sandbox_workspace = "ws-staging"
+base_url = "{project.base_url}"
+updated_by = "crm-bot@example.com"
+rate_limit_scale = 20.0
+[targets.staging.vars]
+env_label = "staging"
+sender = "test@acme.example"
+
+[targets.prod]
+provider = "moengage"
+sandbox = true
+sandbox_workspace = "ws-prod"
+base_url = "{project.base_url}"
+updated_by = "crm-bot@example.com"
+rate_limit_scale = 20.0
+[targets.prod.vars]
+env_label = "prod"
+sender = "news@acme.example"
+"""
+    )
+    project.write(KEY, TIPS)
+
+
+def writes(sandbox: Any) -> list[dict[str, Any]]:
+    return [
+        r for r in sandbox.requests() if r["method"] != "GET" and not r["path"].endswith("/search")
+    ]
+
+
+def stored(sandbox: Any, workspace: str) -> list[dict[str, Any]]:
+    """The campaigns of `workspace` that the tool created (not the seeded demo)."""
+    found: list[dict[str, Any]] = sandbox.campaigns()["moengage"].get(workspace, [])
+    return [c for c in found if c["body"]["basic_details"]["name"].startswith("Weekly tips")]
+
+
+@pytest.fixture
+def envs(project: Project) -> Project:
+    environments(project)
+    return project
+
+
+def test_one_file_creates_one_campaign_in_each_workspace(envs: Project, sandbox: Any) -> None:
+    plan = envs.run("plan", "--format", "json")
+    assert plan.code == 0, plan.all
+    planned = {(c["target"], c["key"]): c["action"] for c in plan.json()["campaigns"]}
+    assert planned == {("staging", KEY): "create", ("prod", KEY): "create"}
+
+    sandbox.clear_requests()
+    applied = envs.run("apply", "--auto-approve")
+    assert applied.code == 0, applied.all
+    creates = [r for r in writes(sandbox) if r["method"] == "POST"]
+    assert len(creates) == 2
+    (staging,) = stored(sandbox, "ws-staging")
+    (prod,) = stored(sandbox, "ws-prod")
+    # Each workspace got its own vars; prod's override merged over the file.
+    assert staging["body"]["basic_details"]["name"] == "Weekly tips (staging)"
+    assert prod["body"]["basic_details"]["name"] == "Weekly tips (prod)"
+    staging_email = staging["body"]["campaign_content"]["content"]["email"]
+    prod_email = prod["body"]["campaign_content"]["content"]["email"]
+    assert staging_email["from_address"] == "test@acme.example"
+    assert prod_email["from_address"] == "news@acme.example"
+    assert staging_email["subject"] == prod_email["subject"] == "Tips for you (costs ${0})"
+    assert "Tips from news@acme.example" in prod_email["html_content"]
+    assert staging_email["preview_text"] == "Five minutes a week"
+    assert "preview_text" not in prod_email  # null clears: left out of the complete object
+    assert staging["body"]["basic_details"]["tags"] == ["onboarding"]
+    assert prod["body"]["basic_details"]["tags"] == ["onboarding", "prod"]
+    assert envs.state("staging")["campaigns"][KEY]["id"] == staging["id"]
+    assert envs.state("prod")["campaigns"][KEY]["id"] == prod["id"]
+
+    # Then nothing to do in either.
+    sandbox.clear_requests()
+    again = envs.run("plan", "--detailed-exitcode", "--format", "json")
+    assert again.code == 0, again.all
+    assert {c["action"] for c in again.json()["campaigns"]} == {"noop"}
+    assert writes(sandbox) == []
+
+
+def test_a_shared_change_is_one_call_per_target_to_its_own_id(envs: Project, sandbox: Any) -> None:
+    assert envs.run("apply", "--auto-approve").code == 0
+    ids = {ws: stored(sandbox, ws)[0]["id"] for ws in ("ws-staging", "ws-prod")}
+    envs.write(KEY, TIPS.replace("Tips for you", "Your weekly tips"))
+    sandbox.clear_requests()
+    applied = envs.run("apply", "--auto-approve")
+    assert applied.code == 0, applied.all
+    sent = sorted((r["method"], r["path"]) for r in writes(sandbox))
+    assert sent == sorted(
+        ("PATCH", f"/core-services/v1/campaigns/{ids[ws]}") for ws in ("ws-staging", "ws-prod")
+    )
+    for ws in ("ws-staging", "ws-prod"):
+        email = stored(sandbox, ws)[0]["body"]["campaign_content"]["content"]["email"]
+        assert email["subject"] == "Your weekly tips (costs ${0})"
+
+
+def test_target_restricts_writes_to_one_workspace(envs: Project, sandbox: Any) -> None:
+    sandbox.clear_requests()
+    applied = envs.run("apply", "--auto-approve", "--target", "staging")
+    assert applied.code == 0, applied.all
+    assert len(stored(sandbox, "ws-staging")) == 1
+    assert stored(sandbox, "ws-prod") == []
+    assert envs.state("prod")["campaigns"] == {}
+    plan = envs.run("plan", "--format", "json")
+    planned = {(c["target"], c["key"]): c["action"] for c in plan.json()["campaigns"]}
+    assert planned == {("staging", KEY): "noop", ("prod", KEY): "create"}
+
+
+def test_a_saved_plan_of_one_target_applies_only_there(envs: Project, sandbox: Any) -> None:
+    out = envs.root / "prod.plan.json"
+    assert envs.run("plan", "--target", "prod", "--out", str(out)).code == 0
+    applied = envs.run("apply", str(out))
+    assert applied.code == 0, applied.all
+    assert len(stored(sandbox, "ws-prod")) == 1 and stored(sandbox, "ws-staging") == []
+
+
+def test_only_selects_the_key_in_every_target(envs: Project, sandbox: Any) -> None:
+    envs.write("other.yaml", "provider: moengage\ntarget: staging\ncampaign: {channel: EMAIL}\n")
+    plan = envs.run("plan", "--only", "onboarding/*", "--format", "json")
+    assert plan.code == 0, plan.all
+    assert {(c["target"], c["key"]) for c in plan.json()["campaigns"]} == {
+        ("staging", KEY),
+        ("prod", KEY),
+    }
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda t: t.replace(
+                "targets: [staging, prod]", "target: prod\ntargets: [staging, prod]"
+            ),
+            f"campaigns/{KEY}:4:1: use target: or targets:, not both",
+        ),
+        (
+            lambda t: t.replace("  prod:\n    campaign:", "  live:\n    campaign:"),
+            f"campaigns/{KEY}:5:3: override for target 'live', which targets: does not list",
+        ),
+        (
+            lambda t: t.replace("overrides:", "id: {qa: 66a1f0c2e4b0a1b2c3d4e5f6}\noverrides:"),
+            f"campaigns/{KEY}:4:6: id for target 'qa', which targets: does not list",
+        ),
+        (
+            lambda t: t.replace('${var.sender}"', '${var.from}"'),
+            f"campaigns/{KEY}:25:9: ${{var.from}}: target 'staging' has no var 'from'",
+        ),
+        (
+            lambda t: t.replace("repeat_frequency: 1", "repeat_frequency: '${var.env_label}'"),
+            "periodic_details.repeat_frequency: Input should be a valid integer (a ${var.NAME} "
+            "is always replaced by text) (targets staging, prod)",
+        ),
+    ],
+    ids=[
+        "target and targets",
+        "override of an unlisted target",
+        "id of an unlisted target",
+        "unknown var",
+        "var where a number is needed",
+    ],
+)
+def test_bad_input_is_located_and_sends_nothing(
+    envs: Project, sandbox: Any, edit: Any, expected: str
+) -> None:
+    envs.write(KEY, edit(TIPS))
+    sandbox.clear_requests()
+    for command in (("validate",), ("plan",), ("apply", "--auto-approve")):
+        result = envs.run(*command)
+        assert result.code == 1, result.all
+        assert expected in result.err, result.err
+        assert "Traceback" not in result.all
+    assert sandbox.requests() == []
