@@ -45,7 +45,10 @@ campaign:
   scheduling_details:
     delivery_type: AT_FIXED_TIME
     start_time: "2030-01-01T09:00:00"
-    periodic_details: {sending_frequency: WEEKLY, repeat_frequency: 1, repeat_on_days_of_week: [MONDAY]}
+    periodic_details:
+      sending_frequency: WEEKLY
+      repeat_frequency: 1
+      repeat_on_days_of_week: [MONDAY]
 """
 
 
