@@ -9,8 +9,7 @@ from syncer.load.yaml.read import load
 ONE = "provider: moengage\ntarget: prod  # the workspace\ncampaign: {}\n"
 MULTI = "provider: moengage\ntargets: [staging, prod]\ncampaign: {}\n"
 MULTI_PINNED = (
-    "provider: moengage\ntargets: [staging, prod]\n"
-    "id:\n  staging: s1  # staging's\ncampaign: {}\n"
+    "provider: moengage\ntargets: [staging, prod]\nid:\n  staging: s1  # staging's\ncampaign: {}\n"
 )
 
 

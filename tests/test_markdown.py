@@ -11,7 +11,8 @@ from markdown_it import MarkdownIt
 
 from syncer.model.plan import CampaignPlan, FieldChange, Plan, PlannedRequest, TargetIdentity
 from syncer.model.plan import summarize as summarize_
-from syncer.render.markdown import LIMIT, MARKER, code, fenced, md, render_plan_markdown
+from syncer.render.escape import code, fenced, md
+from syncer.render.markdown import LIMIT, MARKER, render_plan_markdown
 from syncer.render.visible import html_diff, read
 
 IDENTITY = TargetIdentity(
@@ -59,7 +60,7 @@ def html_of(text: str) -> str:
     return rendered
 
 
-def test_summary_table_counts_every_action_and_warns_about_sending() -> None:
+def test_summary_table_counts_the_actions_present_and_warns_about_sending() -> None:
     plan = plan_of(
         campaign("a.yaml"),
         campaign("b.yaml", "create", starts_sending="this plan starts sending campaign 'b'"),
@@ -71,14 +72,43 @@ def test_summary_table_counts_every_action_and_warns_about_sending() -> None:
     assert "<!-- checksum: sha256:abab" in text
     assert "| 🟡 to update | 1 |" in text and "| 🟢 to create | 1 |" in text
     assert "| 🛑 blocked | 1 |" in text and "| ▫️ unchanged | 1 |" in text
-    assert "| 🟣 to replace | 0 |" in text
+    assert "to replace" not in text and "| 0 |" not in text  # no zero rows
     assert "**⚠️ Starts sending: applying this plan starts sending 1 campaign(s):**" in text
     assert "🛑 1 blocked:** apply leaves them unchanged and exits 3" in text
     # Blocked campaigns come first and open; the others are collapsed.
     where = [text.index(f"</b> <code>{key}") for key in ("c.yaml", "b.yaml", "a.yaml")]
     assert where == sorted(where)
     assert "<details open><summary>🛑 <b>blocked</b> <code>c.yaml</code>" in text
-    assert "<details><summary>🟡 <b>update</b> <code>a.yaml</code>" in text
+    assert "<details open><summary>🟡 <b>update</b> <code>a.yaml</code>" in text  # few: open
+
+
+def test_updates_fold_when_there_are_many() -> None:
+    from syncer.render.markdown import OPEN_UP_TO
+
+    many = plan_of(*(campaign(f"u{i:02}.yaml") for i in range(OPEN_UP_TO + 1)))
+    text = render_plan_markdown(many)
+    assert "<details open>" not in text
+    assert text.count("<details><summary>🟡 <b>update</b>") == OPEN_UP_TO + 1
+    few = render_plan_markdown(plan_of(*(campaign(f"u{i:02}.yaml") for i in range(OPEN_UP_TO))))
+    assert few.count("<details open><summary>🟡 <b>update</b>") == OPEN_UP_TO
+
+
+def test_the_plans_own_code_spans_render_as_code() -> None:
+    reason = "ACTIVE ... `lifecycle.on_locked: replace` plans that for you"
+    text = render_plan_markdown(plan_of(campaign("c.yaml", "blocked", reasons=(reason,))))
+    assert "`lifecycle.on_locked: replace` plans that for you" in text
+    assert "\\`" not in text
+
+
+def test_json_hunks_start_with_the_keys_they_are_in() -> None:
+    before = {"included_filters": {"filters": [{"name": "country", "value": ["FR", "BE"]}]}}
+    after = {"included_filters": {"filters": [{"name": "country", "value": ["FR", "BE", "CH"]}]}}
+    change = FieldChange(path="segmentation_details", before=before, after=after)
+    text = render_plan_markdown(plan_of(campaign("a.yaml", changes=(change,))))
+    hunk = text.split("```diff\n", 1)[1].split("```", 1)[0]
+    assert ' "included_filters": {' in hunk
+    assert '  "filters": [' in hunk
+    assert '+     "CH"' in hunk
 
 
 def test_no_changes_says_so() -> None:

@@ -29,6 +29,9 @@ INERT: frozenset[Action] = frozenset({"noop", "blocked"})
 CallKind = Literal["create", "update", "status", "delete"]
 # Placeholder for the id a `create` earlier in the same campaign's requests returns.
 NEW_ID = "{new_id}"
+NOT_READABLE = "remote content not readable"
+"""How the `before` of a change begins when the vendor cannot show the remote value (Batch
+email content): renderers then show the change's `after` in full, as content, not a diff."""
 
 
 class FieldChange(FrozenModel):

@@ -11,15 +11,15 @@ plan. Everything that comes from campaign content is escaped: it can neither bre
 
 from __future__ import annotations
 
-import html
 import re
+import textwrap
 
-from syncer.model.display import short
 from syncer.model.plan import ACTIONS, Action, CampaignPlan, FieldChange, Plan
-from syncer.plan.staleness import leaves
+from syncer.render.content import created_content
+from syncer.render.escape import code, fenced, h, hcode, md
+from syncer.render.preview import page_url
 from syncer.render.text import LABELS
-from syncer.render.values import View, change_lines
-from syncer.render.visible import html_text, is_html
+from syncer.render.values import View, change_lines, value_lines
 
 LIMIT = 65_000
 """GitHub refuses comments of 65,536 characters or more; stay clearly below."""
@@ -44,80 +44,41 @@ HEADINGS: dict[Action, str] = {
     "orphan": "Orphaned: files removed; forgotten, retired only where a call is listed",
 }
 DIFF_LINES = 60
+CONTENT_LINES = 200
+"""Lines of a new campaign's content shown before pointing at the full plan."""
 LINE_CHARS = 240
 LISTED = 10
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
-_MENTION = re.compile(r"([@#])(?=[\w-])")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
-
-
-# --- escaping ----------------------------------------------------------------------------
-
-
-def clean(text: str) -> str:
-    """Drop control characters; show bidirectional overrides instead of obeying them."""
-    text = _CONTROL.sub("", text)
-    return _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
-
-
-def _unlink(text: str) -> str:
-    # A zero-width space after @ or # keeps GitHub/GitLab from mentioning or cross-linking.
-    return _MENTION.sub("\\1\u200b", text)
-
-
-def h(text: str) -> str:
-    """Text for an HTML context (`<summary>`): escaped, one line, no mentions."""
-    return _unlink(html.escape(" ".join(clean(text).split()), quote=True))
-
-
-def md(text: str) -> str:
-    """Text for a Markdown paragraph or list item: one line, inert, no mentions."""
-    one_line = " ".join(clean(text).split())
-    escaped = html.escape(one_line, quote=False)
-    return _unlink(_MD_SPECIAL.sub(r"\\\1", escaped))
-
-
-def code(text: str, *, in_table: bool = False) -> str:
-    """An inline code span that no content can close (literal, no mentions, no links)."""
-    body = " ".join(clean(text).split()) or " "
-    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if body.startswith("`") or body.endswith("`") or body == " " else ""
-    span = f"{fence}{pad}{body}{pad}{fence}"
-    return span.replace("|", "\\|") if in_table else span
-
-
-def hcode(text: str) -> str:
-    """Inline code for an HTML context."""
-    return f"<code>{html.escape(' '.join(clean(text).split()), quote=True)}</code>"
-
-
-def fenced(lines: list[str], lang: str = "diff") -> str:
-    """A fenced block whose fence is longer than any backtick run inside it."""
-    body = "\n".join(clean(line) for line in lines)
-    longest = max((len(run) for run in re.findall(r"`{3,}", body)), default=2)
-    fence = "`" * (longest + 1)
-    return f"{fence}{lang}\n{body}\n{fence}"
+OPEN_UP_TO = 10
+"""A plan changing at most this many campaigns shows each one open: few changes are read one
+by one, and clicking each open is a chore. More stay folded (blocked and sending ones excepted)
+so that the comment can be scanned."""
 
 
 # --- one campaign ------------------------------------------------------------------------
 
 
-def _cut(line: str) -> str:
-    return line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…"
+def _wrapped(lines: list[str]) -> list[str]:
+    """Lines past LINE_CHARS wrapped, not cut: a reviewer reads every value in full."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= LINE_CHARS:
+            out.append(line)
+            continue
+        pieces = textwrap.wrap(line, LINE_CHARS, drop_whitespace=False) or [line]
+        out += [pieces[0], *(f"  {piece}" for piece in pieces[1:])]
+    return out
 
 
 def created_lines(change: FieldChange) -> list[str]:
-    """What a new campaign will hold, field by field (HTML as visible text and links)."""
-    lines = []
-    for path, value in leaves(change.after, change.path):
-        if isinstance(value, str) and is_html(value) and len(value) > 100:
-            lines.append(f"+ {path} (visible text and links):")
-            lines.extend(html_text(value))
-        else:
-            lines.append(f"+ {path}: {short(value)}")
-    return lines
+    """What a new campaign will hold, field by field (HTML as what recipients see)."""
+    return value_lines(change.path, change.after)
+
+
+def _capped(lines: list[str], limit: int) -> list[str]:
+    if len(lines) > limit:
+        hidden = len(lines) - limit
+        lines = [*lines[:limit], f"… {hidden} more lines (see the full plan)"]
+    return _wrapped(lines)
 
 
 def _diff_block(campaign: CampaignPlan, view: View) -> list[str]:
@@ -127,10 +88,7 @@ def _diff_block(campaign: CampaignPlan, view: View) -> list[str]:
             lines.extend(created_lines(change))
         else:
             lines.extend(change_lines(change, view, carried_out=campaign.action == "replace"))
-    if len(lines) > DIFF_LINES:
-        hidden = len(lines) - DIFF_LINES
-        lines = [*lines[:DIFF_LINES], f"… {hidden} more lines (see the full plan)"]
-    return [_cut(line) for line in lines]
+    return _capped(lines, DIFF_LINES)
 
 
 def summary_of(campaign: CampaignPlan, show_target: bool) -> str:
@@ -149,14 +107,33 @@ def summary_of(campaign: CampaignPlan, show_target: bool) -> str:
     return text
 
 
-def campaign_block(campaign: CampaignPlan, show_target: bool, view: View | None = None) -> str:
-    """One collapsible section: changes, reasons, notes, calls and sending warning."""
-    opened = " open" if campaign.action == "blocked" or campaign.starts_sending else ""
+def _preview(campaign: CampaignPlan, view: View) -> list[str]:
+    url = page_url(view.preview_url, campaign) if view.preview_url else None
+    link = _link(url, "before and after, at 600 and 375 px")
+    return [f"- 🖼️ preview: {link}"] if link else []
+
+
+def campaign_block(
+    campaign: CampaignPlan, show_target: bool, view: View | None = None, *, few: bool = False
+) -> str:
+    """One collapsible section: content or changes, reasons, notes, calls, sending warning.
+
+    Open when it needs a look (blocked, starts sending) or when the plan has `few` changes."""
+    view = view or View()
+    opened = " open" if few or campaign.action == "blocked" or campaign.starts_sending else ""
     parts = [f"<details{opened}><summary>{summary_of(campaign, show_target)}</summary>", ""]
-    diff = _diff_block(campaign, view or View())
-    if diff:
+    content = created_content(campaign) if campaign.action == "create" else []
+    if content:
+        parts += [fenced(_capped(content, CONTENT_LINES)), ""]
+    diff = _diff_block(campaign, view)
+    if diff and content:
+        fields = len(diff)
+        parts += [f"<details><summary>every field ({fields} lines)</summary>", ""]
+        parts += [fenced(diff), "", "</details>", ""]
+    elif diff:
         parts += [fenced(diff), ""]
-    items = [f"- ⛔ {md(reason)}" for reason in campaign.reasons]
+    items = _preview(campaign, view)
+    items += [f"- ⛔ {md(reason)}" for reason in campaign.reasons]
     items += [f"- ⚠️ **{md(campaign.starts_sending)}**"] if campaign.starts_sending else []
     items += [f"- note: {md(note)}" for note in campaign.notes]
     items += [
@@ -193,8 +170,11 @@ def _head(plan: Plan) -> list[str]:
     lines = [MARKER]
     if plan.checksum:
         lines.append(f"<!-- checksum: {plan.checksum} -->")
-    lines += [_title(plan), "", "| action | campaigns |", "|:--|--:|"]
-    lines += [f"| {ICONS[a]} {LABELS[a]} | {plan.count(a)} |" for a in ACTIONS]
+    lines += [_title(plan), ""]
+    # Only the actions present: a table of zeros hides the one row that matters.
+    rows = [f"| {ICONS[a]} {LABELS[a]} | {plan.count(a)} |" for a in ACTIONS if plan.count(a)]
+    if rows:
+        lines += ["| action | campaigns |", "|:--|--:|", *rows]
     lines.append("")
     sending = [c for c in plan.campaigns if c.starts_sending]
     if sending:
@@ -282,6 +262,7 @@ def render_plan_markdown(
     reserve = len("\n".join(_footer(plan, artifact_url, 10**6))) + 400
     budget = limit - len(head) - reserve
     changed = [c for action in ORDER for c in plan.campaigns if c.action == action]
+    few = len(changed) <= OPEN_UP_TO
     # Keep room to list every campaign not shown in detail by one line (up to half the room).
     costs = [len(one_line(c, show_target)) + 1 for c in changed]
     after = [sum(costs[i + 1 :]) for i in range(len(costs))]
@@ -295,7 +276,7 @@ def render_plan_markdown(
             count = plan.count(campaign.action)
             heading = f"#### {ICONS[campaign.action]} {HEADINGS[campaign.action]} ({count})\n"
             previous = campaign.action
-        block = heading + campaign_block(campaign, show_target, view)
+        block = heading + campaign_block(campaign, show_target, view, few=few)
         if not rest and len(block) + min(after[index], half) <= budget:
             body.append(block)
             budget -= len(block)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from syncer.model.plan import Action, CampaignPlan, FieldChange, Plan
+from syncer.render.content import created_content
 from syncer.render.values import View, change_lines
 
 SYMBOLS = {
@@ -85,7 +86,10 @@ def _campaign(out: Text, campaign: CampaignPlan, view: View) -> None:
     if details:
         out.append(f"  ({', '.join(details)})", style="bright_black")
     out.append("\n")
-    if campaign.action != "create":
+    if campaign.action == "create":
+        for line in created_content(campaign):
+            out.append(f"      {line}\n", style="green" if line.startswith("  +") else "")
+    else:
         for change in campaign.changes:
             _change(out, change, view, carried_out=campaign.action == "replace")
     for reason in campaign.reasons:

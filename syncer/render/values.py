@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from syncer.model.display import INLINE, short
-from syncer.model.plan import FieldChange
-from syncer.render.visible import html_diff, is_html
+from syncer.model.plan import NOT_READABLE, FieldChange
+from syncer.render.visible import html_diff, html_text, is_html
 
 DIFF_LINES = 40
 HtmlDiff = Literal["visible", "raw"]
@@ -50,11 +51,74 @@ def text_diff(before: str, after: str, limit: int = DIFF_LINES) -> list[str]:
     return lines
 
 
+def _parents(lines: list[str], index: int) -> list[str]:
+    """The lines that open the objects and lists around `lines[index]` of indented JSON,
+    outermost first (the keys a hunk belongs to)."""
+    found: list[str] = []
+    depth = len(lines[index]) - len(lines[index].lstrip()) if index < len(lines) else 0
+    for line in reversed(lines[:index]):
+        indent = len(line) - len(line.lstrip())
+        if indent < depth and line.rstrip().endswith(("{", "[")):
+            found.append(line)
+            depth = indent
+    return found[::-1]
+
+
+_HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? ")
+
+
+def json_diff(before: str, after: str, limit: int = DIFF_LINES) -> list[str]:
+    """A line diff of two indented JSON texts whose every hunk starts with the lines opening
+    the objects it is in (so `"BE"` reads as part of `included_filters.filters[0].value`)."""
+    old = before.splitlines()
+    lines: list[str] = []
+    for line in list(difflib.unified_diff(old, after.splitlines(), lineterm="", n=2))[2:]:
+        found = _HUNK.match(line)
+        lines.append(line)
+        if found:
+            start = max(int(found.group(1)) - 1, 0)
+            lines += [f" {parent}" for parent in _parents(old, start)]
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"… {len(lines) - limit} more diff lines"]
+    return lines
+
+
 def _lines(text: str) -> list[str]:
     # Single-line HTML is split at tags so that a diff shows the part that changed.
     if "\n" not in text.strip() and len(text) > INLINE:
         return text.replace("><", ">\n<").splitlines()
     return text.splitlines()
+
+
+def full(value: Any) -> str:
+    """A value on one line, never cut (what a reviewer approves is read in full)."""
+    if value is None:
+        return "(absent)"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def value_lines(path: str, value: Any) -> list[str]:
+    """`+` lines of a new value: HTML as what recipients see, a mapping leaf by leaf."""
+    if isinstance(value, dict) and value:
+        return [line for key in sorted(value) for line in value_lines(f"{path}.{key}", value[key])]
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        return [line for i, item in enumerate(value) for line in value_lines(f"{path}[{i}]", item)]
+    if isinstance(value, str) and is_html(value) and len(value) > INLINE:
+        return [f"+ {path} (what recipients see):", *html_text(value)]
+    return [f"+ {path}: {full(value)}"]
+
+
+def _unreadable_lines(change: FieldChange, marker: str) -> list[str]:
+    # No remote value to diff with: the new content is shown whole, as content.
+    lines = [f"~ {change.path}{marker}", f"  ({change.before})", "  the file's content:"]
+    after = change.after
+    if isinstance(after, dict):
+        # Flat leaves (`messages[0].subject`) are their own paths.
+        for key, value in after.items():
+            lines += value_lines(key, value)
+    else:
+        lines += value_lines("value", after)
+    return lines
 
 
 def change_lines(
@@ -67,6 +131,8 @@ def change_lines(
     """
     marker = " [blocked]" if change.blocked and not carried_out else ""
     before, after = change.before, change.after
+    if isinstance(before, str) and before.startswith(NOT_READABLE):
+        return _unreadable_lines(change, marker)
     html = is_long_text(before, after) and (is_html(before) or is_html(after))
     if html and (view or View()).html_diff == "raw":
         assert isinstance(before, str) and isinstance(after, str)
@@ -81,5 +147,5 @@ def change_lines(
         old, new = (
             json.dumps(v, indent=1, sort_keys=True, ensure_ascii=False) for v in (before, after)
         )
-        return [f"~ {change.path}{marker}", *text_diff(old, new)]
+        return [f"~ {change.path}{marker}", *json_diff(old, new)]
     return [f"~ {change.path}{marker}", f"- {short(before)}", f"+ {short(after)}"]

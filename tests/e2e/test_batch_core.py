@@ -118,7 +118,7 @@ def test_one_changed_field_is_exactly_one_update_with_the_complete_campaign(
     edit(demo, "batch/reactivation.yaml", "subject: We miss you", "subject: We really miss you")
     plan = demo.run("plan")
     assert "~ messages[0].subject" in plan.out
-    assert "(as last applied; Batch cannot show it)" in plan.out
+    assert "(remote content not readable: Batch cannot show it; it changed since" in plan.out
     sandbox.clear_requests()
     result = demo.run("apply", "--auto-approve")
     assert result.code == 0, result.all

@@ -133,5 +133,3 @@ def test_a_signed_plan_without_the_key_says_it_was_not_checked(project: Project)
     result = project.run("apply", str(out), env={"SYNCER_PLAN_SIGNING_KEY": None})
     assert result.code == 0, result.all
     assert "signature not checked" in result.err
-
-

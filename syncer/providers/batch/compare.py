@@ -16,19 +16,19 @@ from typing import Any
 
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.digest import digest
-from syncer.model.plan import FieldChange
+from syncer.model.plan import NOT_READABLE, FieldChange
 from syncer.model.state import StateEntry
 from syncer.model.vendor import RemoteCampaign
 from syncer.providers.batch import models, normalize
 
 CONTENT = "(content)"
 """The path of a change to content Batch cannot show, when no finer path is known."""
-LAST_APPLIED = "(as last applied; Batch cannot show it)"
+LAST_APPLIED = f"{NOT_READABLE}: Batch cannot show it; it changed since the last apply"
 UNREADABLE = " (not readable)"
 """Suffix of the path of a content field compared with the last apply, not with Batch: its
 `before` is no remote value, so `syncer pull` must not write it (the suffixed path is no path
 of the file, which pull skips)."""
-NO_RECORD = "(unknown: no record of a last apply)"
+NO_RECORD = f"{NOT_READABLE}: Batch cannot show it, and there is no record of a last apply"
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,9 @@ def compare(
     applied = record.applied_digest if record is not None else None
     if applied is None:
         found.unknown = True
-        found.changes.append(FieldChange(path=CONTENT, before=NO_RECORD, after=_as_in_file(want)))
+        found.changes.append(FieldChange(path=CONTENT, before=NO_RECORD, after=want.leaves))
     elif applied != want.digest:
-        found.changes += _changed_since(want, recorded, applied)
+        found.changes += _changed_since(want, recorded)
     else:
         found.content_same = True
     return found
@@ -141,9 +141,7 @@ def _leaf_changes(wanted: dict[str, Any], theirs: dict[str, Any]) -> list[FieldC
     return changes
 
 
-def _changed_since(
-    want: Desired, recorded: dict[str, Any] | None, applied: str
-) -> list[FieldChange]:
+def _changed_since(want: Desired, recorded: dict[str, Any] | None) -> list[FieldChange]:
     """Content changed in the file since the last apply: which fields, if the record says."""
     mine = want.leaf_digests()
     if recorded:
@@ -158,11 +156,10 @@ def _changed_since(
         ]
         if changes:
             return changes
-    return [FieldChange(path=CONTENT, before=f"last applied: {applied}", after=_as_in_file(want))]
-
-
-def _as_in_file(want: Desired) -> str:
-    return f"as in the file: {want.digest}"
+    # The digest of the last apply says only that something changed: the file's content is
+    # shown whole (a digest means nothing to a reviewer).
+    before = f"{NOT_READABLE}: Batch cannot show it; the file differs from the last apply"
+    return [FieldChange(path=CONTENT, before=before, after=want.leaves)]
 
 
 def as_remote(

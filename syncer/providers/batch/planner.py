@@ -185,8 +185,13 @@ def _sending(name: str | None, campaign: dict[str, Any], how: str, now: dt.datet
     when = campaign["when"]
     start = when["start_time"]
     at = normalize.instant(start)
-    if start == "now" or (at is not None and at <= now):
+    if start == "now":
         return f"this plan starts sending campaign {name!r} ({how}) as soon as it is applied"
+    if at is not None and at <= now:
+        return (
+            f"this plan starts sending campaign {name!r} ({how}) immediately "
+            f"(its start time {start} is in the past)"
+        )
     local = " (each user's local time)" if when.get("local_time") else ""
     return f"this plan starts sending campaign {name!r} ({how}) from {start}{local}"
 

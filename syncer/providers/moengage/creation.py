@@ -10,10 +10,12 @@ get a gap or a double send.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from syncer.model.overlay import overlay, strip_nulls, without_paths
 from syncer.model.plan import NEW_ID, CampaignPlan, FieldChange, PlannedRequest
+from syncer.model.state import utcnow
 from syncer.model.vendor import PlanItem, RemoteCampaign
 from syncer.plan.staleness import SAME_NAME, STATUS, digest_of, relied
 from syncer.providers.moengage import checks, normalize, rules
@@ -67,12 +69,30 @@ def create_body(item: PlanItem, objects: dict[str, Any]) -> tuple[dict[str, Any]
     return body, problems
 
 
-def sending_sentence(name: str | None, body: dict[str, Any], what: str = "campaign") -> str:
+def _instant(value: Any) -> dt.datetime | None:
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    # V1 times without an offset are UTC.
+    return parsed.astimezone(dt.UTC) if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def sending_sentence(
+    name: str | None, body: dict[str, Any], what: str = "campaign", now: dt.datetime | None = None
+) -> str:
     scheduling = body.get("scheduling_details") or {}
     when = scheduling.get("start_time")
     kind = body.get("campaign_delivery_type", "")
     if scheduling.get("delivery_type") == "ASAP" or not when:
         return f"this plan starts sending {what} {name!r} ({kind}) as soon as it is created"
+    at = _instant(when)
+    if at is not None and at <= (now or utcnow()):
+        # A start time already passed does not wait for anything: V1 sends at once.
+        return (
+            f"this plan starts sending {what} {name!r} ({kind}) immediately "
+            f"(its start time {when} UTC is in the past)"
+        )
     return f"this plan starts sending {what} {name!r} ({kind}) from {when} UTC"
 
 

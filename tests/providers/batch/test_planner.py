@@ -98,7 +98,8 @@ def test_content_changed_without_field_digests_is_one_content_change() -> None:
     result = plan(definition(changed, id=ID, state="DRAFT"), remote(email()), entry=entry)
     (change,) = result.changes
     assert change.path == CONTENT
-    assert str(change.before).startswith("last applied: sha256:")
+    assert str(change.before).startswith("remote content not readable: ")
+    assert change.after["messages[0].html"] == "<p>New</p>"
 
 
 DRIFT = [
@@ -423,6 +424,11 @@ def test_create_running_says_it_starts_sending() -> None:
     now = plan(definition(push(when={"start_time": "now"}), state="RUNNING"))
     assert now.starts_sending is not None and now.starts_sending.endswith(
         "as soon as it is applied"
+    )
+    past = plan(definition(push(when={"start_time": "2020-01-01T08:00:00Z"}), state="RUNNING"))
+    assert past.starts_sending == (
+        "this plan starts sending campaign 'Spring push' (created RUNNING) immediately "
+        "(its start time 2020-01-01T08:00:00Z is in the past)"
     )
 
 

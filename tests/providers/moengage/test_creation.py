@@ -204,6 +204,18 @@ def test_the_starts_sending_sentence_names_the_campaign_and_the_time() -> None:
     assert plan.starts_sending and "as soon as it is created" in plan.starts_sending
 
 
+def test_a_start_time_in_the_past_reads_starts_sending_immediately() -> None:
+    past = campaign(
+        "ONE_TIME",
+        scheduling_details={"delivery_type": "AT_FIXED_TIME", "start_time": "2020-01-01T09:00:00"},
+    )
+    plan = plan_campaign(item(definition(past), None))
+    assert plan.starts_sending == (
+        "this plan starts sending campaign 'Welcome' (ONE_TIME) immediately "
+        "(its start time 2020-01-01T09:00:00 UTC is in the past)"
+    )
+
+
 # -- replacements --------------------------------------------------------------------------------
 
 NEW_AUDIENCE = {
