@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
-from syncer.load.adopt import Filters, adopt, managed_ids, unmanaged
+from syncer.load.adopt import Filters, adopt, links, managed_ids, unmanaged
 from syncer.load.yaml import read as yamlio
-from syncer.model.state import HistoryItem, StateEntry, TargetState
+from syncer.model.state import HistoryItem, StateEntry, TargetState, utcnow
 from syncer.model.vendor import RemoteCampaign, RemoteSnapshot
+from syncer.plan.builder import build_plan
 from syncer.providers import registry
-from tests.support.builders import definition, email, remote
+from tests.support.builders import definition, email, remote, target_context
 
 MOENGAGE = registry.get("moengage")
 HERE = PurePosixPath("sandbox")
@@ -114,3 +115,39 @@ def test_the_state_written_is_the_one_the_status_satisfies() -> None:
         document, _ = yamlio.load(adoption.text, "x")
         assert document is not None
         assert document.data.get("state") == state, status
+
+
+def test_links_go_to_files_without_an_id_that_declare_the_name() -> None:
+    waiting = definition(email(basic_details={**email()["basic_details"], "name": "Teaser"}))
+    pinned = definition(
+        email(basic_details={**email()["basic_details"], "name": "Digest"}), key="d.yaml", id="x"
+    )
+    remotes = [named("Teaser", "t1"), named("Digest", "d2"), named("Other", "o1")]
+    found, rest = links(remotes, [waiting, pinned], TargetState(target="sandbox"))
+    assert [(link.remote.id, link.definition) for link in found] == [("t1", waiting)]
+    assert [r.id for r in rest] == ["d2", "o1"]
+
+
+def test_two_remote_campaigns_of_the_name_are_neither_linked_nor_imported() -> None:
+    waiting = definition(email(basic_details={**email()["basic_details"], "name": "Teaser"}))
+    found, rest = links(
+        [named("Teaser", "t1"), named("Teaser", "t2")], [waiting], TargetState(target="s")
+    )
+    assert rest == []
+    assert [link.definition for link in found] == [None, None]
+    assert "2 remote campaigns are named 'Teaser' (t1, t2)" in (found[0].problem or "")
+
+
+def test_a_creation_is_blocked_by_a_same_named_campaign_another_file_manages() -> None:
+    """Issue 15: whatever manages it (here another file's `id:`), a campaign of the name
+    blocks a creation; the note says which file manages it."""
+    body = email(basic_details={**email()["basic_details"], "name": "Teaser"})
+    fresh = definition(body, key="teaser.yaml")
+    other = definition(email(), key="old.yaml", id="t1")
+    ctx = target_context(TargetState(target="sandbox"), [named("Teaser", "t1")])
+    plan = build_plan([fresh, other], {"sandbox": ctx}, now=utcnow())
+    teaser = next(c for c in plan.campaigns if c.key == "teaser.yaml")
+    assert teaser.action == "blocked"
+    assert "already exists in target 'sandbox' (id t1)" in teaser.reasons[0]
+    assert "`syncer import --target sandbox`" in teaser.reasons[0]
+    assert any("campaign t1 is managed by old.yaml" in note for note in teaser.notes)

@@ -1,8 +1,11 @@
-"""ADOPT (pure): unmanaged remote campaigns -> new campaign files, for `syncer import`.
+"""ADOPT (pure): unmanaged remote campaigns -> links to existing files, or new files, for
+`syncer import`.
 
 Takes a target's remote snapshot, the ids that files and the state store already manage, and
-the user's filters; returns, per campaign to adopt, a safe file key and the file's text (or why
-it cannot be imported). Writing the files and recording the ids is the command's job.
+the user's filters; returns the campaigns that an existing file describes by name (`links`:
+that file gets the id, no second file), and per campaign to adopt a safe file key and the
+file's text (or why it cannot be imported). Writing the files and recording the ids is the
+command's job.
 """
 
 from __future__ import annotations
@@ -121,30 +124,56 @@ def adopt(
     return result
 
 
-def name_clashes(
-    adoptions: Iterable[Adoption],
+@dataclass(frozen=True)
+class Link:
+    """An unmanaged remote campaign that an existing file describes (by name): the file gets
+    its id, no new file is written."""
+
+    remote: RemoteCampaign
+    definition: CampaignDefinition | None = None
+    """The file it links to (None: it cannot be linked, see `problem`)."""
+    problem: str | None = None
+
+
+def links(
+    remotes: Sequence[RemoteCampaign],
     definitions: Iterable[CampaignDefinition],
     state: TargetState,
-) -> list[str]:
-    """Warnings for files that will create a campaign named like one just adopted.
+) -> tuple[list[Link], list[RemoteCampaign]]:
+    """Split unmanaged campaigns into links to existing files and campaigns to adopt.
 
-    Such a file was blocked before (the same-named campaign was unmanaged); once the campaign
-    is adopted under another key, it would plan a second campaign of that name.
+    A file links when it has no id for the target (neither `id:` nor a state entry) and
+    declares the remote campaign's name: writing a second file for that campaign would have
+    it planned twice, and the first file would create a duplicate. When several remote
+    campaigns carry that name, nothing is linked or written for them: only a person can say
+    which one the file means.
     """
-    waiting = [d for d in definitions if d.id is None and d.key not in state.campaigns and d.name]
-    warnings = []
-    for adoption in adoptions:
-        if adoption.problem is not None:
+    waiting: dict[str, CampaignDefinition] = {}
+    for definition in definitions:
+        if definition.id is None and definition.key not in state.campaigns and definition.name:
+            waiting.setdefault(definition.name, definition)
+    named: dict[str, list[RemoteCampaign]] = {}
+    for remote in remotes:
+        if remote.name in waiting:
+            named.setdefault(remote.name, []).append(remote)
+    found: list[Link] = []
+    for name, candidates in sorted(named.items()):
+        definition = waiting[name]
+        if len(candidates) == 1:
+            found.append(Link(candidates[0], definition))
             continue
-        for definition in waiting:
-            if definition.name == adoption.remote.name:
-                warnings.append(
-                    f"{definition.file} declares the name {definition.name!r} without an id: it "
-                    f"now plans a second campaign of that name. If it describes "
-                    f"{adoption.remote.id}, pin `id: {adoption.remote.id}` in it and delete "
-                    f"{adoption.key}"
+        ids = ", ".join(r.id for r in candidates)
+        for remote in candidates:
+            found.append(
+                Link(
+                    remote,
+                    problem=f"{len(candidates)} remote campaigns are named {name!r} ({ids}) "
+                    f"and {definition.file} declares that name: pin the `id:` of the one it "
+                    "describes in it yourself (then import the others)",
                 )
-    return warnings
+            )
+    linked = {link.remote.id for link in found}
+    return found, [r for r in remotes if r.id not in linked]
 
 
 def _file_data(

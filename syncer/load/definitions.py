@@ -21,6 +21,7 @@ from syncer.load.content.resolve import Anchor
 from syncer.load.content.step import Content
 from syncer.load.filenames import inside
 from syncer.load.locate import at, located, real_path, value_at
+from syncer.load.names import duplicate_names
 from syncer.load.vars import uses_vars
 from syncer.load.yaml import read as yamlio
 from syncer.model.base import StrictModel
@@ -156,6 +157,7 @@ def load_definitions(settings: Settings, providers: ProviderLookup) -> list[Camp
     finally:
         cache.close()
     problems.extend(_duplicate_ids(definitions))
+    problems.extend(duplicate_names(definitions))
     if problems:
         raise DefinitionError(problems)
     return definitions

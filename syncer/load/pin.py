@@ -1,10 +1,11 @@
 """PIN (pure): a campaign file's text + a target's remote id -> the text with that id pinned.
 
 Takes the text of one campaign file, the target the id belongs to and the id; returns the new
-text. An existing `id:` is rewritten where it stands (its quoting kept); a file without one
-gets an `id:` line right after its `target:` (or `targets:`, or `provider:`) line, in that
-line's indentation. Every other byte stays as it was (comments, order, blank lines). A file
-with `targets:` gets `id: {<target>: <id>}`, and a mapping `id:` gains the target's entry.
+text. Where the id goes is `load.ids`' rule (a string in a one-target file, `id: {<target>:
+<id>}` in a file with `targets:`); this module writes it so that a person's file stays theirs:
+an existing `id:` is rewritten where it stands (its quoting kept), and a file without one gets
+an `id:` line right after its `target:` (or `targets:`, or `provider:`) line, in that line's
+indentation. Every other byte stays as it was (comments, order, blank lines).
 `id_location` says where a target's id sits, for messages about that id.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from syncer.load.ids import id_edit, pinned_id
 from syncer.load.yaml import outline as yamloutline
 from syncer.load.yaml import read as yamlio
 from syncer.load.yaml import write as yamlwrite
@@ -33,15 +35,21 @@ def pin_id(text: str, target: str, campaign_id: str) -> str:
     crlf = "\r\n" in text
     plain = text.replace("\r\n", "\n")
     data = _data(plain)
-    multi = "targets" in data
+    edit = id_edit(data, target, campaign_id)
     current = data.get("id")
-    value: Any = campaign_id
-    if isinstance(current, dict):
-        value = {**current, target: campaign_id}
-    elif multi:
-        value = {target: campaign_id}
-    new = apply_edits(plain, [Edit(("id",), value)]) if "id" in data else _insert(plain, value)
-    if _data(new) != {**data, "id": value}:
+    if "id" not in data:
+        new = _insert(plain, edit.value)
+    elif isinstance(current, dict) and target not in current:
+        # The whole mapping is rewritten where it stands (a flow mapping stays on its line);
+        # adding one key inside it would fall back to reformatting the file.
+        new = apply_edits(plain, [Edit(("id",), {**current, target: campaign_id})])
+    else:
+        new = apply_edits(plain, [edit])
+    again = _data(new)
+    others = {k: v for k, v in again.items() if k != "id"}
+    if pinned_id(again, target) != campaign_id or others != {
+        k: v for k, v in data.items() if k != "id"
+    }:
         raise EditError("the pinned file would not read back with that id")
     return new.replace("\n", "\r\n") if crlf else new
 

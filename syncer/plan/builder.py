@@ -76,7 +76,9 @@ def _same_name(
     return tuple(r for r in snapshot.by_name.get(definition.name, []) if r.id not in owners)
 
 
-def _annotate(planned: CampaignPlan, item: PlanItem, orphaned: dict[str, str]) -> CampaignPlan:
+def _annotate(
+    planned: CampaignPlan, item: PlanItem, owners: dict[str, str], orphaned: dict[str, str]
+) -> CampaignPlan:
     """Notes the provider cannot know: read-only campaigns, adoption caveats, moved files."""
     notes = list(planned.notes)
     reason = read_only_reason(item)
@@ -96,6 +98,12 @@ def _annotate(planned: CampaignPlan, item: PlanItem, orphaned: dict[str, str]) -
             "set `read_only: true` in the file"
         )
     for same in item.same_name:
+        if same.id in owners and planned.action == "blocked":
+            notes.append(
+                f"campaign {same.id} is managed by {owners[same.id]}: if that file and this "
+                "one describe the same campaign, keep one of them (delete the other, or "
+                "give it another name)"
+            )
         if same.id in orphaned and planned.action == "blocked":
             notes.append(
                 f"campaign {same.id} was managed by {orphaned[same.id]}, whose file is gone: "
@@ -203,9 +211,14 @@ def _plan_definition(
     entry = ctx.state.campaigns.get(definition.key)
     campaign_id, source, note = resolve_id(definition, entry)
     remote = ctx.snapshot.by_id.get(campaign_id) if campaign_id else None
-    # Same-named campaigns nothing manages: a creation would duplicate them, and a replace
-    # finding one may be about to make a second replacement (its state entry was lost).
-    same = tuple(r for r in _same_name(definition, ctx.snapshot, owners) if r.id != campaign_id)
+    # Same-named campaigns nothing manages: a replace finding one may be about to make a
+    # second replacement (its state entry was lost). A creation is blocked by any campaign of
+    # its name, whatever manages it: a file written by `import` for it, or another key's state
+    # entry, means this file would be its second copy (a teammate's clone without the state).
+    if campaign_id is None:
+        same = tuple(ctx.snapshot.by_name.get(definition.name, [])) if definition.name else ()
+    else:
+        same = tuple(r for r in _same_name(definition, ctx.snapshot, owners) if r.id != campaign_id)
     item = PlanItem(
         definition=definition,
         remote=remote,
@@ -216,7 +229,7 @@ def _plan_definition(
         settings=ctx.settings,
     )
     made = ctx.early.answer(item) if ctx.early is not None else None
-    planned = _annotate(made or ctx.provider.plan_campaign(item), item, orphaned)
+    planned = _annotate(made or ctx.provider.plan_campaign(item), item, owners, orphaned)
     if note:
         planned = planned.model_copy(update={"notes": (note, *planned.notes)})
     return planned

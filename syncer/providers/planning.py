@@ -1,8 +1,8 @@
 """What every vendor's planner says the same way (pure): a plan's head, and blocked plans.
 
 Takes a `PlanItem` (or the head of its plan); returns `CampaignPlan` pieces. The refusals for a
-campaign whose id no longer resolves, and for a creation that would duplicate an unmanaged
-campaign of the same name, read the same whatever the vendor.
+campaign whose id no longer resolves, and for a creation that would duplicate a campaign of
+the same name, read the same whatever the vendor.
 """
 
 from __future__ import annotations
@@ -71,8 +71,8 @@ def missing(item: PlanItem, head: dict[str, Any], why: str) -> CampaignPlan:
 
 
 def duplicate(item: PlanItem, head: dict[str, Any]) -> CampaignPlan | None:
-    """Blocked, when creating the campaign would duplicate one of the same name that nothing
-    manages; None when the name is free."""
+    """Blocked, when creating the campaign would duplicate one of the same name (whatever
+    manages it); None when the name is free."""
     if not item.same_name:
         return None
     d = item.definition
@@ -81,8 +81,10 @@ def duplicate(item: PlanItem, head: dict[str, Any]) -> CampaignPlan | None:
         head,
         [],
         [
-            f"a campaign named {d.name!r} already exists in target {d.target!r} (id {ids}) "
-            "and nothing here manages it; creating another would duplicate it. Adopt it "
-            "(`syncer import`) or pin its `id:` in this file",
+            f"a campaign named {d.name!r} already exists in target {d.target!r} (id {ids}); "
+            "creating another would duplicate it. If this file describes it, link them: "
+            f"`syncer import --target {d.target}` pins its id into this file (or write "
+            f"`id: {item.same_name[0].id}` here yourself); otherwise give this campaign "
+            "another name",
         ],
     )

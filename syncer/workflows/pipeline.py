@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from syncer.apply.execute import apply_target, plan_digest
 from syncer.config import credentials
 from syncer.config.settings import Settings
-from syncer.errors import UsageError
+from syncer.errors import DefinitionError, UsageError
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.plan import Plan
 from syncer.model.report import ApplyReport, CallOutcome, Verification
@@ -25,6 +25,7 @@ from syncer.plan.early import EarlyPlans
 from syncer.providers import registry
 from syncer.state.journal import created_entry, replay
 from syncer.workflows.connect import Connections
+from syncer.workflows.pins import unknown_pins
 
 
 def matches(key: str, pattern: str) -> bool:
@@ -203,6 +204,9 @@ async def make_plan(
             for t in targets
         ]
     )
+    unknown = unknown_pins(run.settings, chosen, {ctx.name: ctx for ctx in contexts})
+    if unknown:
+        raise DefinitionError(unknown)
     return build_plan(
         chosen,
         {ctx.name: ctx for ctx in contexts},

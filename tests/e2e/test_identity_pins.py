@@ -151,3 +151,23 @@ def test_sandbox_reset_clears_the_sandbox_targets_state(project: Project, sandbo
     assert "State cleared for sandbox target(s) sandbox, sandbox-batch" in result.all
     assert project.state("sandbox")["campaigns"] == {}
     assert set(project.state("team")["campaigns"]) == {DIGEST}
+
+
+def test_a_pinned_id_that_does_not_exist_is_an_error_at_the_id(
+    project: Project, sandbox: Any
+) -> None:
+    team(project)
+    project.remove(PUSH)
+    typo = "66a1f0c2e4b0a1b2c3d4e5ff"
+    project.write(
+        DIGEST, project.read(DIGEST).replace("target: team\n", f"target: team\nid: {typo}\n")
+    )
+    for command in (("plan",), ("apply", "--auto-approve")):
+        result = project.run(*command, env=ENV)
+        assert result.code == 1, result.all
+        assert (
+            f"campaigns/{DIGEST}:4:1: id: {typo} is not a campaign of target 'team' (moengage)"
+            in result.err
+        ), result.err
+    assert creations(sandbox) == []
+    assert project.state("team")["campaigns"] == {}

@@ -225,23 +225,26 @@ def test_import_needs_a_known_target(project: Project) -> None:
     assert "unknown target 'nope'" in result.err
 
 
-def test_import_warns_when_a_file_without_an_id_has_the_adopted_name(project: Project) -> None:
-    project.write(
-        "promo/teaser.yaml",
-        """
+def test_import_links_a_file_without_an_id_that_has_the_name(project: Project) -> None:
+    """Issue 15: the file that was blocked gets the campaign; no second file is written. A
+    sandbox target keeps the link in the state store (the file is left as it is)."""
+    text = """
         provider: moengage
         campaign:
           basic_details: {name: Black Friday teaser}
-        """,
-    )
+        """
+    path = project.write("promo/teaser.yaml", text)
+    before = path.read_bytes()
     assert project.run("plan").code == 3  # same name, unmanaged: blocked
     result = project.run("import", "--id", TEASER)
     assert result.code == 0, result.all
-    assert (
-        "campaigns/promo/teaser.yaml declares the name 'Black Friday teaser' without an id"
-        in result.err
-    )
-    assert f"pin `id: {TEASER}` in it and delete sandbox/black-friday-teaser.yaml" in result.err
+    assert "= campaigns/promo/teaser.yaml  'Black Friday teaser'" in result.out
+    assert "linked 1 existing file(s)" in result.err
+    assert sorted(p.name for p in project.campaigns.rglob("*.yaml")) == ["teaser.yaml"]
+    assert path.read_bytes() == before
+    entry = project.state()["campaigns"]["promo/teaser.yaml"]
+    assert (entry["id"], entry["origin"]) == (TEASER, "adopted")
+    assert project.run("plan", "--detailed-exitcode").code == 0
 
 
 def test_import_never_writes_through_a_linked_directory(project: Project) -> None:

@@ -76,7 +76,7 @@ def test_create_after_the_state_file_was_deleted_is_blocked_not_duplicated(
     plan = demo.run("plan")
     assert plan.code == 3, plan.all
     assert "already exists" in plan.out
-    assert "Adopt it (`syncer import`) or pin its `id:`" in plan.out
+    assert "link them: `syncer import --target sandbox` pins its id into this file" in plan.out
     result = demo.run("apply", "--auto-approve")
     assert result.code == 3, result.all
     assert writes(sandbox) == []

@@ -1,8 +1,11 @@
-"""`syncer import`: write campaign files for remote campaigns that nothing manages yet.
+"""`syncer import`: link or write campaign files for remote campaigns nothing manages yet.
 
-Lists the target's whole workspace, keeps the campaigns no file and no state entry manages
-(and that the filters keep), writes one new file each (never over an existing file), and
-records their ids in the state store (origin `adopted`). With `--dry-run` it only lists them.
+Lists the target's whole workspace and keeps the campaigns no file and no state entry manages
+(and that the filters keep). One that an existing file without an id declares by name is
+linked to that file: its id is pinned into the file (`pin_ids`; a sandbox target's in the
+state store only), and no second file is written. Each of the others gets a new file (never
+over an existing one). Every id is recorded in the state store (origin `adopted`). With
+`--dry-run` it only lists what it would do.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from syncer.cli.commands.apply import holder
 from syncer.cli.commands.context import Context
 from syncer.config.private import private_dir
 from syncer.errors import SecurityError, UsageError
-from syncer.load.adopt import Adoption, Filters, adopt, managed_ids, name_clashes, unmanaged
+from syncer.load.adopt import Adoption, Filters, Link, adopt, links, managed_ids, unmanaged
 from syncer.load.filenames import create_private, make_directory, slugify, subdirectory, unique_name
 from syncer.model.campaign import CampaignDefinition
+from syncer.model.report import PinnedFile
 from syncer.model.state import StateEntry, TargetState, utcnow
 from syncer.providers import registry
 from syncer.workflows import aio
+from syncer.workflows.pins import pin_file, pins_ids
 from syncer.workflows.pipeline import settle
 
 
@@ -68,6 +73,7 @@ async def _import(
             state = run.state(target)
             mine = [d for d in definitions if d.target == target]
             remotes = unmanaged(snapshot, managed_ids(mine, state), options.filters)
+            found, remotes = links(remotes, mine, state)
             root = ctx.settings.campaigns_path
             taken = _taken(root, directory, state)
             provider = registry.get(ctx.settings.targets[target].provider)
@@ -81,16 +87,63 @@ async def _import(
                 when=utcnow().date().isoformat(),
             )
             if options.dry_run:
-                return _report(ctx, adoptions, target, dry_run=True)
+                bad_links = _report_links(ctx, found, {}, dry_run=True)
+                code = _report(ctx, adoptions, target, dry_run=True, linked=_linked(found))
+                return max(code, bad_links)
             private_dir(root)
+            pins, state = _link(ctx, target, found, state)
             written, state = _write(root, adoptions, state)
             run.backend.save(state)
-            code = _report(ctx, written, target, dry_run=False)
-            for warning in name_clashes(written, mine, run.state(target)):
-                ctx.out.info(f"Warning: {warning}")
-            return code
+            bad_links = _report_links(ctx, found, pins, dry_run=False)
+            code = _report(ctx, written, target, dry_run=False, linked=_linked(found))
+            return max(code, bad_links)
     finally:
         await run.connections.aclose()
+
+
+def _link(
+    ctx: Context, target: str, found: list[Link], state: TargetState
+) -> tuple[dict[str, PinnedFile], TargetState]:
+    """Pin each linked campaign's id into its file (where the target pins ids) and record it
+    in the state store in any case (a file that cannot be written loses nothing here)."""
+    pins: dict[str, PinnedFile] = {}
+    now = utcnow().isoformat()
+    for link in found:
+        if link.definition is None:
+            continue
+        key = link.definition.key
+        if pins_ids(ctx.settings, target):
+            pins[key] = pin_file(ctx.settings, target, key, link.remote.id)
+        state = state.with_entry(
+            key, StateEntry(id=link.remote.id, origin="adopted", applied_at=now)
+        )
+    return pins, state
+
+
+def _report_links(
+    ctx: Context, found: list[Link], pins: dict[str, PinnedFile], *, dry_run: bool
+) -> int:
+    """One line per link (`=`) or campaign that cannot be linked (`!`); 1 if any cannot."""
+    lines = []
+    for link in found:
+        remote = link.remote
+        what = f"{remote.name!r} ({remote.id}, {remote.state or 'unknown status'})"
+        if link.definition is None:
+            lines.append(f"! {what}: not imported: {link.problem}\n")
+            continue
+        pin = pins.get(link.definition.key)
+        if dry_run:
+            how = "would link it (no new file)"
+        elif pin is None:
+            how = "linked in the state store (ids of this target stay out of the files)"
+        elif pin.written:
+            how = "linked: its id is pinned in the file; commit it"
+        else:
+            how = f"linked in the state store only: {pin.problem}; add `id: {remote.id}` to it"
+        lines.append(f"= {link.definition.file}  {what}: {how}\n")
+    if lines:
+        ctx.out.document("".join(lines))
+    return exitcodes.ERROR if any(link.definition is None for link in found) else exitcodes.OK
 
 
 def _taken(root: Path, directory: PurePosixPath, state: TargetState) -> set[str]:
@@ -141,7 +194,13 @@ def _create(root: Path, adoption: Adoption) -> str:
     return key
 
 
-def _report(ctx: Context, adoptions: list[Adoption], target: str, *, dry_run: bool) -> int:
+def _linked(found: list[Link]) -> int:
+    return sum(1 for link in found if link.definition is not None)
+
+
+def _report(
+    ctx: Context, adoptions: list[Adoption], target: str, *, dry_run: bool, linked: int = 0
+) -> int:
     campaigns_dir = ctx.settings.campaigns_dir
     good = [a for a in adoptions if a.problem is None]
     bad = [a for a in adoptions if a.problem is not None]
@@ -158,6 +217,13 @@ def _report(ctx: Context, adoptions: list[Adoption], target: str, *, dry_run: bo
         lines.append(f"! {remote.name!r} ({remote.id}): not imported: {adoption.problem}\n")
     ctx.out.document("".join(lines))
     verb = "would import" if dry_run else "imported"
+    if linked:
+        ctx.out.info(
+            f"Target {target}: {'would link' if dry_run else 'linked'} {linked} existing "
+            "file(s) to the campaign each describes (no new file)."
+        )
+    if not adoptions and linked:
+        return exitcodes.OK
     if not adoptions:
         ctx.out.info(f"Target {target}: no unmanaged remote campaign matches; nothing to import.")
     else:

@@ -437,10 +437,8 @@ def test_create_never_duplicates_an_unmanaged_same_name_campaign() -> None:
     result = plan(definition(email()), same_name=(other,))
     assert result.action == "blocked"
     assert result.requests == ()
-    assert "adopt it (`syncer import`) or pin its `id:`" in result.reasons[0].replace(
-        "Adopt", "adopt"
-    )
-    assert "orchestration_unmanaged" in result.reasons[0]
+    assert "link them: `syncer import --target" in result.reasons[0]
+    assert "`id: orchestration_unmanaged`" in result.reasons[0]
 
 
 def test_create_then_plan_is_noop() -> None:
