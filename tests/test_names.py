@@ -36,5 +36,5 @@ def test_the_same_name_in_two_targets_or_pinned_everywhere_is_fine(tmp_path: Pat
     setup(tmp_path, files)
     with (tmp_path / "syncer.toml").open("a") as handle:
         handle.write('[targets.staging]\nprovider = "moengage"\ndata_center = "01"\n')
-    settings = config.load(tmp_path / "syncer.toml")
+    settings = config.load(tmp_path / "syncer.toml", registry.target_models())
     assert len(load_definitions(settings, registry.get)) == 4
