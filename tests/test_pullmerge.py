@@ -85,3 +85,86 @@ def test_changes_that_are_not_fields_of_the_file_are_reported_not_edited() -> No
     )
     assert result.edits == ()
     assert result.skipped == ("(content)",)
+
+
+# --- files with targets: every pulled value goes under overrides.<target> -----------------
+
+MULTI = {
+    "provider": "moengage",
+    "targets": ["staging", "prod"],
+    "overrides": {
+        "prod": {"campaign": {"basic_details": {"tags": ["p"]}, "utm_params": {"utm_source": "x"}}}
+    },
+    "campaign": DECLARED,
+}
+
+
+def multi_edits(changes: list[FieldChange], data: Any = MULTI, **kwargs: Any) -> tuple[Edit, ...]:
+    effective = {
+        **DECLARED,
+        "basic_details": {"name": "Welcome", "tags": ["p"]},
+        "utm_params": {"utm_source": "x"},
+    }
+    d = definition(
+        effective, id=kwargs.pop("id", None), state=kwargs.pop("state", None), target="prod"
+    )
+    defaults: dict[str, Any] = {"remote_state": None, "campaign_id": "c1", "data": data}
+    return pull_edits(d, changes, **{**defaults, **kwargs}).edits
+
+
+def test_a_shared_value_is_overridden_not_changed() -> None:
+    change = FieldChange(path="campaign_content.content.email.subject", before="Yo", after="Hi")
+    assert multi_edits([change]) == (
+        Edit(
+            ("overrides", "prod", "campaign", "campaign_content"),
+            {"content": {"email": {"subject": "Yo"}}},
+        ),
+    )
+
+
+def test_an_overridden_value_is_edited_in_place() -> None:
+    change = FieldChange(path="basic_details.tags", before=["q"], after=["p"])
+    assert multi_edits([change]) == (
+        Edit(("overrides", "prod", "campaign", "basic_details", "tags"), ["q"]),
+    )
+
+
+def test_a_value_the_remote_lacks_is_cleared_in_the_override_only() -> None:
+    shared = FieldChange(path="basic_details.name", before=None, after="Welcome")
+    only_here = FieldChange(path="utm_params.utm_source", before=None, after="x")
+    assert multi_edits([shared, only_here]) == (
+        Edit(("overrides", "prod", "campaign", "utm_params", "utm_source"), delete=True),
+        Edit(("overrides", "prod", "campaign", "basic_details", "name"), None),
+    )
+
+
+def test_a_first_override_creates_the_keys_it_needs() -> None:
+    data = {k: v for k, v in MULTI.items() if k != "overrides"}
+    subject = FieldChange(path="campaign_content.content.email.subject", before="Yo", after="Hi")
+    name = FieldChange(path="basic_details.name", before="W2", after="Welcome")
+    assert multi_edits([subject, name], data=data, state="ACTIVE", remote_state="PAUSED") == (
+        Edit(
+            ("overrides",),
+            {
+                "prod": {
+                    "state": "PAUSED",
+                    "campaign": {
+                        "campaign_content": {"content": {"email": {"subject": "Yo"}}},
+                        "basic_details": {"name": "W2"},
+                    },
+                }
+            },
+        ),
+    )
+
+
+def test_an_item_of_a_list_overrides_the_whole_list() -> None:
+    change = FieldChange(path="basic_details.tags[0]", before="q", after="p")
+    assert multi_edits([change]) == (
+        Edit(("overrides", "prod", "campaign", "basic_details", "tags"), ["q"]),
+    )
+
+
+def test_a_moved_pin_goes_into_the_target_s_entry() -> None:
+    data = {**MULTI, "id": {"staging": "s1", "prod": "old"}}
+    assert multi_edits([], data=data, id="old", campaign_id="new") == (Edit(("id", "prod"), "new"),)

@@ -9,9 +9,11 @@ plans no change for them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from syncer.load.pulltarget import override_edits
 from syncer.load.yaml.edit import Edit
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.overlay import get_path, split_path
@@ -32,10 +34,14 @@ def pull_edits(
     *,
     remote_state: str | None,
     campaign_id: str | None,
+    data: Mapping[str, Any] | None = None,
 ) -> Pulled:
     """The edits that bring remote values into `definition`'s file.
 
     Args:
+        data: the file's plain data as it is now; when it lists `targets:`, every edit goes
+            under `overrides.<definition.target>` (`pulltarget`): a pull never changes another
+            target's effective values.
         changes: field changes as planned (desired = the file, before = the remote).
         remote_state: the desired state that the remote status satisfies (None: none does,
             and the file's `state:` is kept).
@@ -65,4 +71,7 @@ def pull_edits(
             edits.append(Edit(path, delete=True))
         else:
             edits.append(Edit(path, change.before))
+    if data is not None and "targets" in data:
+        moved = override_edits(data, definition.target, edits, definition.campaign)
+        return Pulled(tuple(moved), tuple(skipped))
     return Pulled(tuple(edits), tuple(skipped))

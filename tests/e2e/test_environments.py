@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
+from syncer.load.yaml.read import load
+from syncer.sandbox.admin_client import moengage_auth_headers
 from tests.support.project import Project
 
 KEY = "onboarding/tips.yaml"
@@ -80,6 +83,12 @@ sender = "news@acme.example"
 """
     )
     project.write(KEY, TIPS)
+
+
+def yaml_data(text: str) -> Any:
+    document, problems = load(text, KEY)
+    assert document is not None, problems
+    return document.data
 
 
 def writes(sandbox: Any) -> list[dict[str, Any]]:
@@ -229,3 +238,67 @@ def test_bad_input_is_located_and_sends_nothing(
         assert expected in result.err, result.err
         assert "Traceback" not in result.all
     assert sandbox.requests() == []
+
+
+def _edit_remote(sandbox: Any, workspace: str, subject: str) -> None:
+    """A change made in the dashboard of one workspace."""
+    campaign = stored(sandbox, workspace)[0]
+    content = campaign["body"]["campaign_content"]
+    content["content"]["email"]["subject"] = subject
+    headers = moengage_auth_headers(workspace, "sandbox-api-key")
+    with httpx.Client(base_url=sandbox.base_url, headers=headers, timeout=10.0) as client:
+        response = client.patch(
+            f"/core-services/v1/campaigns/{campaign['id']}",
+            json={
+                "request_id": f"dash-{workspace}",
+                "updated_by": "a@acme.example",
+                "campaign_content": content,
+            },
+        )
+    assert response.status_code == 204, response.text
+
+
+def test_pull_of_one_target_writes_an_override(envs: Project, sandbox: Any) -> None:
+    assert envs.run("apply", "--auto-approve").code == 0
+    _edit_remote(sandbox, "ws-prod", "Prod tips")
+    before = envs.read(KEY)
+    pulled = envs.run("pull", "--target", "prod")
+    assert pulled.code == 0, pulled.all
+    after = envs.read(KEY)
+    # The shared part is untouched (staging reads it); prod's value went under its override.
+    assert after.split("campaign:\n  channel")[1] == before.split("campaign:\n  channel")[1]
+    assert "# One reviewed definition, two workspaces." in after
+    data = yaml_data(after)
+    assert data["overrides"]["prod"]["campaign"]["campaign_content"] == {
+        "content": {"email": {"preview_text": None, "subject": "Prod tips"}}
+    }
+    assert data["overrides"]["prod"]["campaign"]["basic_details"] == {
+        "tags": ["onboarding", "prod"]
+    }
+    sandbox.clear_requests()
+    plan = envs.run("plan", "--detailed-exitcode", "--format", "json")
+    assert plan.code == 0, plan.all
+    assert {(c["target"], c["action"]) for c in plan.json()["campaigns"]} == {
+        ("staging", "noop"),
+        ("prod", "noop"),
+    }
+
+
+def test_pull_of_both_targets_writes_each_its_override(envs: Project, sandbox: Any) -> None:
+    assert envs.run("apply", "--auto-approve").code == 0
+    _edit_remote(sandbox, "ws-prod", "Prod tips")
+    _edit_remote(sandbox, "ws-staging", "Staging tips")
+    pulled = envs.run("pull")
+    assert pulled.code == 0, pulled.all
+    assert f"~ prod/campaigns/{KEY}: pulled" in pulled.err
+    data = yaml_data(envs.read(KEY))
+    assert data["campaign"]["campaign_content"]["content"]["email"]["subject"] == (
+        "Tips for you (costs $${0})"
+    )
+    email = {
+        t: data["overrides"][t]["campaign"]["campaign_content"]["content"]["email"]
+        for t in ("staging", "prod")
+    }
+    assert email["staging"] == {"subject": "Staging tips"}
+    assert email["prod"]["subject"] == "Prod tips"
+    assert envs.run("plan", "--detailed-exitcode").code == 0

@@ -65,8 +65,10 @@ async def _pull(ctx: Context, chosen: list[CampaignDefinition], dry_run: bool) -
         contexts = {c.name: c for c in read}
         plan = build_plan(chosen, contexts, now=utcnow(), selected=lambda _key: False)
         planned = {(c.target, c.key): c for c in plan.campaigns}
+        # Each file's targets one after the other: each reads what the one before wrote.
         return [
-            _pull_one(ctx, run, d, planned[(d.target, d.key)], contexts, dry_run) for d in chosen
+            _pull_one(ctx, run, d, planned[(d.target, d.key)], contexts, dry_run, len(targets))
+            for d in chosen
         ]
     finally:
         await run.connections.aclose()
@@ -79,21 +81,30 @@ def _pull_one(
     campaign: CampaignPlan,
     contexts: dict[str, TargetContext],
     dry_run: bool,
+    targets: int = 1,
 ) -> Outcome:
-    key = definition.file
+    key = definition.file if targets == 1 else f"{definition.target}/{definition.file}"
     target = contexts[definition.target]
     remote = target.snapshot.by_id.get(campaign.id) if campaign.id else None
     if remote is None or campaign.action == "create":
         why = "it is not created yet" if campaign.id is None else f"{campaign.id} is not found"
         return Outcome(key, "=", f"nothing to pull ({why})")
     remote_state = target.provider.to_definition(remote).get("state")
-    pulled = pull_edits(
-        definition, campaign.changes, remote_state=remote_state, campaign_id=campaign.id
-    )
     path = ctx.settings.root / definition.file
-    text, problems = yamlio.read_text(path, key)
+    text, problems = yamlio.read_text(path, definition.file)
     if text is None:
         return Outcome(key, "!", "; ".join(str(p) for p in problems))
+    # Read again for each target: an earlier target's pull may have rewritten the file.
+    document, problems = yamlio.load(text, definition.file)
+    if document is None or not isinstance(document.data, dict):
+        return Outcome(key, "!", "; ".join(str(p) for p in problems) or "not a mapping")
+    pulled = pull_edits(
+        definition,
+        campaign.changes,
+        remote_state=remote_state,
+        campaign_id=campaign.id,
+        data=document.data,
+    )
     crlf = "\r\n" in text
     try:
         new = apply_edits(text.replace("\r\n", "\n"), pulled.edits)
