@@ -14,7 +14,7 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-from syncer.load.yaml.read import round_trip
+from syncer.load.yaml.exact import round_trip
 from syncer.load.yaml.write import Indent
 
 

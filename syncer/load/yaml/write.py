@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from syncer.load.yaml.read import TooDeep, round_trip, to_plain
+from syncer.load.yaml.exact import TooDeep, round_trip, to_plain
 
 
 @dataclass(frozen=True)
