@@ -171,3 +171,20 @@ def test_a_pinned_id_that_does_not_exist_is_an_error_at_the_id(
         ), result.err
     assert creations(sandbox) == []
     assert project.state("team")["campaigns"] == {}
+
+
+def test_ci_with_local_state_says_once_what_the_runner_loses(
+    project: Project, sandbox: Any
+) -> None:
+    team(project)
+    for command in (("plan",), ("apply", "--auto-approve")):
+        result = project.run(*command, env={**ENV, "CI": "true"})
+        assert result.code == 0, result.all
+        notes = [line for line in result.err.splitlines() if "CI with a local state store" in line]
+        assert len(notes) == 1, result.err
+        flat = " ".join(result.err.split())
+        assert "the ids of campaigns this run creates, unless the pinned campaign files" in flat
+        assert "batch's last-applied digests" in flat
+        assert '`[state] backend = "s3"`' in flat
+    quiet = project.run("plan", env={**ENV, "CI": "false"})
+    assert "CI with a local state store" not in quiet.all

@@ -22,6 +22,7 @@ from syncer.providers import registry
 from syncer.render.report import render_report, render_report_json
 from syncer.render.text import render_plan
 from syncer.workflows import aio
+from syncer.workflows.ci import ci_notice
 from syncer.workflows.pins import pin_created
 from syncer.workflows.pipeline import (
     Run,
@@ -177,6 +178,9 @@ async def _locked(
         async with progress.phase("Reading campaigns"):
             plan = await make_plan(run, definitions, selection, retire_orphans=retire_orphans)
     save_learnt(run)
+    notice = ci_notice(run.settings, plan.targets, os.environ)
+    if notice:
+        ctx.out.info(f"Note: {notice}")
     shown = render_plan(plan)
     if fmt == "json":
         ctx.out.errors.print(shown, end="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from syncer.cli import exitcodes
@@ -12,6 +13,7 @@ from syncer.render.markdown import render_plan_markdown
 from syncer.render.text import render_plan
 from syncer.render.values import View
 from syncer.workflows import aio
+from syncer.workflows.ci import ci_notice
 from syncer.workflows.pipeline import Selection, make_plan
 from syncer.workflows.saved import seal, write_plan
 from syncer.workflows.tampering import signing_key
@@ -56,6 +58,9 @@ def run(
             await run.connections.aclose()
 
     plan = seal(aio.run(go()), signing_key())
+    notice = ci_notice(ctx.settings, plan.targets, os.environ)
+    if notice:
+        ctx.out.info(f"Note: {notice}")
     if fmt == "json":
         ctx.out.document(render_plan_json(plan))
     elif fmt == "markdown":

@@ -17,6 +17,9 @@ from syncer.remote.session import client_options
 class BatchProvider:
     name = "batch"
     states: tuple[str, ...] = rules.WRITABLE_STATES
+    state_only: str = "last-applied digests"
+    """What the state store holds for this vendor that the API cannot show back (its update
+    replaces the whole campaign): said when a CI runner with local state would lose it."""
 
     def validate_campaign(self, raw: Any) -> dict[str, Any]:
         return models.validate(raw)
