@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from syncer.apply.execute import apply_target, plan_digest
-from syncer.cli.commands.apply import planned_calls
 from syncer.model.plan import (
     ACTIONS,
     INERT,
@@ -24,6 +23,7 @@ from syncer.model.plan import (
 from syncer.model.state import StateEntry, TargetState
 from syncer.model.vendor import SendResult
 from syncer.state.local import LocalBackend
+from syncer.workflows.apply import planned_calls
 
 PATCH = PlannedRequest(method="PATCH", path="/core-services/v1/campaigns/c1", kind="update")
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from syncer.cli import exitcodes
-from syncer.cli.commands.apply import holder
 from syncer.cli.commands.context import Context
 from syncer.config.private import private_dir
 from syncer.errors import SecurityError, UsageError
@@ -25,6 +24,7 @@ from syncer.model.report import PinnedFile
 from syncer.model.state import StateEntry, TargetState, utcnow
 from syncer.providers import registry
 from syncer.workflows import aio
+from syncer.workflows.apply import holder
 from syncer.workflows.pins import pin_file, pins_ids
 from syncer.workflows.pipeline import settle
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from syncer.cli import exitcodes
-from syncer.cli.commands.apply import holder
 from syncer.cli.commands.context import Context
 from syncer.cli.output import Output
 from syncer.model.state import TargetState
+from syncer.workflows.apply import holder
 
 
 def serve(
