@@ -1,4 +1,5 @@
-"""Remote campaigns into files: `pull` and `import` (declarations only).
+"""Remote campaigns into files, and targets side by side: `pull`, `import` and `compare`
+(declarations only).
 
 Takes the command line's options; hands them to `syncer.commands.pull` and
 `syncer.commands.import_` through `run`.
@@ -96,3 +97,46 @@ def import_(
         writable=writable,
     )
     run(lambda ctx: command.run(ctx, options))
+
+
+@app.command()
+@click.argument("left", metavar="LEFT")
+@click.argument("right", metavar="RIGHT")
+@click.argument("keys", nargs=-1, metavar="[KEY]...")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Compare the effective definitions only: no credentials, no network.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the targets differ.")
+@click.option("--show-same", is_flag=True, help="List the campaigns that do not differ too.")
+@common
+def compare(
+    left: str,
+    right: str,
+    keys: tuple[str, ...],
+    offline: bool,
+    fmt: str,
+    detailed_exitcode: bool,
+    show_same: bool,
+) -> None:
+    """Show how two targets differ: each campaign's effective definition (a file's values for
+    that target, overrides and vars applied) and what the two workspaces hold now (all
+    campaigns, or the KEYs given; globs allowed). Writes nothing."""
+    from syncer.cli.commands import compare as command
+
+    run(
+        lambda ctx: command.run(
+            ctx,
+            left,
+            right,
+            keys,
+            offline=offline,
+            fmt=fmt,
+            detailed=detailed_exitcode,
+            show_same=show_same,
+        )
+    )

@@ -220,9 +220,7 @@ def load_file(
         located_vars = [at(document.tree, loc, display, m) for loc, m in var_problems]
         # A value whose var is unknown is reported once, for the var, not again as invalid.
         unknown = {loc for loc, _ in var_problems}
-        definition, invalid = _definition(
-            view, key, display, document, provider, unknown, content
-        )
+        definition, invalid = _definition(view, key, display, document, provider, unknown, content)
         named.extend((problem, name) for problem in located_vars + invalid)
         if definition is not None and not located_vars:
             definitions.append(definition)

@@ -302,3 +302,51 @@ def test_pull_of_both_targets_writes_each_its_override(envs: Project, sandbox: A
     assert email["staging"] == {"subject": "Staging tips"}
     assert email["prod"]["subject"] == "Prod tips"
     assert envs.run("plan", "--detailed-exitcode").code == 0
+
+
+def test_compare_shows_definitions_and_workspaces_side_by_side(envs: Project, sandbox: Any) -> None:
+    assert envs.run("apply", "--auto-approve").code == 0
+    _edit_remote(sandbox, "ws-prod", "Edited in the prod dashboard")
+    sandbox.clear_requests()
+    result = envs.run("compare", "staging", "prod", "--format", "json", "--detailed-exitcode")
+    assert result.code == 2, result.all
+    (tips,) = result.json()["campaigns"]
+    assert tips["key"] == KEY
+    assert tips["left"]["action"] == "noop" and tips["right"]["action"] == "update"
+    defined = {d["path"]: (d["left"], d["right"]) for d in tips["definitions"]}
+    assert defined["campaign.basic_details.name"] == ("Weekly tips (staging)", "Weekly tips (prod)")
+    assert "campaign.campaign_content.content.email.subject" not in defined
+    held = {d["path"]: (d["left"], d["right"]) for d in tips["remote"]}
+    assert held["campaign.campaign_content.content.email.subject"] == (
+        "Tips for you (costs ${0})",
+        "Edited in the prod dashboard",
+    )
+    assert writes(sandbox) == []  # reading only
+    text = envs.run("compare", "staging", "prod")
+    assert text.code == 0, text.all
+    assert (
+        'campaign.campaign_content.content.email.subject: "Tips for you (costs ${0})" | '
+        '"Edited in the prod dashboard"   <- not from the definitions'
+    ) in text.out
+
+
+def test_compare_offline_reads_nothing(envs: Project, sandbox: Any) -> None:
+    envs.write(
+        "staging-only.yaml", "provider: moengage\ntarget: staging\ncampaign: {channel: EMAIL}\n"
+    )
+    sandbox.clear_requests()
+    result = envs.run("compare", "staging", "prod", "--offline")
+    assert result.code == 0, result.all
+    assert "staging-only.yaml\n    staging: declared   prod: no file declares it" in result.out
+    assert (
+        'campaign.basic_details.name: "Weekly tips (staging)" | "Weekly tips (prod)"' in result.out
+    )
+    assert "Summary: 2 campaign(s) differ between staging and prod, 0 the same." in result.out
+    assert sandbox.requests() == []
+
+
+def test_compare_refuses_targets_it_cannot_compare(envs: Project) -> None:
+    unknown = envs.run("compare", "staging", "qa")
+    assert unknown.code == 1 and "unknown target 'qa'" in unknown.err
+    vendors = envs.run("compare", "staging", "sandbox-batch", "--offline")
+    assert vendors.code == 1 and "different vendors" in vendors.err
