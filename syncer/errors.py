@@ -14,7 +14,8 @@ place (`syncer.cli.guarded`):
     ├── StalePlanError               exit 4: a saved plan no longer matches
     ├── StateError                   the state store or journal cannot be read or written
     │   └── LockHeldError            another run holds the state lock
-    └── SecurityError                a setting would leak a secret or reach outside the project
+    ├── SecurityError                a setting would leak a secret or reach outside the project
+    └── BrowserError                 the browser that screenshots previews failed
 """
 
 from __future__ import annotations
@@ -141,3 +142,7 @@ class LockHeldError(StateError):
 
 class SecurityError(SyncerError):
     """A setting would send a secret in clear or write outside the project."""
+
+
+class BrowserError(SyncerError):
+    """The Chromium or Chrome that `syncer preview` runs failed or is not there."""

@@ -1,4 +1,5 @@
-"""The review-and-apply loop: `validate`, `plan`, `apply` and `show` (declarations only).
+"""The review-and-apply loop: `validate`, `plan`, `preview`, `apply` and `show` (declarations
+only).
 
 Takes the command line's options; hands them to `syncer.commands.<name>.run` through `run`.
 """
@@ -228,3 +229,41 @@ def show(
 
     view = _view(html_diff, preview_url)
     run(lambda ctx: command.run(ctx, planfile, fmt, artifact_url, detailed_exitcode, view))
+
+
+@app.command()
+@click.argument("keys", nargs=-1, metavar="[KEY...]")
+@click.option("--target", "-t", default=None, help="Only the campaigns of this target.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Directory to write the previews into (default: .syncer/preview/ of the project).",
+)
+@click.option(
+    "--browser",
+    default=None,
+    metavar="PATH",
+    help="The Chromium or Chrome that takes the screenshots (default: found on PATH).",
+)
+@click.option(
+    "--sample-profile",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="YAML or JSON attribute values that fill {{UserAttribute['...']}} tokens.",
+)
+@common
+def preview(
+    keys: tuple[str, ...],
+    target: str | None,
+    out: Path | None,
+    browser: str | None,
+    sample_profile: Path | None,
+) -> None:
+    """Write before (remote) and after (file) previews of every email the plan creates or
+    changes: a page per campaign, index.html, and PNGs at 600 and 375 px wide."""
+    from syncer.cli.commands import preview as command
+
+    selection = Selection(target=target, only=keys)
+    run(lambda ctx: command.run(ctx, selection, out, browser, sample_profile))

@@ -155,7 +155,23 @@ def email_document(email: Email, profile: dict[str, str] | None = None) -> str:
             f'<!doctype html>{head}<body style="font-family:sans-serif;color:#666;'
             f'padding:24px"><p><i>{note}</i></p></body>'
         )
-    return f"<!doctype html>{head}{offline(personalize(email.html, profile))}"
+    body = offline(personalize(email.html, profile))
+    return f"<!doctype html>{head}{_envelope(email, profile)}{body}"
+
+
+def _envelope(email: Email, profile: dict[str, str] | None) -> str:
+    """The lines an inbox shows above the email (subject, sender, preview text), drawn as a
+    band at the top, so that a screenshot shows a changed subject too."""
+    rows = "".join(
+        f"<div><b>{html.escape(k)}:</b> {personalize(html.escape(v, quote=False), profile)}</div>"
+        for k, v in email.facts
+    )
+    if not rows:
+        return ""
+    return (
+        '<div style="font:13px/1.4 sans-serif;background:#f4f4f4;color:#333;'
+        f'border-bottom:1px solid #ccc;padding:8px 12px;margin:0">{rows}</div>'
+    )
 
 
 def _facts(email: Email) -> str:

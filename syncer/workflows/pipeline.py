@@ -184,6 +184,26 @@ async def make_plan(
     `retire_orphans` plans the retirement of orphaned campaigns (explicit opt-in);
     `show_unmanaged` lists the whole workspace and notes what nothing manages.
     """
+    contexts = await read_for_plan(run, definitions, selection, show_unmanaged=show_unmanaged)
+    return build_plan(
+        selection.apply(definitions),
+        {ctx.name: ctx for ctx in contexts},
+        now=utcnow(),
+        selected=selection.keeps,
+        retire_orphans=retire_orphans,
+        show_unmanaged=show_unmanaged,
+    )
+
+
+async def read_for_plan(
+    run: Run,
+    definitions: Sequence[CampaignDefinition],
+    selection: Selection,
+    *,
+    show_unmanaged: bool = False,
+) -> list[TargetContext]:
+    """What planning the selected definitions needs from each target (raises on a selection
+    pattern that matches nothing)."""
     chosen = selection.apply(definitions)
     targets = plan_targets(run.settings, run.backend, definitions, selection)
     if selection.only or selection.exclude:
@@ -207,14 +227,7 @@ async def make_plan(
     unknown = unknown_pins(run.settings, chosen, {ctx.name: ctx for ctx in contexts})
     if unknown:
         raise DefinitionError(unknown)
-    return build_plan(
-        chosen,
-        {ctx.name: ctx for ctx in contexts},
-        now=utcnow(),
-        selected=selection.keeps,
-        retire_orphans=retire_orphans,
-        show_unmanaged=show_unmanaged,
-    )
+    return list(contexts)
 
 
 def done_calls(state: TargetState, plan: str) -> tuple[Call, ...]:
