@@ -34,7 +34,7 @@ class _Hits(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def pixel_server() -> Iterator[tuple[str, list[str]]]:
     """A server on 127.0.0.1 standing in for a tracking pixel's host; yields (url, hits)."""
-    hits: ClassVar[list[str]] = []
+    hits: list[str] = []
     handler = type("Handler", (_Hits,), {"hits": hits})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
