@@ -40,10 +40,21 @@ class TargetRun:
 
 
 def _substitute(request: PlannedRequest, new_id: str | None) -> PlannedRequest:
-    if new_id is None or NEW_ID not in request.path + str(request.body):
+    if new_id is None or NEW_ID not in request.path + str(request.body) + (request.if_failed or ""):
         return request
     body = _replace(request.body, new_id)
-    return request.model_copy(update={"path": request.path.replace(NEW_ID, new_id), "body": body})
+    return request.model_copy(
+        update={
+            "path": request.path.replace(NEW_ID, new_id),
+            "body": body,
+            "if_failed": _replace(request.if_failed, new_id),
+        }
+    )
+
+
+def _loud(request: PlannedRequest, message: str) -> str:
+    """A failure's message, led by what the vendor is left doing, when the plan says."""
+    return f"{request.if_failed}. {message}" if request.if_failed else message
 
 
 def _replace(value: Any, new_id: str) -> Any:
@@ -189,7 +200,7 @@ async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.
                 index,
                 request,
                 "unknown",
-                message=exc.describe(),
+                message=_loud(request, exc.describe()),
                 attempts=exc.attempts,
             )
             applied_all = False
@@ -206,7 +217,7 @@ async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.
                 request,
                 "failed",
                 status=exc.status,
-                message=exc.describe(),
+                message=_loud(request, exc.describe()),
                 attempts=exc.attempts,
             )
             applied_all = False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SerializationInfo, SerializerFunctionWrapHandler, model_serializer
 
 from syncer.model.base import FrozenModel
 
@@ -50,6 +50,20 @@ class PlannedRequest(FrozenModel):
     kind: CallKind
     summary: str = ""
     """One line for people: what this call does."""
+    if_failed: str | None = None
+    """Said with this call's failure, loudly: what the vendor is left doing when it does not
+    land (a campaign created by the call before, which now sends while the file says it
+    should not). `{new_id}` in it is that campaign's id."""
+
+    @model_serializer(mode="wrap")
+    def _drop_unset(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> dict[str, Any]:
+        # Most calls have nothing to add when they fail: keep their JSON as it always was.
+        data: dict[str, Any] = handler(self)
+        if data.get("if_failed") is None:
+            data.pop("if_failed", None)
+        return data
 
 
 class CampaignPlan(FrozenModel):

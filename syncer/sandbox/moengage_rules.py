@@ -103,11 +103,12 @@ class StatusAction:
 
 # V1 CampaignStatusChangeRequest: STOP "a scheduled One-time campaign ... After a One-time campaign
 # moves to Active state, it cannot be stopped"; PAUSE "a running Periodic or Event-triggered
-# campaign"; RESUME "a paused Periodic or Event-triggered campaign". (V5 lets STOP act on an ACTIVE
-# one-time campaign; the sandbox follows V1, the API it emulates.)
+# campaign"; RESUME "a paused Periodic or Event-triggered campaign". V5 also lets STOP act on an
+# ACTIVE or PAUSED one-time campaign and PAUSE on a SCHEDULED one; the sandbox follows V1, the API
+# it emulates, word for word: what V1 does not document, it refuses.
 STATUS_ACTIONS = {
-    "STOP": StatusAction(("ONE_TIME",), ("SCHEDULED", "PAUSED"), "STOPPED"),
-    "PAUSE": StatusAction(("PERIODIC", "EVENT_TRIGGERED"), ("ACTIVE", "SCHEDULED"), "PAUSED"),
+    "STOP": StatusAction(("ONE_TIME",), ("SCHEDULED",), "STOPPED"),
+    "PAUSE": StatusAction(("PERIODIC", "EVENT_TRIGGERED"), ("ACTIVE",), "PAUSED"),
     "RESUME": StatusAction(("PERIODIC", "EVENT_TRIGGERED"), ("PAUSED",), "ACTIVE"),
 }
 

@@ -25,6 +25,7 @@ def faulty(project: Project, sandbox: Any) -> tuple[Project, dict[str, str]]:
     its outcome is unknown."""
     project.configure(moengage="max_retries = 2")
     ids = fleet.create_remote(sandbox, NAMES)
+    fleet.start(sandbox)
     fleet.change_status(sandbox, [ids["Refused"]], "PAUSE")
     for index, name in enumerate(NAMES[:3]):
         project.write(f"fleet/c{index}.yaml", fleet.text(name, "Autumn", ids[name]))

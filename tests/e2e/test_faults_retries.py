@@ -68,6 +68,7 @@ def test_one_in_five_calls_fails_with_500_or_503(project: Project, sandbox: Any)
     project.configure(moengage="max_creates_per_run = 10\nmax_retries = 6")
     names = [f"Flaky {i:02d}" for i in range(50)]
     ids = fleet.create_remote(sandbox, names[:40])
+    fleet.start(sandbox)
     fleet.write_fleet(project, names, "Autumn", ids)
     for index, name in enumerate(names[30:40], start=30):
         project.write(f"fleet/c{index:03d}.yaml", fleet.text(name, "Autumn", ids[name], "PAUSED"))
@@ -209,6 +210,7 @@ def test_a_status_change_is_never_repeated_blindly(
     project: Project, sandbox: Any, after_write: bool
 ) -> None:
     ids = fleet.create_remote(sandbox, ["Pause me"])
+    fleet.start(sandbox)
     project.write("fleet/c000.yaml", fleet.text("Pause me", "Hello", ids["Pause me"], "PAUSED"))
     sandbox.set_faults(
         {"drop_connection": {"count": 1, "route": f"POST {STATUS}", "after_write": after_write}}

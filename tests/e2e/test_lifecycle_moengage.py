@@ -11,6 +11,8 @@ WELCOME = "66a1f0c2e4b0a1b2c3d4e501"
 SPRING = "66a1f0c2e4b0a1b2c3d4e502"
 TEASER = "66a1f0c2e4b0a1b2c3d4e505"
 V1 = "/core-services/v1"
+RUNNING = "2030-01-01T09:00:01Z"
+"""Just after the monthly digest's start time: it is then ACTIVE."""
 
 
 def writes(sandbox: Any) -> list[dict[str, Any]]:
@@ -111,6 +113,64 @@ def test_the_creation_budget_refuses_beyond_the_per_plan_cap(
 
 
 # -- state changes ---------------------------------------------------------------------------
+
+
+def test_a_scheduled_creation_is_never_planned_with_an_undocumented_pause(
+    demo: Project, sandbox: Any
+) -> None:
+    """A new periodic campaign is created SCHEDULED, and V1 documents PAUSE for a running
+    campaign only: `state: PAUSED` blocks the creation instead of risking a campaign that is
+    scheduled to send while its file says PAUSED."""
+    only(demo, "newsletters/monthly-digest.yaml")
+    edit(demo, "newsletters/monthly-digest.yaml", "\ncampaign:", "\nstate: PAUSED\ncampaign:")
+    sandbox.clear_requests()
+    result = demo.run("apply", "--auto-approve")
+    assert result.code == 3, result.all
+    assert writes(sandbox) == []
+    assert "V1 documents PAUSE for a running campaign only" in result.out
+    assert "remove `state:`" in result.out
+
+
+EVENT_ASAP = """
+provider: moengage
+state: PAUSED
+campaign:
+  channel: EMAIL
+  campaign_delivery_type: EVENT_TRIGGERED
+  basic_details: {name: Signup nudge, content_type: TRANSACTIONAL,
+                  user_attribute_identifier: MOE_EMAIL_ID}
+  connector: {connector_type: SENDGRID, connector_name: default}
+  campaign_content: {content: {email: {subject: Hi, sender_name: Acme,
+    from_address: a@acme.example, reply_to_address: a@acme.example, html_content: "<p>Hi</p>"}}}
+  segmentation_details: {is_all_user_campaign: true}
+  trigger_condition:
+    included_filters:
+      filter_operator: and
+      filters: [{filter_type: actions, action_name: Signed Up, executed: true}]
+    trigger_delay_type: ASAP
+  scheduling_details: {delivery_type: ASAP}
+"""
+
+
+def test_a_pause_refused_after_a_creation_fails_loudly(project: Project, sandbox: Any) -> None:
+    """Live at its creation, the campaign may be paused (V1: "a running ... campaign"). If
+    MoEngage refuses that PAUSE, the apply fails naming the campaign, its id, and that it sends
+    now."""
+    project.write("nudge.yaml", EVENT_ASAP)
+    refuse = {"count": 1, "route": f"POST {V1}/campaigns/status", "status": 400}
+    sandbox.set_faults({"fail": refuse})
+    result = project.run("apply", "--auto-approve")
+    assert result.code == 1, result.all
+    assert calls(sandbox) == [
+        ("POST", f"{V1}/campaigns", None),
+        ("POST", f"{V1}/campaigns/status", "PAUSE"),
+    ]
+    new_id = project.state()["campaigns"]["nudge.yaml"]["id"]
+    assert stored(sandbox)[new_id]["status"] == "ACTIVE"
+    assert (
+        f"campaign 'Signup nudge' WAS CREATED (id {new_id}) BUT IS NOT PAUSED: it is live since "
+        "its creation and sends now (EVENT_TRIGGERED)"
+    ) in " ".join(result.out.split())
 
 
 def test_pause_then_resume_in_a_safe_order_around_content_updates(
@@ -303,6 +363,7 @@ def test_retire_orphans_pauses_then_forgets(demo: Project, sandbox: Any) -> None
     assert demo.run("apply", "--auto-approve").code == 0
     created = demo.state()["campaigns"]["newsletters/monthly-digest.yaml"]["id"]
     demo.remove("newsletters/monthly-digest.yaml")
+    sandbox.set_clock(RUNNING)  # V1 pauses a running campaign only
     sandbox.clear_requests()
     result = demo.run("apply", "--auto-approve", "--retire-orphans")
     assert result.code == 0, result.all
@@ -312,10 +373,24 @@ def test_retire_orphans_pauses_then_forgets(demo: Project, sandbox: Any) -> None
     assert demo.state()["campaigns"] == {}
 
 
+def test_a_scheduled_orphan_is_not_paused(demo: Project, sandbox: Any) -> None:
+    """V1 documents PAUSE for a running campaign only ("Pause a running Periodic or
+    Event-triggered campaign"): a scheduled orphan is reported, never sent a PAUSE."""
+    only(demo, "newsletters/monthly-digest.yaml")
+    assert demo.run("apply", "--auto-approve").code == 0
+    demo.remove("newsletters/monthly-digest.yaml")
+    sandbox.clear_requests()
+    result = demo.run("apply", "--auto-approve", "--retire-orphans")
+    assert result.code == 0, result.all
+    assert writes(sandbox) == []
+    assert "not retired: the campaign is SCHEDULED, PERIODIC" in result.out
+
+
 def test_retire_orphans_in_a_saved_plan(demo: Project, sandbox: Any) -> None:
     only(demo, "newsletters/monthly-digest.yaml")
     assert demo.run("apply", "--auto-approve").code == 0
     demo.remove("newsletters/monthly-digest.yaml")
+    sandbox.set_clock(RUNNING)
     planfile = str(demo.root / "plan.json")
     assert demo.run("plan", "--retire-orphans", "--out", planfile).code == 0
     refused = demo.run("apply", planfile, "--retire-orphans")

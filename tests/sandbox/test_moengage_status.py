@@ -40,7 +40,7 @@ def test_an_active_one_time_campaign_cannot_be_stopped(moengage_http: httpx.Clie
     assert response.status_code == 400
     error = error_of(response)
     assert error["details"][0]["target"] == campaign_id
-    assert "SCHEDULED or PAUSED" in error["message"] and "ACTIVE" in error["message"]
+    assert "allowed only from SCHEDULED" in error["message"] and "ACTIVE" in error["message"]
 
 
 @pytest.mark.parametrize("factory", [periodic, event_triggered], ids=["periodic", "event"])
@@ -56,15 +56,20 @@ def test_pause_and_resume(
     assert change_status(moengage_http, "RESUME", campaign_id).status_code == 400
 
 
-def test_pause_a_scheduled_campaign_and_resume_before_its_start(
+def test_a_scheduled_campaign_cannot_be_paused(
     moengage_http: httpx.Client, sandbox: SandboxHandle
 ) -> None:
+    """V1: "PAUSE: Pause a running Periodic or Event-triggered campaign" (only V5 adds
+    SCHEDULED): refused until the campaign runs."""
     sandbox.set_clock("2030-01-01T00:00:00Z")
     campaign_id = create(moengage_http, periodic(start="2030-02-01T09:00:00"))
     assert find(moengage_http, campaign_id)["status"] == "Scheduled"
+    refused = change_status(moengage_http, "PAUSE", campaign_id)
+    assert refused.status_code == 400
+    assert "allowed only from ACTIVE; the campaign is SCHEDULED" in error_of(refused)["message"]
+    sandbox.set_clock("2030-02-01T09:00:01Z")
     assert change_status(moengage_http, "PAUSE", campaign_id).status_code == 200
-    assert change_status(moengage_http, "RESUME", campaign_id).status_code == 200
-    assert find(moengage_http, campaign_id)["status"] == "Scheduled"
+    assert find(moengage_http, campaign_id)["status"] == "Paused"
 
 
 @pytest.mark.parametrize(

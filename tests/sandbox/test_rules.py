@@ -64,11 +64,11 @@ def test_patch_rules(status: str, patch: dict[str, Any], refused: list[str]) -> 
     "action,kind,status,expected",
     [
         ("STOP", "ONE_TIME", "SCHEDULED", "STOPPED"),
-        ("STOP", "ONE_TIME", "PAUSED", "STOPPED"),
+        ("STOP", "ONE_TIME", "PAUSED", None),  # V1: "Stop a scheduled One-time campaign"
         ("STOP", "ONE_TIME", "ACTIVE", None),
         ("STOP", "PERIODIC", "SCHEDULED", None),
         ("PAUSE", "PERIODIC", "ACTIVE", "PAUSED"),
-        ("PAUSE", "EVENT_TRIGGERED", "SCHEDULED", "PAUSED"),
+        ("PAUSE", "EVENT_TRIGGERED", "SCHEDULED", None),  # V1: "Pause a running ... campaign"
         ("PAUSE", "BUSINESS_EVENT_TRIGGERED", "ACTIVE", None),
         ("PAUSE", "ONE_TIME", "ACTIVE", None),
         ("PAUSE", "PERIODIC", "STOPPED", None),

@@ -113,6 +113,16 @@ def create_remote(sandbox: Any, names: Iterable[str], subject: str = "Hello") ->
     return ids
 
 
+STARTED = "2030-01-01T09:00:01Z"
+"""Just after the fleet's start time."""
+
+
+def start(sandbox: Any) -> None:
+    """Move the sandbox's clock past the fleet's start time, so that its campaigns are ACTIVE:
+    V1 pauses a running campaign only ("Pause a running Periodic or Event-triggered campaign")."""
+    sandbox.set_clock(STARTED)
+
+
 def change_status(sandbox: Any, campaign_ids: Sequence[str], action: str) -> None:
     """PAUSE, RESUME or STOP campaigns in the sandbox directly (rate limits off meanwhile)."""
     sandbox.set_faults({"rate_limit_scale": 0})

@@ -26,13 +26,16 @@ BASE = "/core-services/v1"
 PER_CALL = {"request_id": "per-call"}  # schema checks need a request_id; apply adds the real one
 
 
-def status_call(action: str, campaign_id: str, name: str | None) -> PlannedRequest:
+def status_call(
+    action: str, campaign_id: str, name: str | None, if_failed: str | None = None
+) -> PlannedRequest:
     return PlannedRequest(
         method="POST",
         path=f"{BASE}/campaigns/status",
         body={"action": action, "campaign_ids": [campaign_id]},
         kind="status",
         summary=f"{action} campaign {name!r}",
+        if_failed=if_failed,
     )
 
 
@@ -123,20 +126,35 @@ def after_creation(
                 "campaigns)"
             ),
         )
-    live = _live_at_creation(body)
-    action, refusal = rules.transition(
-        desired, "ACTIVE" if live else "SCHEDULED", body.get("campaign_delivery_type")
-    )
+    # V1 pauses only a running campaign: a new campaign with a start time is SCHEDULED, and
+    # pausing it is undocumented (only V5 allows it). Planning that PAUSE would risk a campaign
+    # scheduled to send while its file says PAUSED, so only a campaign live at creation is
+    # created then paused.
+    action, refusal = rules.transition(desired, "ACTIVE", body.get("campaign_delivery_type"))
     if refusal or action is None:
         return [], None, [], f"state: {desired} cannot follow a creation: {refusal}"
+    if not _live_at_creation(body):
+        return [], None, [], f"state: {desired} cannot follow this creation: {_NOT_LIVE}"
     note = (
         "the new campaign is live from its creation until the PAUSE that follows (seconds): "
-        "it may send in between"
-        if live
-        else "the new campaign is paused before its start time: it sends nothing (if its "
-        "start time has already passed, it is live for the seconds before the PAUSE)"
+        "it may send in between; if MoEngage refuses the PAUSE, the apply fails loudly"
     )
-    return [status_call(action, NEW_ID, name)], None, [note], None
+    kind = body.get("campaign_delivery_type", "")
+    if_failed = (
+        f"{what} {name!r} WAS CREATED (id {NEW_ID}) BUT IS NOT PAUSED: it is live since its "
+        f"creation and sends now ({kind}), while the file says PAUSED. Pause it in MoEngage's "
+        "dashboard, or run apply again"
+    )
+    return [status_call(action, NEW_ID, name, if_failed)], None, [note], None
+
+
+_NOT_LIVE = (
+    'MoEngage V1 documents PAUSE for a running campaign only ("Pause a running Periodic or '
+    'Event-triggered campaign"), and a campaign with a start time is created SCHEDULED: if V1 '
+    "refused the PAUSE, it would stay scheduled to send while the file says PAUSED, so nothing "
+    "is created. Way out: remove `state:` (it is created and sends from its start time) and set "
+    "state: PAUSED once it is ACTIVE"
+)
 
 
 def plan_create(item: PlanItem, head: dict[str, Any]) -> CampaignPlan:

@@ -90,6 +90,22 @@ _CANNOT_RESTART = (
     "`lifecycle.on_locked: replace` creates a replacement"
 )
 
+# V1 `CampaignStatusChangeRequest.action` (moengage-v1-campaigns-openapi.yml, "Change Campaign
+# Status"): "STOP: Stop a scheduled One-time campaign ... After a One-time campaign moves to
+# Active state, it cannot be stopped"; "PAUSE: Pause a running Periodic or Event-triggered
+# campaign"; "RESUME: Resume a paused Periodic or Event-triggered campaign". Only V5 also lists
+# SCHEDULED (PAUSE) and PAUSED (STOP) as sources: V1 is the API we call, so those are refused.
+_PAUSE_RUNNING_ONLY = (
+    'MoEngage V1 documents PAUSE for a running campaign only ("Pause a running Periodic or '
+    'Event-triggered campaign"), and this one is SCHEDULED: a refused PAUSE would leave it '
+    "scheduled to send. Way out: keep state: ACTIVE until it runs, then set state: PAUSED; or "
+    "pause it in MoEngage's dashboard"
+)
+_STOP_SCHEDULED_ONLY = (
+    'MoEngage V1 documents STOP for a scheduled one-time campaign only ("Stop a scheduled '
+    'One-time campaign"), and this one is PAUSED. Way out: stop it in MoEngage\'s dashboard'
+)
+
 TRANSITIONS: dict[tuple[str, str, str], Transition] = {
     # desired ACTIVE
     ("ACTIVE", "PAUSED", "PERIODIC_LIKE"): ("RESUME", None),
@@ -100,7 +116,7 @@ TRANSITIONS: dict[tuple[str, str, str], Transition] = {
     ("ACTIVE", "PAUSED", "OTHER"): (None, "RESUME is not supported for this delivery type"),
     # desired PAUSED
     ("PAUSED", "ACTIVE", "PERIODIC_LIKE"): ("PAUSE", None),
-    ("PAUSED", "SCHEDULED", "PERIODIC_LIKE"): ("PAUSE", None),
+    ("PAUSED", "SCHEDULED", "PERIODIC_LIKE"): (None, _PAUSE_RUNNING_ONLY),
     ("PAUSED", "ACTIVE", "ONE_TIME"): (
         None,
         "PAUSE exists only for periodic and event-triggered campaigns; a one-time campaign "
@@ -113,9 +129,9 @@ TRANSITIONS: dict[tuple[str, str, str], Transition] = {
     ),
     ("PAUSED", "ACTIVE", "OTHER"): (None, "PAUSE is not supported for this delivery type"),
     ("PAUSED", "SCHEDULED", "OTHER"): (None, "PAUSE is not supported for this delivery type"),
-    # desired STOPPED: STOP is for one-time campaigns that are not ACTIVE yet (V1 status docs).
+    # desired STOPPED: STOP is for scheduled one-time campaigns (V1 status docs).
     ("STOPPED", "SCHEDULED", "ONE_TIME"): ("STOP", None),
-    ("STOPPED", "PAUSED", "ONE_TIME"): ("STOP", None),
+    ("STOPPED", "PAUSED", "ONE_TIME"): (None, _STOP_SCHEDULED_ONLY),
     ("STOPPED", "ACTIVE", "ONE_TIME"): (
         None,
         "a one-time campaign cannot be stopped once it is ACTIVE (V1)",
@@ -158,13 +174,13 @@ def transition(desired: str | None, remote: str | None, delivery_type: str | Non
 # None with no refusal means nothing to do (it no longer sends).
 RETIREMENT: dict[tuple[str, str], Transition] = {
     ("SCHEDULED", "ONE_TIME"): ("STOP", None),
-    ("PAUSED", "ONE_TIME"): ("STOP", None),
+    ("PAUSED", "ONE_TIME"): (None, _STOP_SCHEDULED_ONLY),
     ("ACTIVE", "ONE_TIME"): (
         None,
         "a one-time campaign cannot be stopped once ACTIVE, so it cannot be retired (V1)",
     ),
     ("ACTIVE", "PERIODIC_LIKE"): ("PAUSE", None),
-    ("SCHEDULED", "PERIODIC_LIKE"): ("PAUSE", None),
+    ("SCHEDULED", "PERIODIC_LIKE"): (None, _PAUSE_RUNNING_ONLY),
     ("PAUSED", "PERIODIC_LIKE"): (None, None),
     ("ACTIVE", "OTHER"): (None, "MoEngage offers no way to stop or pause this delivery type"),
     ("SCHEDULED", "OTHER"): (None, "MoEngage offers no way to stop or pause this delivery type"),

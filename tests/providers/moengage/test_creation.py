@@ -44,9 +44,7 @@ def calls(plan: Any) -> list[tuple[str, str | None]]:
         ("ACTIVE", "PAUSED", "PERIODIC", "RESUME"),
         ("ACTIVE", "PAUSED", "EVENT_TRIGGERED", "RESUME"),
         ("PAUSED", "ACTIVE", "PERIODIC", "PAUSE"),
-        ("PAUSED", "SCHEDULED", "EVENT_TRIGGERED", "PAUSE"),
         ("STOPPED", "SCHEDULED", "ONE_TIME", "STOP"),
-        ("STOPPED", "PAUSED", "ONE_TIME", "STOP"),
         ("ACTIVE", "SCHEDULED", "ONE_TIME", None),
         ("ACTIVE", "SENT", "ONE_TIME", None),
         ("STOPPED", "ARCHIVED", "ONE_TIME", None),
@@ -70,6 +68,10 @@ def test_transition_table_allows(
         ("ACTIVE", "STOPPED", "PERIODIC", "no API to restart a STOPPED"),
         ("ACTIVE", "ARCHIVED", "ONE_TIME", "no API to restart"),
         ("PAUSED", "RETIRED", "PERIODIC", "no API to restart"),
+        # V1 pauses a running campaign and stops a scheduled one; only V5 says more.
+        ("PAUSED", "SCHEDULED", "EVENT_TRIGGERED", "PAUSE for a running campaign only"),
+        ("PAUSED", "SCHEDULED", "PERIODIC", "PAUSE for a running campaign only"),
+        ("STOPPED", "PAUSED", "ONE_TIME", "STOP for a scheduled one-time campaign only"),
     ],
 )
 def test_transition_table_refuses_with_the_rule(
@@ -83,9 +85,7 @@ def test_transition_table_refuses_with_the_rule(
     ("status", "kind", "expected"),
     [
         ("SCHEDULED", "ONE_TIME", ("STOP", None)),
-        ("PAUSED", "ONE_TIME", ("STOP", None)),
         ("ACTIVE", "PERIODIC", ("PAUSE", None)),
-        ("SCHEDULED", "EVENT_TRIGGERED", ("PAUSE", None)),
         ("PAUSED", "PERIODIC", (None, None)),
         ("STOPPED", "ONE_TIME", (None, None)),
         ("SENT", "ONE_TIME", (None, None)),
@@ -96,7 +96,13 @@ def test_retirement_table(status: str, kind: str, expected: tuple[Any, Any]) -> 
 
 
 @pytest.mark.parametrize(
-    ("status", "kind"), [("ACTIVE", "ONE_TIME"), ("ACTIVE", "BUSINESS_EVENT_TRIGGERED")]
+    ("status", "kind"),
+    [
+        ("ACTIVE", "ONE_TIME"),
+        ("ACTIVE", "BUSINESS_EVENT_TRIGGERED"),
+        ("SCHEDULED", "EVENT_TRIGGERED"),  # V1 pauses running campaigns only
+        ("PAUSED", "ONE_TIME"),  # V1 stops scheduled campaigns only
+    ],
 )
 def test_no_legal_retirement(status: str, kind: str) -> None:
     action, refusal = rules.retirement(status, kind)
@@ -155,8 +161,6 @@ def test_a_stop_after_an_update_says_why() -> None:
     [
         ("ONE_TIME", None, [("create", None)], True),
         ("ONE_TIME", "ACTIVE", [("create", None)], True),
-        ("PERIODIC", "PAUSED", [("create", None), ("status", "PAUSE")], False),
-        ("EVENT_TRIGGERED", "PAUSED", [("create", None), ("status", "PAUSE")], False),
     ],
 )
 def test_a_creation_reaches_its_desired_state(
@@ -166,21 +170,30 @@ def test_a_creation_reaches_its_desired_state(
     assert plan.action == "create"
     assert calls(plan) == expected
     assert bool(plan.starts_sending) is starts
-    if desired == "PAUSED":
-        assert plan.requests[1].body == {"action": "PAUSE", "campaign_ids": [NEW_ID]}
-        assert any("paused before its start time" in n for n in plan.notes)
 
 
 def test_an_asap_creation_that_is_paused_says_it_may_send_first() -> None:
+    """Live at its creation, so V1's "Pause a running ... campaign" applies; if the PAUSE is
+    refused, the failure says the campaign was created and sends now."""
     body = campaign("EVENT_TRIGGERED", scheduling_details={"delivery_type": "ASAP"})
     plan = plan_campaign(item(definition(body, state="PAUSED"), None))
+    assert calls(plan) == [("create", None), ("status", "PAUSE")]
+    assert plan.requests[1].body == {"action": "PAUSE", "campaign_ids": [NEW_ID]}
+    assert plan.starts_sending is None
     assert any("may send in between" in n for n in plan.notes)
+    loud = plan.requests[1].if_failed or ""
+    assert "WAS CREATED (id {new_id}) BUT IS NOT PAUSED" in loud
+    assert "sends now (EVENT_TRIGGERED)" in loud
+    assert plan.requests[0].if_failed is None
 
 
 @pytest.mark.parametrize(
     ("kind", "desired", "words"),
     [
         ("ONE_TIME", "PAUSED", "PAUSE exists only for periodic"),
+        # Created SCHEDULED (a start time): V1 documents PAUSE for a running campaign only.
+        ("PERIODIC", "PAUSED", "PAUSE for a running campaign only"),
+        ("EVENT_TRIGGERED", "PAUSED", "PAUSE for a running campaign only"),
         ("ONE_TIME", "STOPPED", "never sends"),
         ("PERIODIC", "STOPPED", "never sends"),
     ],
@@ -248,12 +261,14 @@ def test_a_locked_change_is_replaced_retiring_first(
     assert any("syncer pull" in n for n in plan.notes)  # the file pins the old id
 
 
-def test_a_replacement_keeps_a_desired_pause() -> None:
+def test_a_replacement_that_would_need_an_undocumented_pause_is_refused() -> None:
+    """The replacement has a start time, so it is created SCHEDULED, and V1 documents no
+    PAUSE of a scheduled campaign: nothing is planned (not even the retirement)."""
     d = definition(NEW_AUDIENCE, id="c1", on_locked="replace", state="PAUSED")
     plan = plan_campaign(item(d, remote(campaign("PERIODIC"), status="Paused")))
-    assert calls(plan) == [("create", None), ("status", "PAUSE")]
-    assert plan.requests[1].body == {"action": "PAUSE", "campaign_ids": [NEW_ID]}
-    assert plan.starts_sending is None
+    assert plan.action == "blocked"
+    assert plan.requests == ()
+    assert any("PAUSE for a running campaign only" in r for r in plan.reasons)
 
 
 def test_a_finished_campaign_is_replaced_when_its_state_cannot_be_reached() -> None:

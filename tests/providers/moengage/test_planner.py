@@ -261,17 +261,19 @@ def test_create_of_incomplete_definition_is_blocked_with_the_missing_fields() ->
 
 
 def test_create_then_pause_uses_the_new_id() -> None:
-    d = definition(
-        email(
-            campaign_delivery_type="PERIODIC",
-            scheduling_details={
-                "delivery_type": "AT_FIXED_TIME",
-                "start_time": "2030-01-01T09:00:00",
-                "periodic_details": {"sending_frequency": "DAILY", "repeat_frequency": 1},
-            },
-        ),
-        state="PAUSED",
+    trigger = {
+        "included_filters": {
+            "filter_operator": "and",
+            "filters": [{"filter_type": "actions", "action_name": "X", "executed": True}],
+        },
+        "trigger_delay_type": "ASAP",
+    }
+    body = email(
+        campaign_delivery_type="EVENT_TRIGGERED",
+        scheduling_details={"delivery_type": "ASAP"},
+        trigger_condition=trigger,
     )
+    d = definition(body, state="PAUSED")
     plan = plan_campaign(item(d, None))
     assert [r.kind for r in plan.requests] == ["create", "status"]
     assert plan.requests[1].body == {"action": "PAUSE", "campaign_ids": [NEW_ID]}

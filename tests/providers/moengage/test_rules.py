@@ -106,14 +106,14 @@ TRANSITIONS = [
     ("ACTIVE", "STOPPED", "ONE_TIME", None, True),
     ("ACTIVE", "ARCHIVED", "PERIODIC", None, True),
     ("PAUSED", "ACTIVE", "PERIODIC", "PAUSE", False),
-    ("PAUSED", "SCHEDULED", "EVENT_TRIGGERED", "PAUSE", False),
+    ("PAUSED", "SCHEDULED", "EVENT_TRIGGERED", None, True),  # V1: "Pause a running ..."
     ("PAUSED", "PAUSED", "PERIODIC", None, False),
     ("PAUSED", "ACTIVE", "ONE_TIME", None, True),
     ("PAUSED", "SCHEDULED", "ONE_TIME", None, True),
     ("PAUSED", "ACTIVE", "BUSINESS_EVENT_TRIGGERED", None, True),
     ("PAUSED", "STOPPED", "PERIODIC", None, True),
     ("STOPPED", "SCHEDULED", "ONE_TIME", "STOP", False),
-    ("STOPPED", "PAUSED", "ONE_TIME", "STOP", False),
+    ("STOPPED", "PAUSED", "ONE_TIME", None, True),  # V1: "Stop a scheduled One-time ..."
     ("STOPPED", "ACTIVE", "ONE_TIME", None, True),
     ("STOPPED", "ACTIVE", "PERIODIC", None, True),
     ("STOPPED", "STOPPED", "ONE_TIME", None, False),
@@ -133,10 +133,10 @@ def test_status_transitions(
 
 RETIREMENTS = [
     ("SCHEDULED", "ONE_TIME", "STOP", False),
-    ("PAUSED", "ONE_TIME", "STOP", False),
+    ("PAUSED", "ONE_TIME", None, True),
     ("ACTIVE", "ONE_TIME", None, True),
     ("ACTIVE", "PERIODIC", "PAUSE", False),
-    ("SCHEDULED", "EVENT_TRIGGERED", "PAUSE", False),
+    ("SCHEDULED", "EVENT_TRIGGERED", None, True),
     ("PAUSED", "PERIODIC", None, False),
     ("ACTIVE", "BUSINESS_EVENT_TRIGGERED", None, True),
     ("STOPPED", "ONE_TIME", None, False),
