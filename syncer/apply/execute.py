@@ -123,132 +123,152 @@ class _Gate:
         return True
 
 
-async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.Event) -> None:
+@dataclass
+class _CampaignRun:
+    """One campaign's calls in progress: the id its creation returned, every id known for it
+    (never mistaken for a fresh creation), and whether every call landed so far."""
+
+    run: TargetRun
+    campaign: CampaignPlan
     new_id: str | None = None
-    known = {campaign.id} if campaign.id else set()
-    applied_all = True
+    known: set[str] = field(default_factory=set)
+    complete: bool = True
+
+    def landed(
+        self,
+        index: int,
+        request: PlannedRequest,
+        *,
+        new_id: str | None = None,
+        note: str = "",
+        journal: bool = True,
+        **extra: Any,
+    ) -> None:
+        """A call that was applied (`journal`: record it; False for one an earlier run did)."""
+        if new_id:
+            self.new_id = new_id
+            self.known.add(new_id)
+        if journal:
+            status = extra.get("status")
+            self.run.journal.result(self.campaign.key, index, "applied", status, new_id, note)
+        extra.setdefault("message", note)
+        _outcome(self.run, self.campaign, index, request, "applied", new_id=new_id, **extra)
+
+    def stopped(
+        self,
+        index: int,
+        request: PlannedRequest,
+        outcome: Outcome,
+        message: str,
+        *,
+        note: str | None = None,
+        rest: str | None = None,
+        **extra: Any,
+    ) -> None:
+        """A call that did not land: journalled if it left (with `note`, else `message`),
+        reported, and the campaign's later calls reported `not_attempted` for the reason `rest`
+        (they depend on this one)."""
+        if outcome != "not_attempted":
+            status, journalled = extra.get("status"), message if note is None else note
+            self.run.journal.result(self.campaign.key, index, outcome, status, None, journalled)
+        _outcome(self.run, self.campaign, index, request, outcome, message=message, **extra)
+        self.complete = False
+        if rest is not None:
+            _skip_rest(self.run, self.campaign, index + 1, rest)
+
+
+async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.Event) -> None:
+    """Send one campaign's calls in order, stopping at the first that does not land, then
+    record its new state entry."""
+    progress = _CampaignRun(run, campaign, known={campaign.id} if campaign.id else set())
     for index, planned in enumerate(campaign.requests):
-        request = _substitute(planned, new_id)
+        request = _substitute(planned, progress.new_id)
         if (campaign.key, index) in run.skip:
-            if request.kind == "create":
-                # The id it made was recorded when that run (or its settling) saw it land.
-                entry = run.state.campaigns.get(campaign.key)
-                new_id = entry.id if entry is not None else None
-                if new_id:
-                    known.add(new_id)
-            _outcome(
-                run,
-                campaign,
-                index,
-                request,
-                "applied",
-                new_id=new_id if request.kind == "create" else None,
-                message="applied by an earlier run of this plan",
-                attempts=0,
-            )
-            continue
-        if stop.is_set():
-            _outcome(run, campaign, index, request, "not_attempted", message="interrupted")
-            applied_all = False
-            continue
-        if NEW_ID in request.path + str(request.body):
-            _outcome(
-                run,
-                campaign,
-                index,
-                request,
-                "not_attempted",
-                message="needs the id of a creation that did not complete",
-            )
-            applied_all = False
-            continue
-        request_id = str(uuid.uuid4())
-        gate = _Gate(run, campaign.key, index, request, request_id, stop)
-        try:
-            sent = await run.session.send(request, request_id, campaign.key, known, gate)
-        except NotSent:
-            # Stopped while it waited for its turn (Ctrl-C): nothing left the machine.
-            _outcome(run, campaign, index, request, "not_attempted", message="interrupted")
-            _skip_rest(run, campaign, index + 1, "interrupted")
-            applied_all = False
+            _replayed(progress, index, request)
+        elif stop.is_set():
+            progress.stopped(index, request, "not_attempted", "interrupted")
+        elif NEW_ID in request.path + str(request.body):
+            why = "needs the id of a creation that did not complete"
+            progress.stopped(index, request, "not_attempted", why)
+        elif not await _send(progress, index, request, stop):
             break
-        except ApiTransportError as exc:
-            found = None
-            if request.kind == "create":
-                found = await _settle_create(run, request, known)
-            if found:
-                new_id = found
-                known.add(found)
-                run.journal.result(
-                    campaign.key, index, "applied", None, found, "landed (checked by name)"
-                )
-                _outcome(
-                    run,
-                    campaign,
-                    index,
-                    request,
-                    "applied",
-                    new_id=found,
-                    message="the answer was lost; the creation was found by name",
-                    attempts=exc.attempts,
-                )
-                continue
-            run.journal.result(campaign.key, index, "unknown", None, None, exc.describe())
-            _outcome(
-                run,
-                campaign,
-                index,
-                request,
-                "unknown",
-                message=_loud(request, exc.describe()),
-                attempts=exc.attempts,
-            )
-            applied_all = False
-            _skip_rest(
-                run, campaign, index + 1, "an earlier call of this campaign has an unknown outcome"
-            )
-            break
-        except ApiError as exc:
-            run.journal.result(campaign.key, index, "failed", exc.status, None, exc.describe())
-            _outcome(
-                run,
-                campaign,
-                index,
-                request,
-                "failed",
-                status=exc.status,
-                message=_loud(request, exc.describe()),
-                attempts=exc.attempts,
-            )
-            applied_all = False
-            _skip_rest(run, campaign, index + 1, "an earlier call of this campaign failed")
-            break
-        if sent.new_id:
-            new_id = sent.new_id
-            known.add(sent.new_id)
-        run.journal.result(campaign.key, index, "applied", sent.status, sent.new_id, sent.note)
-        _outcome(
-            run,
-            campaign,
-            index,
-            request,
-            "applied",
-            status=sent.status,
-            new_id=sent.new_id,
-            message=sent.note,
-            attempts=sent.attempts,
-        )
     async with run.lock:
         old = run.state.campaigns.get(campaign.key)
-        entry = next_entry(campaign, old, new_id, applied_all)
+        entry = next_entry(campaign, old, progress.new_id, progress.complete)
         if entry != old:
             run.journal.campaign(campaign.key, entry)
             run.state = run.state.with_entry(campaign.key, entry)
-        if new_id is not None:
+        if progress.new_id is not None:
             run.state = run.state.with_creation(utcnow())
 
 
+def _replayed(progress: _CampaignRun, index: int, request: PlannedRequest) -> None:
+    """A call an earlier run of this same plan applied: reported, not sent again."""
+    new_id = None
+    if request.kind == "create":
+        # The id it made was recorded when that run (or its settling) saw it land.
+        entry = progress.run.state.campaigns.get(progress.campaign.key)
+        new_id = entry.id if entry is not None else None
+    message = "applied by an earlier run of this plan"
+    progress.landed(index, request, new_id=new_id, journal=False, message=message, attempts=0)
+
+
+async def _send(
+    progress: _CampaignRun, index: int, request: PlannedRequest, stop: asyncio.Event
+) -> bool:
+    """Send one call; False when the campaign's remaining calls must not be sent."""
+    run, key = progress.run, progress.campaign.key
+    request_id = str(uuid.uuid4())
+    gate = _Gate(run, key, index, request, request_id, stop)
+    try:
+        sent = await run.session.send(request, request_id, key, progress.known, gate)
+    except NotSent:
+        # Stopped while it waited for its turn (Ctrl-C): nothing left the machine.
+        progress.stopped(index, request, "not_attempted", "interrupted", rest="interrupted")
+        return False
+    except ApiTransportError as exc:
+        found = await _settle_create(run, request, progress.known)
+        if found:
+            why = "the answer was lost; the creation was found by name"
+            note = "landed (checked by name)"
+            progress.landed(
+                index, request, new_id=found, note=note, message=why, attempts=exc.attempts
+            )
+            return True
+        rest = "an earlier call of this campaign has an unknown outcome"
+        message, note = _loud(request, exc.describe()), exc.describe()
+        progress.stopped(
+            index, request, "unknown", message, note=note, rest=rest, attempts=exc.attempts
+        )
+        return False
+    except ApiError as exc:
+        message, note = _loud(request, exc.describe()), exc.describe()
+        progress.stopped(
+            index,
+            request,
+            "failed",
+            message,
+            note=note,
+            rest="an earlier call of this campaign failed",
+            status=exc.status,
+            attempts=exc.attempts,
+        )
+        return False
+    progress.landed(
+        index,
+        request,
+        new_id=sent.new_id,
+        note=sent.note,
+        status=sent.status,
+        attempts=sent.attempts,
+    )
+    return True
+
+
 async def _settle_create(run: TargetRun, request: PlannedRequest, known: set[str]) -> str | None:
+    """After a lost answer to a creation: the id of the campaign it made, if it landed."""
+    if request.kind != "create":
+        return None
     try:
         return await run.session.find_created(request, known)
     except ApiError:
