@@ -12,6 +12,7 @@ The comparison is in `compare.py`; the rules are data in `rules.py`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from syncer.model.plan import CampaignPlan, FieldChange, PlannedRequest
@@ -77,36 +78,73 @@ def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
             [f"state: {d.state} cannot be reached from {remote.state}: {move.refusal}"],
         )
     table = rules.locks_for(remote.kind, remote.state)
+    existing = _Existing(item, remote, head, want, found, move, state_change, now)
     changes = apply_locks(found.changes, remote.state, table, VENDOR)
-    locked = [c for c in changes if c.blocked]
     notes = _notes(item, found, writing=bool(changes) or move is not None)
-    campaign = want.campaign
-    if locked:
-        if d.lifecycle.on_locked == "replace":
-            return _plan_replace(item, head, want, found, [*changes, *state_change], now)
-        if d.lifecycle.on_locked == "fail":
-            return blocked(head, [*changes, *state_change], unique(c.blocked for c in locked))
-        notes = [n for n in notes if n != UNKNOWN_NOTE]
-        notes += [f"skipped (lifecycle.on_locked: skip): {c.path}: {c.blocked}" for c in locked]
-        if move is None:
-            return CampaignPlan(**head, action="noop", changes=tuple(changes), notes=tuple(notes))
-        # Batch has one call for content and state: the state change alone means sending the
-        # campaign as it is now, which is possible only if its content is known.
-        kept = as_remote(want, remote, found, now)
-        if kept is None:
-            return blocked(
-                head,
-                [*changes, *state_change],
-                [
-                    f"lifecycle.on_locked: skip cannot send state: {d.state} alone: Batch "
-                    "replaces the whole campaign in the same call, and its current content "
-                    "cannot be read back (it differs from the file, or is unknown). Way out: "
-                    f"{rules.STOP_FIRST}",
-                ],
-                notes,
-            )
-        campaign = kept
-    all_changes = [*changes, *state_change]
+    if any(c.blocked for c in changes):
+        return _plan_locked(existing, changes, notes)
+    return _plan_write(existing, changes, want.campaign, notes)
+
+
+@dataclass(frozen=True)
+class _Existing:
+    """What planning a campaign that exists remotely learnt before deciding how to write it."""
+
+    item: PlanItem
+    remote: RemoteCampaign
+    head: dict[str, Any]
+    want: Desired
+    found: Comparison
+    move: rules.Transition | None
+    state_change: list[FieldChange]
+    now: dt.datetime
+
+
+def _plan_locked(existing: _Existing, changes: list[FieldChange], notes: list[str]) -> CampaignPlan:
+    """Some changes are locked in the remote state: replace, block or skip them, as the file's
+    `lifecycle.on_locked` says."""
+    d, head, move = existing.item.definition, existing.head, existing.move
+    locked = [c for c in changes if c.blocked]
+    if d.lifecycle.on_locked == "replace":
+        return _plan_replace(
+            existing.item,
+            head,
+            existing.want,
+            existing.found,
+            [*changes, *existing.state_change],
+            existing.now,
+        )
+    if d.lifecycle.on_locked == "fail":
+        return blocked(head, [*changes, *existing.state_change], unique(c.blocked for c in locked))
+    notes = [n for n in notes if n != UNKNOWN_NOTE]
+    notes += [f"skipped (lifecycle.on_locked: skip): {c.path}: {c.blocked}" for c in locked]
+    if move is None:
+        return CampaignPlan(**head, action="noop", changes=tuple(changes), notes=tuple(notes))
+    # Batch has one call for content and state: the state change alone means sending the
+    # campaign as it is now, which is possible only if its content is known.
+    kept = as_remote(existing.want, existing.remote, existing.found, existing.now)
+    if kept is None:
+        return blocked(
+            head,
+            [*changes, *existing.state_change],
+            [
+                f"lifecycle.on_locked: skip cannot send state: {d.state} alone: Batch "
+                "replaces the whole campaign in the same call, and its current content "
+                "cannot be read back (it differs from the file, or is unknown). Way out: "
+                f"{rules.STOP_FIRST}",
+            ],
+            notes,
+        )
+    return _plan_write(existing, changes, kept, notes)
+
+
+def _plan_write(
+    existing: _Existing, changes: list[FieldChange], campaign: dict[str, Any], notes: list[str]
+) -> CampaignPlan:
+    """The one update that writes `campaign` (whole) and the desired state, if anything
+    changes."""
+    d, head, remote, move = existing.item.definition, existing.head, existing.remote, existing.move
+    all_changes = [*changes, *existing.state_change]
     if not all_changes:
         return CampaignPlan(**head, action="noop", notes=tuple(notes))
     state = d.state or remote.state
@@ -117,21 +155,21 @@ def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
     verb = move.verb if move else None
     summary = (
         f"write the whole campaign {d.name!r}"
-        + (" (remote content unknown)" if found.unknown else "")
+        + (" (remote content unknown)" if existing.found.unknown else "")
         + (f" and {verb} it ({remote.state} -> {state})" if verb else "")
         if writes_content
         else f"{verb} campaign {d.name!r} ({remote.state} -> {state}); content sent as it is"
     )
     request = PlannedRequest(
         method="POST",
-        path=api_path(item.settings, "update"),
+        path=api_path(existing.item.settings, "update"),
         body={"id": remote.id, "campaign": _body(campaign, state)},
         kind="update" if writes_content else "status",
         summary=summary,
     )
     starts = None
     if move is not None and move.starts_sending:
-        starts = _sending(d.name, campaign, f"{verb}: {remote.state} -> {state}", now)
+        starts = _sending(d.name, campaign, f"{verb}: {remote.state} -> {state}", existing.now)
     return CampaignPlan(
         **head,
         action="update" if writes_content else "state_change",
@@ -139,7 +177,7 @@ def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
         requests=(request,),
         notes=tuple(notes),
         starts_sending=starts,
-        observed=_observed(campaign, state, want),
+        observed=_observed(campaign, state, existing.want),
         **digest_of(relied(remote, _relied_keys(remote))),
     )
 
