@@ -41,7 +41,12 @@ def test_page_paths_stay_inside_the_directory() -> None:
     assert page_path(_campaign("../../etc/x y.yaml")) == "prod/etc/x_y.html"
     url = page_url("https://ci.example/p/", _campaign("a b.yaml"))
     assert url == "https://ci.example/p/prod/a_b.html"
-    assert page_url("https://ci.example/p", _campaign(action="blocked")) is None
+    assert page_url("https://ci.example/p/", _campaign(action="blocked")) is None
+    assert page_url("https://x.example/f/{page}?raw=1", _campaign()) == (
+        "https://x.example/f/prod/onboarding/welcome.html?raw=1"
+    )
+    # An archive (a GitHub artifact): one link for every campaign.
+    assert page_url("https://ci.example/a/7", _campaign()) == "https://ci.example/a/7"
 
 
 def test_emails_are_paired_per_locale_and_variation() -> None:

@@ -17,7 +17,7 @@ import textwrap
 from syncer.model.plan import ACTIONS, Action, CampaignPlan, FieldChange, Plan
 from syncer.render.content import created_content
 from syncer.render.escape import code, fenced, h, hcode, md
-from syncer.render.preview import page_url
+from syncer.render.preview import page_path, page_url
 from syncer.render.text import LABELS
 from syncer.render.values import View, change_lines, value_lines
 
@@ -108,7 +108,11 @@ def summary_of(campaign: CampaignPlan, show_target: bool) -> str:
 
 
 def _preview(campaign: CampaignPlan, view: View) -> list[str]:
-    url = page_url(view.preview_url, campaign) if view.preview_url else None
+    url = page_url(view.preview_url, campaign)
+    if url is None or url == view.preview_url:
+        # One link for all (an archive): say which page of it is this campaign's.
+        link = _link(url, "previews")
+        return [f"- 🖼️ preview: {link}, open {code(page_path(campaign))}"] if link else []
     link = _link(url, "before and after, at 600 and 375 px")
     return [f"- 🖼️ preview: {link}"] if link else []
 

@@ -87,9 +87,18 @@ def page_path(campaign: CampaignPlan) -> str:
 
 
 def page_url(base: str | None, campaign: CampaignPlan) -> str | None:
+    """Where the campaign's page is published, given `--preview-url`.
+
+    A URL ending in `/` is the preview directory: the page's path is appended. `{page}` in a
+    URL is replaced by the page's path. Any other URL (a GitHub artifact, which downloads as
+    one zip) is the same link for every campaign; the comment then names the page to open.
+    """
     if not base or not previewed(campaign):
         return None
-    return base.rstrip("/") + "/" + quote(page_path(campaign))
+    page = quote(page_path(campaign))
+    if "{page}" in base:
+        return base.replace("{page}", page)
+    return base + page if base.endswith("/") else base
 
 
 def pairs_of(
@@ -174,29 +183,25 @@ def _envelope(email: Email, profile: dict[str, str] | None) -> str:
     )
 
 
-def _facts(email: Email) -> str:
-    rows = "".join(
-        f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in email.facts
-    )
-    return f"<table class=facts>{rows}</table>" if rows else ""
-
-
 STYLE = (
     "body{font-family:system-ui,sans-serif;margin:16px;color:#222}"
     ".pair{display:flex;gap:16px;flex-wrap:wrap}.side{flex:1;min-width:380px}"
-    ".side iframe{width:100%;height:640px;border:1px solid #ccc;background:#fff}"
-    ".facts th{text-align:left;padding-right:8px;color:#555}.note{color:#666}"
-    "h2{font-size:1.1em}code{background:#f3f3f3;padding:0 3px}"
+    ".side iframe{width:100%;height:720px;border:1px solid #ccc;background:#fff}"
+    ".note{color:#666}"
+    "h1{font-size:1.3em}h2{font-size:1.1em}h3{margin:8px 0}code{background:#f3f3f3;padding:0 3px}"
 )
 
 
-def _side(name: str, email: Email, doc: str, pngs: list[tuple[int, str]]) -> str:
+def _side(name: str, email: Email, doc: str, document: str, pngs: list[tuple[int, str]]) -> str:
+    # The document is framed inline (srcdoc): a file:// page may not frame another file, and
+    # the frame inherits this page's policy (no fetch), and `sandbox` (no script, no form).
     shots = " · ".join(f'<a href="{html.escape(p)}">{w} px PNG</a>' for w, p in pngs)
     note = f"<p class=note>{html.escape(email.note)}</p>" if email.note else ""
     return (
-        f"<div class=side><h3>{name}</h3>{_facts(email)}{note}"
-        f'<iframe sandbox="" src="{html.escape(doc)}" title="{name}"></iframe>'
-        f"<p>{shots or 'no screenshots (no browser found)'}</p></div>"
+        f"<div class=side><h3>{name}</h3>{note}"
+        f'<iframe sandbox="" srcdoc="{html.escape(document, quote=True)}" title="{name}">'
+        f'</iframe><p><a href="{html.escape(doc)}">HTML</a>'
+        f" · {shots or 'no screenshots (no browser found)'}</p></div>"
     )
 
 
@@ -224,7 +229,8 @@ def documents(
             sides = []
             for side, email in (("before", pair.before), ("after", pair.after)):
                 doc = f"{folder}/{index}-{side}.html"
-                out.files[doc] = email_document(email, profile)
+                document = email_document(email, profile)
+                out.files[doc] = document
                 pngs = []
                 if shots:
                     for width in WIDTHS:
@@ -232,17 +238,18 @@ def documents(
                         out.shots.append((doc, png, width))
                         pngs.append((width, f"{stem}/{index}-{side}-{width}.png"))
                 words = "before (remote)" if side == "before" else "after (desired)"
-                sides.append(_side(words, email, f"{stem}/{index}-{side}.html", pngs))
+                local = f"{stem}/{index}-{side}.html"
+                sides.append(_side(words, email, local, document, pngs))
             label = f"<h2>{html.escape(pair.label)}</h2>" if pair.label else ""
             sections.append(f"{label}<div class=pair>{''.join(sides)}</div>")
         title = f"{campaign.action}: {campaign.target} / {campaign.key}"
         name = f" — {html.escape(campaign.name)}" if campaign.name else ""
         up = "../" * page.count("/")
         body = (
-            f'<p><a href="{up}index.html">all previews</a></p>'
+            f'<p><a href="{up}index.html">all previews</a> · {html.escape(campaign.action)} in '
+            f"target <code>{html.escape(campaign.target)}</code></p>"
             f"<h1><code>{html.escape(campaign.key)}</code>{name}</h1>"
-            f"<p>{html.escape(campaign.action)} in target <code>{html.escape(campaign.target)}"
-            f"</code></p>{''.join(sections) or '<p class=note>no email or message content</p>'}"
+            f"{''.join(sections) or '<p class=note>no email or message content</p>'}"
         )
         out.files[page] = _page(title, body)
     out.files["index.html"] = _index(previews, shots)

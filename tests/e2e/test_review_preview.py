@@ -87,7 +87,8 @@ def test_preview_renders_before_and_after_at_600_and_375_px_without_fetching(
     assert f'src="{pixel}"' not in document and "remote%20image%20not%20loaded" in document
     assert hits == []  # the browser never called the pixel
     page = (out / "sandbox" / "onboarding" / "welcome.html").read_text(encoding="utf-8")
-    assert 'src="welcome/1-before.html"' in page and 'href="welcome/1-after-375.png"' in page
+    assert 'href="welcome/1-before.html"' in page and 'href="welcome/1-after-375.png"' in page
+    assert "srcdoc=" in page and f'src="{pixel}"' not in page
     assert 'href="sandbox/onboarding/welcome.html"' in (out / "index.html").read_text("utf-8")
     assert all(r["method"] == "GET" or r["path"].endswith("/search") for r in sandbox.requests())
 
@@ -121,10 +122,10 @@ def test_without_a_browser_it_writes_html_only_and_says_so_once(
 
 def test_the_markdown_links_the_pages_preview_writes(demo: Project, tmp_path: Path) -> None:
     out = tmp_path / "previews"
-    base = "https://ci.example/artifacts/previews"
+    base = "https://ci.example/artifacts/previews/"
     assert demo.run("preview", "--out", str(out), env=no_browser(tmp_path)).code == 0
     markdown = demo.run("plan", "--format", "markdown", "--preview-url", base).out
-    links = [part.split(")")[0] for part in markdown.split(f"]({base}/")[1:]]
+    links = [part.split(")")[0] for part in markdown.split(f"]({base}")[1:]]
     assert "sandbox/onboarding/welcome.html" in links
     assert len(links) == 4  # two creates, two updates; the blocked one changes nothing
     for link in links:
@@ -143,3 +144,11 @@ def test_a_sample_profile_fills_tokens(demo: Project, tmp_path: Path) -> None:
     after = (out / "sandbox" / "onboarding" / "welcome" / "1-after.html").read_text("utf-8")
     assert "Welcome to Acme, Ada!" in after  # the subject, in the inbox band
     assert "{{UserAttribute" not in after
+
+
+def test_an_archive_url_is_linked_once_per_campaign_naming_its_page(demo: Project) -> None:
+    archive = "https://github.com/acme/campaigns/actions/runs/1/artifacts/2"
+    markdown = demo.run("plan", "--format", "markdown", "--preview-url", archive).out
+    assert f"- 🖼️ preview: [previews]({archive}), open `sandbox/onboarding/welcome.html`" in (
+        markdown
+    )
