@@ -6,6 +6,8 @@ requests each workspace received.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -350,3 +352,52 @@ def test_compare_refuses_targets_it_cannot_compare(envs: Project) -> None:
     assert unknown.code == 1 and "unknown target 'qa'" in unknown.err
     vendors = envs.run("compare", "staging", "sandbox-batch", "--offline")
     assert vendors.code == 1 and "different vendors" in vendors.err
+
+
+def test_promotion_applies_each_target_s_own_reviewed_plan(
+    envs: Project, sandbox: Any, tmp_path: Path
+) -> None:
+    """What the GitOps examples run: one saved plan per target on the pull request, then on
+    merge staging's, then (after approval) prod's, each bound to its own checksum."""
+    plans = {}
+    for target in ("staging", "prod"):
+        out = tmp_path / f"plan-{target}.json"
+        planned = envs.run("plan", "--target", target, "--out", str(out), "--detailed-exitcode")
+        assert planned.code == 2, planned.all
+        shown = envs.run("show", str(out), "--format", "markdown")
+        found = re.search(r"<!-- checksum: (sha256:[0-9a-f]{64}) -->", shown.out)
+        assert found is not None
+        plans[target] = (out, found.group(1))
+    assert plans["staging"][1] != plans["prod"][1]
+    # A saved plan applies only with its own checksum.
+    wrong = envs.run("apply", str(plans["prod"][0]), "--checksum", plans["staging"][1])
+    assert wrong.code == 1, wrong.all
+    assert stored(sandbox, "ws-prod") == []
+
+    out, checksum = plans["staging"]
+    assert envs.run("apply", str(out), "--checksum", checksum).code == 0
+    assert len(stored(sandbox, "ws-staging")) == 1 and stored(sandbox, "ws-prod") == []
+    out, checksum = plans["prod"]
+    applied = envs.run("apply", str(out), "--checksum", checksum)
+    assert applied.code == 0, applied.all
+    assert len(stored(sandbox, "ws-prod")) == 1
+    assert envs.run("plan", "--detailed-exitcode").code == 0
+
+
+def test_a_prod_change_after_review_stops_prod_only(
+    envs: Project, sandbox: Any, tmp_path: Path
+) -> None:
+    assert envs.run("apply", "--auto-approve").code == 0
+    envs.write(KEY, TIPS.replace("Tips for you", "Your weekly tips"))
+    saved = {}
+    for target in ("staging", "prod"):
+        saved[target] = tmp_path / f"{target}.json"
+        assert envs.run("plan", "--target", target, "--out", str(saved[target])).code == 0
+    _edit_remote(sandbox, "ws-prod", "Edited in prod after the review")
+    assert envs.run("apply", str(saved["staging"])).code == 0
+    stale = envs.run("apply", str(saved["prod"]))
+    assert stale.code == 4, stale.all
+    prod_email = stored(sandbox, "ws-prod")[0]["body"]["campaign_content"]["content"]["email"]
+    assert prod_email["subject"] == "Edited in prod after the review"
+    staging_email = stored(sandbox, "ws-staging")[0]["body"]["campaign_content"]["content"]["email"]
+    assert staging_email["subject"] == "Your weekly tips (costs ${0})"

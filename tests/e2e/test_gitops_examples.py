@@ -86,7 +86,7 @@ def parse(argv: list[str]) -> None:
 def test_the_examples_run_the_commands_a_pipeline_needs() -> None:
     commands = {" ".join(argv[:1]) for _file, argv in all_commands()}
     assert {"validate", "plan", "show", "apply"} <= commands
-    assert len(WORKFLOWS) == 3
+    assert len(WORKFLOWS) == 4
 
 
 @pytest.mark.parametrize(
@@ -112,9 +112,52 @@ def test_github_plan_workflow_posts_one_comment_found_by_the_renderers_marker() 
 def test_github_apply_is_serialised_and_bound_to_the_reviewed_checksum() -> None:
     data = load_yaml(GITOPS / "github" / "workflows" / "campaign-syncer-apply.yml")
     assert data["concurrency"] == {"group": "campaign-syncer-apply", "cancel-in-progress": False}
-    text = (GITOPS / "github" / "workflows" / "campaign-syncer-apply.yml").read_text()
+    text = (GITOPS / "github" / "workflows" / "campaign-syncer-apply-target.yml").read_text()
     assert "--checksum" in text and "--max-plan-age" in text
     assert re.search(r"<!-- checksum: \(sha256:\[0-9a-f\]\{64\}\) -->", text)
+
+
+TAG = "<!-- campaign-syncer-target: {} -->"
+
+
+def test_github_plans_every_target_and_promotes_staging_then_prod() -> None:
+    workflows = GITOPS / "github" / "workflows"
+    plan = load_yaml(workflows / "campaign-syncer-plan.yml")["jobs"]["plan"]
+    targets = plan["strategy"]["matrix"]["target"]
+    assert targets == ["staging", "prod"]
+    steps = {step.get("name", ""): step for step in plan["steps"]}
+    assert (
+        '--target "${{ matrix.target }}" --out plan.json'
+        in steps["Plan this target (its own saved plan, its own checksum)"]["run"]
+    )
+    uploaded = next(s for s in plan["steps"] if "upload-artifact" in s.get("uses", ""))
+    assert uploaded["with"]["name"] == "campaign-syncer-plan-${{ matrix.target }}"
+    plan_text = (workflows / "campaign-syncer-plan.yml").read_text()
+    assert TAG.format("%s") in plan_text and TAG.format("${{ matrix.target }}") in plan_text
+
+    jobs = load_yaml(workflows / "campaign-syncer-apply.yml")["jobs"]
+    assert list(jobs) == ["staging", "prod"]
+    assert jobs["prod"]["needs"] == "staging"
+    assert [jobs[t]["with"]["target"] for t in jobs] == targets
+    assert jobs["prod"]["with"]["environment"] == "campaigns-production"
+    called = load_yaml(workflows / "campaign-syncer-apply-target.yml")
+    assert called["jobs"]["apply"]["environment"] == "${{ inputs.environment }}"
+    text = (workflows / "campaign-syncer-apply-target.yml").read_text()
+    # Each target downloads its own plan and reads the checksum of its own comment.
+    assert '--name "campaign-syncer-plan-$TARGET"' in text
+    assert TAG.format("${process.env.TARGET}") in text
+
+
+def test_gitlab_plans_every_target_and_promotes_staging_then_prod() -> None:
+    data = load_yaml(GITLAB)
+    assert data["plan"]["parallel"]["matrix"] == [{"TARGET": ["staging", "prod"]}]
+    assert any('--target "$TARGET"' in line for line in data["plan"]["script"])
+    assert data["apply:staging"]["variables"] == {"TARGET": "staging"}
+    assert data["apply:prod"]["variables"] == {"TARGET": "prod"}
+    assert data["apply:prod"]["needs"] == ["apply:staging"]
+    assert data["apply:prod"]["environment"]["name"] == "campaigns-production"
+    stages = data["stages"]
+    assert stages.index(data["apply:staging"]["stage"]) < stages.index(data["apply:prod"]["stage"])
 
 
 def test_drift_check_is_scheduled_and_fails_on_drift() -> None:
@@ -127,7 +170,7 @@ def test_drift_check_is_scheduled_and_fails_on_drift() -> None:
 
 def test_gitlab_apply_is_serialised_by_a_resource_group() -> None:
     data = load_yaml(GITLAB)
-    assert data["apply"]["resource_group"] == "campaign-syncer-apply"
+    assert data[".apply"]["resource_group"] == "campaign-syncer-apply"
     assert any(
         rule["if"].startswith('$CI_PIPELINE_SOURCE == "schedule"')
         for rule in data["drift"]["rules"]
@@ -243,11 +286,18 @@ class FakeGitLab(http.server.BaseHTTPRequestHandler):
                 {"id": 90, "sha": "older", "status": "success"},
                 {"id": 91, "sha": self.head, "status": "success"},
             ],
-            "/pipelines/91/jobs": [{"id": 300, "name": "validate"}, {"id": 301, "name": "plan"}],
+            "/pipelines/91/jobs": [
+                {"id": 300, "name": "validate"},
+                {"id": 301, "name": "plan"},
+                {"id": 302, "name": "plan: [staging]"},
+                {"id": 303, "name": "plan: [prod]"},
+            ],
             "/merge_requests/5/notes": self.notes,
         }
         if path == "/jobs/301/artifacts/plan.json":
             self._reply(self.plan, raw=True)
+        elif path in ("/jobs/302/artifacts/plan.json", "/jobs/303/artifacts/plan.json"):
+            self._reply(path.split("/")[2].encode(), raw=True)
         else:
             self._reply(routes[path])
 
@@ -305,6 +355,22 @@ def test_gitlab_helper_posts_then_updates_one_note_and_fetches_the_reviewed_plan
     assert fetched.returncode == 0, fetched.stderr
     assert fetched.stdout.strip() == checksum
     assert (tmp_path / "reviewed" / "plan.json").read_bytes() == FakeGitLab.plan
+
+
+def test_gitlab_helper_keeps_one_note_and_one_plan_per_target(
+    gitlab: dict[str, str], tmp_path: Path
+) -> None:
+    sums = {"staging": "sha256:" + "5" * 64, "prod": "sha256:" + "9" * 64}
+    for target, checksum in sums.items():
+        note = tmp_path / f"{target}.md"
+        note.write_text(f"{MARKER}\n<!-- checksum: {checksum} -->\n\n{TAG.format(target)}\n")
+        assert helper(gitlab, "comment", str(note), target, cwd=tmp_path).returncode == 0
+    assert len(FakeGitLab.notes) == 3  # LGTM, then one per target
+    for target, job in (("prod", "303"), ("staging", "302")):
+        fetched = helper(gitlab, "fetch-plan", target, target, cwd=tmp_path)
+        assert fetched.returncode == 0, fetched.stderr
+        assert fetched.stdout.strip() == sums[target]
+        assert (tmp_path / target / "plan.json").read_bytes() == job.encode()
 
 
 MULTI_TARGET = {

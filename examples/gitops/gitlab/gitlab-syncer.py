@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """GitLab glue for campaign-syncer's pipeline (standard library only).
 
-    gitlab-syncer.py comment FILE     post FILE as the merge request's plan note, or update it
-    gitlab-syncer.py fetch-plan DIR   (on the default branch) download the plan of the merged
-                                      request's last commit into DIR/plan.json and print the
-                                      checksum its note shows
+    gitlab-syncer.py comment FILE [TARGET]    post FILE as the merge request's plan note (of
+                                              TARGET), or update it
+    gitlab-syncer.py fetch-plan DIR [TARGET]  (on the default branch) download the plan of the
+                                              merged request's last commit (of TARGET: from
+                                              the job `plan: [TARGET]`) into DIR/plan.json and
+                                              print the checksum its note shows
+
+With TARGET, each target has its own note, told apart by the line
+`<!-- campaign-syncer-target: TARGET -->` that the pipeline appends to the rendered plan.
 
 Uses CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID, CI_COMMIT_SHA and GITLAB_TOKEN.
 """
@@ -48,22 +53,30 @@ def pages(path: str) -> list[Any]:
         page += 1
 
 
-def plan_note(iid: str) -> dict[str, Any] | None:
+def tag(target: str | None) -> str:
+    return f"<!-- campaign-syncer-target: {target} -->" if target else ""
+
+
+def plan_note(iid: str, target: str | None = None) -> dict[str, Any] | None:
     notes = pages(f"/merge_requests/{iid}/notes?sort=asc")
-    return next((n for n in notes if str(n.get("body", "")).startswith(MARKER)), None)
+    for note in notes:
+        body = str(note.get("body", ""))
+        if body.startswith(MARKER) and tag(target) in body:
+            return note
+    return None
 
 
-def comment(file: str) -> None:
+def comment(file: str, target: str | None = None) -> None:
     iid = os.environ["CI_MERGE_REQUEST_IID"]
     body = Path(file).read_text(encoding="utf-8")
-    note = plan_note(iid)
+    note = plan_note(iid, target)
     if note is None:
         api("POST", f"/merge_requests/{iid}/notes", {"body": body})
     else:
         api("PUT", f"/merge_requests/{iid}/notes/{note['id']}", {"body": body})
 
 
-def fetch_plan(directory: str) -> None:
+def fetch_plan(directory: str, target: str | None = None) -> None:
     sha = os.environ["CI_COMMIT_SHA"]
     found = api("GET", f"/repository/commits/{sha}/merge_requests")
     merged = [m for m in found if m["state"] == "merged"]
@@ -79,13 +92,14 @@ def fetch_plan(directory: str) -> None:
     if not pipelines:
         sys.exit(f"no successful plan pipeline for !{iid} at {head}: nothing applied")
     jobs = api("GET", f"/pipelines/{pipelines[0]['id']}/jobs?scope[]=success")
-    job = next((j for j in jobs if j["name"] == "plan"), None)
+    name = f"plan: [{target}]" if target else "plan"  # a parallel:matrix job's name
+    job = next((j for j in jobs if j["name"] == name), None)
     if job is None:
-        sys.exit(f"the pipeline of !{iid} has no successful plan job: nothing applied")
+        sys.exit(f"the pipeline of !{iid} has no successful {name!r} job: nothing applied")
     Path(directory).mkdir(parents=True, exist_ok=True)
     plan = api("GET", f"/jobs/{job['id']}/artifacts/plan.json", raw=True)
     Path(directory, "plan.json").write_bytes(plan)
-    note = plan_note(str(iid))
+    note = plan_note(str(iid), target)
     found = CHECKSUM.search(str(note.get("body", ""))) if note else None
     if not found:
         sys.exit(f"!{iid} has no plan note with a checksum: nothing applied")
@@ -93,9 +107,10 @@ def fetch_plan(directory: str) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if len(argv) != 2 or argv[0] not in ("comment", "fetch-plan"):
+    if len(argv) not in (2, 3) or argv[0] not in ("comment", "fetch-plan"):
         sys.exit(__doc__)
-    (comment if argv[0] == "comment" else fetch_plan)(argv[1])
+    target = argv[2] if len(argv) == 3 else None
+    (comment if argv[0] == "comment" else fetch_plan)(argv[1], target)
 
 
 if __name__ == "__main__":
