@@ -56,10 +56,14 @@ def sandbox_serve(
 
 @sandbox.command("reset")
 @click.option(
-    "--db", type=click.Path(path_type=Path), default=Path(".syncer/sandbox.db"), show_default=True
+    "--db",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="SQLite file of the sandbox's data [default: the embedded sandbox's, under the "
+    "project's state path; .syncer/sandbox.db without a syncer.toml].",
 )
 @common
-def sandbox_reset(db: Path) -> None:
+def sandbox_reset(db: Path | None) -> None:
     """Wipe the sandbox's data and reseed the demo workspace."""
     from syncer.cli.commands import sandbox as command
 

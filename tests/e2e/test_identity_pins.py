@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.support.project import Project
+from tests.support.project import REPO, Project
 
 ENV = {
     "MOENGAGE_WORKSPACE_ID": "team-ws",
@@ -188,3 +188,57 @@ def test_ci_with_local_state_says_once_what_the_runner_loses(
         assert '`[state] backend = "s3"`' in flat
     quiet = project.run("plan", env={**ENV, "CI": "false"})
     assert "CI with a local state store" not in quiet.all
+
+
+def test_the_quickstart_replays_after_sandbox_reset(tmp_path: Path) -> None:
+    """The repository's own project (embedded sandbox targets): apply, reset, and the first
+    plan again, from another working directory (the reset finds the project's data)."""
+    root = tmp_path / "clone"
+    root.mkdir()
+    shutil.copy(REPO / "syncer.toml", root / "syncer.toml")
+    shutil.copytree(REPO / "campaigns", root / "campaigns")
+    project = Project(root, base_url="(embedded)")
+    before = {p: p.read_bytes() for p in project.campaigns.rglob("*.yaml")}
+    first = project.run("plan")
+    assert project.run("apply", "--auto-approve").code == 3
+    assert {p: p.read_bytes() for p in project.campaigns.rglob("*.yaml")} == before
+    reset = project.run("sandbox", "reset")
+    assert reset.code == 0, reset.all
+    assert f"({root / '.syncer' / 'sandbox.db'})" in reset.err
+    replay = project.run("plan")
+    assert replay.code == first.code == 3
+    assert replay.out == first.out
+
+
+def test_a_replacement_moves_the_pin_to_the_new_campaign(project: Project, sandbox: Any) -> None:
+    """`on_locked: replace` in a real target: the file that pinned the old campaign pins its
+    replacement after the apply (the old id stays in the state store's history)."""
+    project.configure(
+        extra=f"""
+[targets.team]
+provider = "moengage"
+base_url = "{project.base_url}"
+updated_by = "crm-bot@example.com"
+rate_limit_scale = 20.0
+"""
+    )
+    project.copy_examples()
+    key = "promotions/spring-sale.yaml"
+    for path in list(project.campaigns.rglob("*.yaml")):
+        if path.relative_to(project.campaigns).as_posix() != key:
+            path.unlink()
+    old = "66a1f0c2e4b0a1b2c3d4e502"  # the seeded Spring sale, in every workspace
+    text = (
+        project.read(key)
+        .replace("provider: moengage\n", "provider: moengage\ntarget: team\n")
+        .replace("campaign:\n", "lifecycle:\n  on_locked: replace\ncampaign:\n", 1)
+    )
+    project.write(key, text)
+    result = project.run("apply", "--auto-approve", env=ENV)
+    assert result.code == 0, result.all
+    entry = project.state("team")["campaigns"][key]
+    assert [h["id"] for h in entry["history"]] == [old]
+    assert project.read(key) == text.replace(f"id: {old}\n", f"id: {entry['id']}\n")
+    again = project.run("plan", "--detailed-exitcode", env=ENV)
+    assert again.code == 0, again.all
+    assert "which was replaced by" not in again.out

@@ -36,16 +36,22 @@ def serve(
     return exitcodes.OK
 
 
-def reset(ctx: Context, db: Path) -> int:
+def reset(ctx: Context, db: Path | None) -> int:
     from syncer.sandbox.seed import reset as reseed
 
     # An invalid syncer.toml stops here, before any data is lost; none at all is fine (the
     # sandbox serves other projects too).
+    configured = ctx.config_path.exists()
     targets = (
-        sorted(name for name, t in ctx.settings.targets.items() if t.sandbox)
-        if ctx.config_path.exists()
-        else []
+        sorted(name for name, t in ctx.settings.targets.items() if t.sandbox) if configured else []
     )
+    if db is None:
+        # The data the embedded sandbox uses, wherever the command runs from.
+        db = (
+            ctx.settings.root / ctx.settings.state.path / "sandbox.db"
+            if configured
+            else Path(".syncer/sandbox.db")
+        )
     reseed(db)
     ctx.out.info(f"Sandbox data reseeded with the demo workspace ({db}).")
     for target in targets:
