@@ -200,19 +200,13 @@ class HttpClient:
                 campaign=campaign,
                 advice="campaign-syncer only sends its own vendor routes; make a new plan",
             )
-        policy = self.policy
-
-        def before_sleep(state: RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome else None
-            reason = exc.error.describe() if isinstance(exc, Retryable) else "error"
-            delay = state.upcoming_sleep
-            self.stats.retries.append(f"{method} {path}: retried in {delay:.1f}s after {reason}")
-            log.info("retrying %s %s in %.1fs (%s)", method, path, delay, reason)
-
         sent = 0
         try:
             async for attempt in retrying(
-                policy, retry_safe=retry_safe, sleep=self._sleep, before_sleep=before_sleep
+                self.policy,
+                retry_safe=retry_safe,
+                sleep=self._sleep,
+                before_sleep=self._retried(method, path),
             ):
                 with attempt:
                     sent = attempt.retry_state.attempt_number
@@ -226,22 +220,39 @@ class HttpClient:
             exc.attempts = sent
             raise
         except Retryable as exc:
-            error = exc.error
-            error.attempts = sent
-            if error.status == 429:
-                raise RateLimitedError(
-                    str(error),
-                    method=method,
-                    path=path,
-                    status=429,
-                    vendor_message=error.vendor_message,
-                    campaign=campaign,
-                    retry_after=error.retry_after,
-                    advice=rate_limited_advice(error.retry_after, policy.max_delay),
-                    attempts=sent,
-                ) from None
-            raise error from None
+            raise self._exhausted(exc.error, sent, method, path, campaign) from None
         raise AssertionError("unreachable")  # pragma: no cover - AsyncRetrying always yields
+
+    def _retried(self, method: str, path: str) -> Callable[[RetryCallState], None]:
+        """What happens before each retry's wait: counted in `stats.retries`, and logged."""
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            reason = exc.error.describe() if isinstance(exc, Retryable) else "error"
+            delay = state.upcoming_sleep
+            self.stats.retries.append(f"{method} {path}: retried in {delay:.1f}s after {reason}")
+            log.info("retrying %s %s in %.1fs (%s)", method, path, delay, reason)
+
+        return before_sleep
+
+    def _exhausted(
+        self, error: ApiError, sent: int, method: str, path: str, campaign: str
+    ) -> ApiError:
+        """The error of a call whose retries ran out (a 429 says when to try again)."""
+        error.attempts = sent
+        if error.status != 429:
+            return error
+        return RateLimitedError(
+            str(error),
+            method=method,
+            path=path,
+            status=429,
+            vendor_message=error.vendor_message,
+            campaign=campaign,
+            retry_after=error.retry_after,
+            advice=rate_limited_advice(error.retry_after, self.policy.max_delay),
+            attempts=sent,
+        )
 
     def _unreachable(
         self, exc: Exception, method: str, path: str, campaign: str
