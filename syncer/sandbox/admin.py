@@ -14,11 +14,15 @@ are the point of a local emulator. They are never slowed down, faulted, rate-lim
     GET    /_sandbox/faults              the current knobs (see `faults.py`)
     POST   /_sandbox/faults              replace the knobs with this object
     DELETE /_sandbox/faults              clear every knob
+    POST   /_sandbox/dashboard/batch/stop {"project": p, "id": orchestration id}: what stopping
+                                         a running campaign in Batch's dashboard does (Batch's
+                                         API documents no way to stop a running one-shot)
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -53,6 +57,7 @@ class Admin:
             Route("/reset", self.reset, methods=["POST"]),
             Route("/clock", self.clock, methods=["GET", "POST"]),
             Route("/faults", self.faults, methods=["GET", "POST", "DELETE"]),
+            Route("/dashboard/batch/stop", self.dashboard_stop, methods=["POST"]),
         ]
 
     async def health(self, request: Request) -> Response:
@@ -121,6 +126,27 @@ class Admin:
                 return _error(f"invalid fault knobs: {exc}")
             save_faults(db, knobs)
         return JSONResponse(load_faults(db).model_dump(mode="json"))
+
+
+    async def dashboard_stop(self, request: Request) -> Response:
+        try:
+            body = await _json_object(request)
+        except _BadRequest as exc:
+            return _error(str(exc))
+        project, orchestration_id = body.get("project"), body.get("id")
+        if not isinstance(project, str) or not isinstance(orchestration_id, str):
+            return _error('expected {"project": "...", "id": "..."}')
+        db = self.store.db
+        with db.transaction():
+            now = load_clock(db).now()
+            self.store.batch.complete_due(project, now - COMPLETION_SECONDS)
+            found = self.store.batch.get(project, orchestration_id)
+            if found is None or found.status != "running":
+                return _error(f"{orchestration_id} is not a running orchestration of {project}")
+            campaign = {**found.campaign, "state": "STOPPED"}
+            stopped = replace(found, status="stopped", campaign=campaign, updated_at=now)
+            self.store.batch.put(stopped)
+        return JSONResponse(_batch_state(stopped))
 
 
 def _changed_clock(current: ClockState, change: dict[str, Any]) -> ClockState:

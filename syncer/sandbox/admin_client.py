@@ -89,6 +89,11 @@ class SandboxAdmin:
     def clear_faults(self) -> None:
         self._call("DELETE", "faults")
 
+    def dashboard_stop_batch(self, orchestration_id: str, project: str = "sandbox") -> None:
+        """Stop a running Batch campaign as Batch's dashboard would (the API cannot)."""
+        body = {"project": project, "id": orchestration_id}
+        self._call("POST", "dashboard/batch/stop", json=body)
+
     def reset(self) -> None:
         """Wipe everything and reseed the demo workspace."""
         self._call("POST", "reset")

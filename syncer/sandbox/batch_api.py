@@ -70,17 +70,14 @@ def update(project: str, request: VendorRequest, ctx: Context) -> VendorResponse
         raise malformed(
             "campaign.state", f"a {current.status} campaign cannot be set to {campaign['state']}"
         )
-    # "It is not possible to update a completed or running campaign if not recurrent." Assumption
-    # (undocumented): stopping a running one-shot campaign is allowed, when nothing else changes.
+    # "It is not possible to update a completed or running campaign if not recurrent"
+    # (`campaign_update`), word for word: a state-only update (RUNNING -> STOPPED) is an update
+    # too, and no page documents an exception for it.
     if current.status == "running" and current.type != "recurring":
-        only_stopping = campaign["state"] == "STOPPED" and _content(campaign) == _content(
-            current.campaign
+        raise BatchError(
+            "API_MISUSE",
+            "It is not possible to update a completed or running campaign if not recurrent",
         )
-        if not only_stopping:
-            raise BatchError(
-                "API_MISUSE",
-                "It is not possible to update a completed or running campaign if not recurrent",
-            )
     # Batch does not forbid updating `source: dashboard` campaigns, so neither does the sandbox.
     updated = replace(
         current,
@@ -181,10 +178,6 @@ def _start_at(
     if status == "stopped" and current is not None:
         return current.start_at
     return None  # a draft with start "now" has no start time until it is started
-
-
-def _content(campaign: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in campaign.items() if key != "state"}
 
 
 def _json_body(request: VendorRequest) -> Any:

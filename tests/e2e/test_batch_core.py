@@ -164,7 +164,7 @@ def test_running_one_shot_campaign_change_is_blocked_with_the_reason(
     assert "~ messages[0].body [blocked]" in plan.out
     assert "RUNNING Batch campaigns cannot change any field" in plan.out
     assert "if not recurrent" in plan.out
-    assert "Way out: stop it first" in plan.out
+    assert "Way out: stop it in Batch's dashboard" in plan.out
     result = project.run("apply", "--auto-approve")
     assert result.code == 3, result.all
     assert writes(sandbox) == []
@@ -310,17 +310,36 @@ def test_pull_never_writes_content_batch_cannot_show(demo: Project, sandbox: Any
     assert "subject: Changed locally" in demo.read("batch/reactivation.yaml")
 
 
-def test_the_way_out_stop_then_change_then_resume(project: Project, sandbox: Any) -> None:
+def test_stopping_a_running_one_shot_is_refused_at_plan_time(
+    project: Project, sandbox: Any
+) -> None:
+    """Batch: "It is not possible to update a completed or running campaign if not recurrent",
+    and no page documents RUNNING -> STOPPED: `state: STOPPED` is refused before any call, with
+    the ways out Batch does document."""
+    app = APP_UPDATE_FILE.replace("BODY", "Version 5 is here: faster and lighter")
+    project.write("batch/app-update.yaml", app.replace("state: RUNNING", "state: STOPPED"))
+    sandbox.clear_requests()
+    result = project.run("apply", "--auto-approve")
+    assert result.code == 3, result.all
+    assert writes(sandbox) == []
+    out = " ".join(result.out.split())
+    assert "state: STOPPED cannot be reached from RUNNING" in out
+    assert "stop it in Batch's dashboard" in out and "campaigns/delete" in out
+    assert stored(sandbox)[APP_UPDATE]["status"] == "running"
+
+
+def test_the_way_out_stop_in_the_dashboard_then_change_then_resume(
+    project: Project, sandbox: Any
+) -> None:
     original = "Version 5 is here: faster and lighter"
     app = APP_UPDATE_FILE.replace("BODY", original)
-    project.write("batch/app-update.yaml", app.replace("state: RUNNING", "state: STOPPED"))
-    stop = project.run("apply", "--auto-approve")
-    assert stop.code == 0, stop.all
-    assert "stop campaign 'App update' (RUNNING -> STOPPED); content sent as it is" in stop.out
-    assert stored(sandbox)[APP_UPDATE]["status"] == "stopped"
+    sandbox.dashboard_stop_batch(APP_UPDATE)
     edited = app.replace(original, "Version 6").replace("state: RUNNING", "state: STOPPED")
     project.write("batch/app-update.yaml", edited)
+    sandbox.clear_requests()
     assert project.run("apply", "--auto-approve").code == 0
+    [update] = writes(sandbox)
+    assert update["body"]["campaign"]["state"] == "STOPPED"
     project.write("batch/app-update.yaml", app.replace(original, "Version 6"))
     plan = project.run("plan")
     assert "this plan starts sending campaign 'App update' (resume: STOPPED -> RUNNING)" in plan.out

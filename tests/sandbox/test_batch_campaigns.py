@@ -221,14 +221,21 @@ def test_state_transitions(batch_http: httpx.Client) -> None:
     assert move("DRAFT").status_code == 200 and status() == "draft"
     assert_error(move("STOPPED"), "MALFORMED_PARAMETER")  # draft -> stopped is no transition
     assert move("RUNNING").status_code == 200 and status() == "running"  # start
-    assert move("STOPPED").status_code == 200 and status() == "stopped"  # pause
-    assert_error(move("DRAFT"), "MALFORMED_PARAMETER")
-    assert move("STOPPED").status_code == 200 and status() == "stopped"  # edit while stopped
-    assert move("RUNNING").status_code == 200 and status() == "running"  # resume
-    assert_error(move("DRAFT"), "MALFORMED_PARAMETER")
+    # "not possible to update a ... running campaign if not recurrent": a stop is an update too.
+    assert_error(move("STOPPED"), "API_MISUSE")
+    stopped = batch_create(batch_http, batch_email(state="STOPPED"))  # the schema allows it
+    assert batch_listing(batch_http)[stopped]["status"] == "stopped"
+
+    def again(state: str) -> httpx.Response:
+        return batch_update(batch_http, stopped, batch_email(name="T", state=state))
+
+    assert_error(again("DRAFT"), "MALFORMED_PARAMETER")
+    assert again("STOPPED").status_code == 200  # edit while stopped
+    assert again("RUNNING").status_code == 200  # resume
+    assert batch_listing(batch_http)[stopped]["status"] == "running"
 
 
-def test_a_running_one_shot_campaign_can_only_be_stopped(batch_http: httpx.Client) -> None:
+def test_a_running_one_shot_campaign_cannot_be_updated_at_all(batch_http: httpx.Client) -> None:
     running = batch_email(state="RUNNING")
     orchestration_id = batch_create(batch_http, running)
     same = batch_update(batch_http, orchestration_id, running)
@@ -240,9 +247,21 @@ def test_a_running_one_shot_campaign_can_only_be_stopped(batch_http: httpx.Clien
         batch_http, orchestration_id, {**running, "state": "STOPPED", "name": "New name"}
     )
     assert_error(stop_and_edit, "API_MISUSE")
+    # Not even a state-only update: Batch documents no RUNNING -> STOPPED.
     stop = batch_update(batch_http, orchestration_id, {**running, "state": "STOPPED"})
-    assert stop.status_code == 200
+    assert_error(stop, "API_MISUSE")
+    assert batch_listing(batch_http)[orchestration_id]["status"] == "running"
+
+
+def test_the_dashboard_can_stop_a_running_campaign(
+    batch_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
+    running = batch_email(state="RUNNING")
+    orchestration_id = batch_create(batch_http, running)
+    sandbox.dashboard_stop_batch(orchestration_id)
     assert batch_listing(batch_http)[orchestration_id]["status"] == "stopped"
+    edited = {**running, "state": "STOPPED", "name": "New name"}
+    assert batch_update(batch_http, orchestration_id, edited).status_code == 200
 
 
 def test_the_seeded_running_push_campaign_is_locked_too(

@@ -318,7 +318,8 @@ def _plan_replace(
     changes: list[FieldChange],
     now: dt.datetime,
 ) -> CampaignPlan:
-    """Retire the campaign (STOPPED, if it still runs) and create a new one from the file."""
+    """Create a new campaign from the file in place of a completed one (a running one cannot be
+    retired through Batch's API: refused)."""
     d = item.definition
     remote = item.remote
     assert remote is not None
@@ -327,33 +328,17 @@ def _plan_replace(
         return blocked(head, changes, [f"cannot replace: {INCOMPLETE}", *locked])
     requests = []
     if remote.state == "RUNNING":
-        kept = as_remote(want, remote, found, now)
-        if kept is None:
-            return blocked(
-                head,
-                changes,
-                [
-                    "cannot replace: retiring a running campaign means updating it to STOPPED "
-                    "with its content unchanged, and that content cannot be read back (it "
-                    f"differs from the file, or is unknown). Way out: {rules.STOP_FIRST}",
-                    *locked,
-                ],
-            )
-        requests.append(
-            PlannedRequest(
-                method="POST",
-                path=api_path(item.settings, "update"),
-                body={"id": remote.id, "campaign": _body(kept, "STOPPED")},
-                kind="status",
-                summary=f"stop campaign {remote.name!r} (retire it; content sent as it is)",
-            )
+        # Retiring it would take a RUNNING -> STOPPED update, which Batch does not document.
+        return blocked(
+            head,
+            changes,
+            [
+                "cannot replace a running campaign: retiring it would mean stopping it, and "
+                f"{rules.NOT_UPDATABLE}. Way out: {rules.STOP_FIRST}",
+                *locked,
+            ],
         )
-        risk = (
-            "the old campaign is stopped first, then the replacement is created: if the "
-            "creation fails, neither sends until the next apply (a gap); users the old campaign "
-            "already reached may also receive the replacement (a second message)"
-        )
-    elif remote.state == "COMPLETED":
+    if remote.state == "COMPLETED":
         risk = (
             "the old campaign has completed, so nothing is stopped and there is no gap; users "
             "it reached may also receive the replacement (a second message)"

@@ -34,34 +34,10 @@ class BatchProvider:
     def orphan_requests(
         self, entry: StateEntry, remote: RemoteCampaign | None, settings: TargetSettings
     ) -> list[PlannedRequest]:
-        """A STOPPED update for a running orphan, when it can be sent without changing it.
-
-        Batch's update carries the whole campaign, so stopping means sending its content back
-        unchanged. That is possible only for a push campaign whose view matches what
-        campaign-syncer last applied (field digests in the state entry); an email's content
-        cannot be read back, so there is no safe way and the answer is [] (stop it in Batch).
-        `settings`: the target's, for the API version in the path.
-        """
-        if remote is None or remote.read_only or remote.state != "RUNNING":
-            return []
-        body = remote.body
-        viewed = normalize.viewed_content(body) if remote.content_readable else None
-        recorded = (entry.observed or {}).get("content")
-        if viewed is None or normalize.digests(normalize.leaves(viewed)) != recorded:
-            return []
-        campaign = self.to_definition(remote)["campaign"]
-        observed_start = (entry.observed or {}).get("start_time")
-        if normalize.same_start(observed_start, body.get("start_time"), utcnow()):
-            campaign["when"]["start_time"] = observed_start  # "now" as it was sent
-        return [
-            PlannedRequest(
-                method="POST",
-                path=planner.api_path(settings, "update"),
-                body={"id": remote.id, "campaign": {**campaign, "state": "STOPPED"}},
-                kind="status",
-                summary=f"stop orphaned campaign {remote.name!r} (content sent as it is)",
-            )
-        ]
+        """None: retiring a running orphan would mean updating it to STOPPED, and Batch says "It
+        is not possible to update a completed or running campaign if not recurrent" (and
+        documents no RUNNING -> STOPPED change): the orphan is reported, stop it in Batch."""
+        return []
 
     def request_target(self, request: PlannedRequest, settings: TargetSettings) -> str | None:
         return routes.target_id(request, settings)

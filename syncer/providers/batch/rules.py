@@ -18,9 +18,19 @@ WRITABLE_STATES = ("DRAFT", "RUNNING", "STOPPED")
 STATUSES = (*WRITABLE_STATES, "COMPLETED")
 """What `orchestrations/list` reports (upper-cased); COMPLETED is set by Batch only."""
 
+# Batch's update page (`campaign_update.campaign`): "It is not possible to update a completed or
+# running campaign if not recurrent". No page documents RUNNING -> STOPPED, for any type, and no
+# route other than create, update and delete exists (batch-cep-api-from-docs.md, sections 2, 4
+# and 11.10): a running one-shot campaign cannot be stopped through the API, so campaign-syncer
+# never plans it (nor a replace or an orphan retirement that would depend on it).
+NOT_UPDATABLE = (
+    'Batch: "It is not possible to update a completed or running campaign if not recurrent", '
+    "and no Batch page documents a call that stops a running one-shot campaign"
+)
 STOP_FIRST = (
-    "stop it first: apply `state: STOPPED` with the content unchanged, then change the content "
-    "(a stopped campaign can be updated) and resume it with `state: RUNNING`"
+    "stop it in Batch's dashboard, then plan again (a stopped campaign can be updated, and "
+    "resumed with `state: RUNNING`); or delete it with Batch's `campaigns/delete` and let "
+    "campaign-syncer create it again; or let it complete"
 )
 NEW_CAMPAIGN = (
     "create a new campaign instead: `lifecycle.on_locked: replace` plans it (or remove `id:` "
@@ -33,12 +43,7 @@ LOCKS: dict[str, LockTable] = {
     # type: campaign = a one-shot campaign.
     "campaign": {
         "RUNNING": (
-            Lock(
-                EVERYTHING,
-                STOP_FIRST,
-                'one-shot campaigns; Batch: "It is not possible to update a completed or '
-                'running campaign if not recurrent"',
-            ),
+            Lock(EVERYTHING, STOP_FIRST, f"one-shot campaigns; {NOT_UPDATABLE}"),
         ),
         "COMPLETED": _COMPLETED,
     },
@@ -87,12 +92,11 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     ("STOPPED", "RUNNING"): Transition(
         "resume", True, why='Batch: "a STOPPED campaign is resumed by updating it to RUNNING"'
     ),
-    # Assumption (undocumented, our notes 5 and 10.8): pausing is updating a running campaign to
-    # STOPPED. The notes allow it "only with explicit opt-in": the file's `state: STOPPED` is that
-    # opt-in (a file without `state:` never stops anything). A running one-shot campaign may be
-    # stopped by an update whose only change is the state; its content stays as it is.
+    # Undocumented (see NOT_UPDATABLE): refused, with the ways out Batch does document.
     ("RUNNING", "STOPPED"): Transition(
-        "stop", why="assumption: Batch pauses a campaign updated to STOPPED (undocumented)"
+        None,
+        refusal=f"{NOT_UPDATABLE}. Way out: {STOP_FIRST}",
+        why="batch-cep-api-from-docs.md 4: RUNNING -> STOPPED is not documented",
     ),
     ("RUNNING", "DRAFT"): Transition(
         None, refusal="a campaign that has started cannot go back to DRAFT: use state: STOPPED"

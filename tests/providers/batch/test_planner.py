@@ -216,15 +216,18 @@ def test_resume_starts_sending() -> None:
     )
 
 
-def test_stopping_a_running_one_shot_sends_its_content_unchanged() -> None:
+def test_stopping_a_running_one_shot_is_refused_with_the_documented_ways_out() -> None:
+    """Batch: "It is not possible to update a completed or running campaign if not recurrent";
+    no page documents RUNNING -> STOPPED (a state-only update is an update)."""
     entry = managed(email(), state="RUNNING")
     result = plan(definition(email(), id=ID, state="STOPPED"), remote(email(), status="running"),
                   entry=entry)  # fmt: skip
-    assert result.action == "state_change"
-    assert sent(result)["campaign"] == {"name": "Win-back", "state": "STOPPED"} | {
-        k: v for k, v in email().items() if k != "name"
-    }
-    assert result.starts_sending is None
+    assert result.action == "blocked"
+    assert result.requests == ()
+    (reason,) = result.reasons
+    assert reason.startswith("state: STOPPED cannot be reached from RUNNING")
+    assert "if not recurrent" in reason
+    assert "stop it in Batch's dashboard" in reason and "campaigns/delete" in reason
 
 
 def test_running_one_shot_content_change_is_blocked_with_reason_and_way_out() -> None:
@@ -237,7 +240,8 @@ def test_running_one_shot_content_change_is_blocked_with_reason_and_way_out() ->
     (reason,) = result.reasons
     assert "RUNNING Batch campaigns cannot change any field" in reason
     assert "if not recurrent" in reason
-    assert "state: STOPPED" in reason
+    assert "stop it in Batch's dashboard" in reason
+    assert "apply `state: STOPPED`" not in reason  # never a way out that needs a stop by API
     assert result.changes[0].blocked == reason
 
 

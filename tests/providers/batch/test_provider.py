@@ -23,7 +23,6 @@ from tests.providers.batch.helpers import (
     plan,
     push,
     remote,
-    with_message,
 )
 
 PROVIDER = BatchProvider()
@@ -72,32 +71,15 @@ def test_a_completed_campaign_is_imported_without_state() -> None:
     assert "state" not in imported(remote(push(), status="completed"))
 
 
-def test_orphans_are_stopped_only_when_their_content_is_what_was_last_applied() -> None:
-    entry = managed(push(), state="RUNNING")
-    (request,) = PROVIDER.orphan_requests(entry, remote(push(), status="running"), SETTINGS)
-    assert request.path == "/2.11/campaigns/update"
-    assert request.body is not None
-    assert request.body["campaign"]["state"] == "STOPPED"
-    assert request.body["campaign"]["messages"] == push()["messages"]
-    edited = remote(with_message(push(), body="edited in Batch"), status="running")
-    assert PROVIDER.orphan_requests(entry, edited, SETTINGS) == []
-
-
-def test_orphans_that_cannot_be_stopped_safely_are_left_alone() -> None:
+def test_a_running_orphan_is_never_stopped() -> None:
+    """Retiring it would be a RUNNING -> STOPPED update: "It is not possible to update a
+    completed or running campaign if not recurrent", even with its content known."""
+    pushed = managed(push(), state="RUNNING")
+    assert PROVIDER.orphan_requests(pushed, remote(push(), status="running"), SETTINGS) == []
     entry = managed(email(), state="RUNNING")
     assert PROVIDER.orphan_requests(entry, remote(email(), status="running"), SETTINGS) == []
     assert PROVIDER.orphan_requests(entry, None, SETTINGS) == []
-    pushed = managed(push(), state="RUNNING")
     assert PROVIDER.orphan_requests(pushed, remote(push(), status="draft"), SETTINGS) == []
-    dashboard = remote(push(), status="running", source="dashboard")
-    assert PROVIDER.orphan_requests(pushed, dashboard, SETTINGS) == []
-
-
-def test_orphan_path_carries_the_target_api_version() -> None:
-    entry = managed(push(), state="RUNNING")
-    config = BatchTarget(provider="batch", api_version="2.10")
-    (request,) = PROVIDER.orphan_requests(entry, remote(push(), status="running"), config)
-    assert request.path == "/2.10/campaigns/update"
 
 
 def test_sessions_wait_at_least_five_seconds_after_a_429() -> None:

@@ -15,7 +15,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, bool] | str | None] = {
     ("DRAFT", "STOPPED"): "refused",
     ("RUNNING", "DRAFT"): "refused",
     ("RUNNING", "RUNNING"): None,
-    ("RUNNING", "STOPPED"): ("stop", False),
+    ("RUNNING", "STOPPED"): "refused",  # undocumented: "not possible to update ... running"
     ("STOPPED", "DRAFT"): "refused",
     ("STOPPED", "RUNNING"): ("resume", True),
     ("STOPPED", "STOPPED"): None,
@@ -44,9 +44,11 @@ def test_no_desired_state_is_no_transition() -> None:
         assert rules.transition(None, status) is None
 
 
-def test_stop_rests_on_a_written_assumption() -> None:
+def test_a_stop_by_update_is_refused_with_its_source() -> None:
     stop = rules.TRANSITIONS[("RUNNING", "STOPPED")]
-    assert stop.why.startswith("assumption")
+    assert stop.verb is None and stop.refusal is not None
+    assert "not documented" in stop.why
+    assert "campaigns/delete" in stop.refusal
 
 
 # (type, status) -> locked?
