@@ -97,7 +97,7 @@ class _Gate:
 
     Journalling at this moment, not when the call starts waiting, keeps the journal exact: after
     a crash, only calls that really left are "outcome unknown". Retries of an opened call pass
-    (they are the same call, still in flight).
+    (they are the same call, still in flight), unless a stop was asked.
     """
 
     def __init__(
@@ -115,7 +115,9 @@ class _Gate:
 
     def __call__(self) -> bool:
         if self.opened:
-            return True
+            # A retry of the call: not started once a stop was asked (its first attempt's
+            # outcome stands), so that Ctrl-C never waits on more than the attempt in flight.
+            return not self.stop.is_set()
         if self.stop.is_set():
             return False
         self.run.journal.call(self.key, self.index, self.request, self.request_id)
@@ -213,6 +215,24 @@ def _replayed(progress: _CampaignRun, index: int, request: PlannedRequest) -> No
     progress.landed(index, request, new_id=new_id, journal=False, message=message, attempts=0)
 
 
+async def _sent(
+    run: TargetRun,
+    request: PlannedRequest,
+    request_id: str,
+    key: str,
+    known: set[str],
+    gate: _Gate,
+) -> Any:
+    """`session.send`; a stop that came between retries of a call that had left keeps the
+    outcome of its last attempt (unknown, failed), not "not attempted"."""
+    try:
+        return await run.session.send(request, request_id, key, known, gate)
+    except NotSent as exc:
+        if exc.after is not None:
+            raise exc.after from None
+        raise
+
+
 async def _send(
     progress: _CampaignRun, index: int, request: PlannedRequest, stop: asyncio.Event
 ) -> bool:
@@ -221,7 +241,7 @@ async def _send(
     request_id = str(uuid.uuid4())
     gate = _Gate(run, key, index, request, request_id, stop)
     try:
-        sent = await run.session.send(request, request_id, key, progress.known, gate)
+        sent = await _sent(run, request, request_id, key, progress.known, gate)
     except NotSent:
         # Stopped while it waited for its turn (Ctrl-C): nothing left the machine.
         progress.stopped(index, request, "not_attempted", "interrupted", rest="interrupted")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import logging
+import math
 import ssl
 import time
 from collections import Counter
@@ -25,6 +25,8 @@ import httpx
 from tenacity import RetryCallState
 
 from syncer.errors import ApiError, ApiTransportError, RateLimitedError
+from syncer.remote.answer import MAX_ANSWER_BYTES, TooLarge, receive
+from syncer.remote.answer import HttpResponse as HttpResponse  # where callers import it
 from syncer.remote.ratelimit import RateLimiter
 from syncer.remote.redact import Redactor
 from syncer.remote.retry import (
@@ -39,29 +41,19 @@ from syncer.remote.retry import (
 log = logging.getLogger("syncer.http")
 
 
-@dataclass(frozen=True)
-class HttpResponse:
-    status: int
-    headers: Mapping[str, str]
-    text: str
-    attempts: int = 1
-    """How many times the call was sent (retries included)."""
-
-    def json(self) -> Any:
-        if not self.text.strip():
-            return None
-        try:
-            return json.loads(self.text)
-        except json.JSONDecodeError:
-            return None
-
-
 # An error translator: a refused call's response -> (vendor message, advice).
 ErrorReader = Callable[[HttpResponse], tuple[str, str]]
 
 
 class NotSent(Exception):
-    """A call whose `proceed` check said no once its turn came: nothing was sent."""
+    """A call whose `proceed` check said no once its turn came: nothing (more) was sent.
+
+    `after`: when earlier attempts of the call were sent (a stop came between retries), the
+    error of the last one, whose outcome stands; None when nothing was sent at all."""
+
+    def __init__(self, after: ApiError | None = None) -> None:
+        super().__init__()
+        self.after = after
 
 
 @dataclass
@@ -121,6 +113,7 @@ class HttpClient:
         ca_bundle: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        max_answer: int = MAX_ANSWER_BYTES,
     ) -> None:
         # Always verified. A bundle adds CAs (a company proxy's, a self-hosted endpoint's) to
         # the usual ones; it never replaces them.
@@ -150,6 +143,9 @@ class HttpClient:
         self.policy = policy
         self.read_error = read_error
         self.redact = redactor
+        self.deadline = timeout
+        """Seconds a call may take in all, from sending it to the last byte of its answer."""
+        self.max_answer = max_answer
         self.stats = CallStats()
         self._sleep = sleep
 
@@ -201,27 +197,52 @@ class HttpClient:
                 advice="campaign-syncer only sends its own vendor routes; make a new plan",
             )
         sent = 0
+        previous: ApiError | None = None
         try:
             async for attempt in retrying(
                 self.policy,
                 retry_safe=retry_safe,
-                sleep=self._sleep,
+                sleep=self._pause(proceed),
                 before_sleep=self._retried(method, path),
             ):
                 with attempt:
                     sent = attempt.retry_state.attempt_number
                     if renew is not None and sent > 1:
                         body = renew(body)
-                    response = await self._once(
-                        method, path, body, params, endpoint, kind, campaign, ok, proceed
-                    )
+                    try:
+                        response = await self._once(
+                            method, path, body, params, endpoint, kind, campaign, ok, proceed
+                        )
+                    except NotSent:
+                        raise NotSent(previous) from None
+                    except Retryable as exc:
+                        previous = exc.error
+                        raise
                     return dataclasses.replace(response, attempts=sent)
+        except NotSent:
+            if previous is not None:
+                previous.attempts = sent - 1
+            raise
         except ApiError as exc:
             exc.attempts = sent
             raise
         except Retryable as exc:
             raise self._exhausted(exc.error, sent, method, path, campaign) from None
         raise AssertionError("unreachable")  # pragma: no cover - AsyncRetrying always yields
+
+    def _pause(self, proceed: Callable[[], bool] | None) -> Callable[[float], Awaitable[None]]:
+        """The wait before a retry: in slices, asking `proceed` between them, so that once a
+        stop is asked (Ctrl-C) a retry is not waited for (the earlier attempt's outcome
+        stands)."""
+
+        async def pause(delay: float) -> None:
+            slices = max(1, math.ceil(delay / 0.25)) if proceed is not None else 1
+            for _ in range(slices):
+                if proceed is not None and not proceed():
+                    return
+                await self._sleep(delay / slices)
+
+        return pause
 
     def _retried(self, method: str, path: str) -> Callable[[RetryCallState], None]:
         """What happens before each retry's wait: counted in `stats.retries`, and logged."""
@@ -302,7 +323,33 @@ class HttpClient:
         self.stats.calls[kind] += 1
         started = time.monotonic()
         try:
-            raw = await self._client.request(method, path, json=body, params=params)
+            # One deadline for the whole exchange: httpx's timeout bounds each read only, so
+            # an answer trickling a byte at a time would never end. Ctrl-C, which lets calls
+            # in flight finish, therefore never waits longer than this either.
+            async with asyncio.timeout(self.deadline):
+                request = self._client.build_request(method, path, json=body, params=params)
+                raw = await receive(self._client, request, self.max_answer)
+        except TimeoutError:
+            error: ApiError = ApiTransportError(
+                f"no complete answer within {self.deadline:g} s (timeout in syncer.toml): the "
+                "call may or may not have been applied",
+                method=method,
+                path=path,
+                campaign=campaign,
+                advice="run again (the outcome is checked by reading the campaign first); if "
+                "the vendor is slow, raise timeout",
+            )
+            raise Retryable(error, None) from None
+        except TooLarge as exc:
+            said = f" (it announced {exc.declared:,} bytes)" if exc.declared else ""
+            raise ApiError(
+                f"the vendor's answer is larger than {exc.limit // (1024 * 1024)} MiB{said}: "
+                "refused while it arrived (no real answer is that large)",
+                method=method,
+                path=path,
+                campaign=campaign,
+                advice="check base_url; if it is right, the vendor is faulty: run again later",
+            ) from None
         except httpx.ConnectError as exc:
             untrusted = _certificate_problem(exc)
             if untrusted is None:
@@ -329,7 +376,7 @@ class HttpClient:
         except httpx.ConnectTimeout as exc:
             raise Retryable(self._unreachable(exc, method, path, campaign), None) from None
         except httpx.TransportError as exc:
-            error: ApiError = ApiTransportError(
+            error = ApiTransportError(
                 f"no answer ({type(exc).__name__}): the call may or may not have been applied",
                 method=method,
                 path=path,
@@ -337,15 +384,15 @@ class HttpClient:
                 advice="run apply again: the outcome is checked by reading the campaign first",
             )
             raise Retryable(error, None) from None
-        response = HttpResponse(raw.status_code, dict(raw.headers), raw.text)
+        response = dataclasses.replace(raw, path=path)
         log.debug(
             "%s %s -> %s in %.0f ms",
             method,
             path,
-            raw.status_code,
+            raw.status,
             (time.monotonic() - started) * 1000,
         )
-        if raw.status_code in ok:
+        if raw.status in ok:
             return response
         # Redacted before the reader cuts the body short: a key that crossed the cut would no
         # longer match, and its first part would be shown. Again after: the reader may decode
@@ -354,15 +401,15 @@ class HttpClient:
         vendor_message, advice = self.read_error(scrubbed)
         vendor_message = self.redact(vendor_message)
         error = ApiError(
-            vendor_message or f"unexpected HTTP {raw.status_code}",
+            vendor_message or f"unexpected HTTP {raw.status}",
             method=method,
             path=path,
-            status=raw.status_code,
+            status=raw.status,
             vendor_message=vendor_message,
             advice=advice,
             campaign=campaign,
-            retry_after=retry_after(response.headers, raw.status_code),
+            retry_after=retry_after(response.headers, raw.status),
         )
-        if raw.status_code in RETRY_STATUSES:
+        if raw.status in RETRY_STATUSES:
             raise Retryable(error, error.retry_after)
         raise error

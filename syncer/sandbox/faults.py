@@ -18,15 +18,29 @@ vendor routes only, never `/_sandbox/*`. Knobs (all optional):
     delay_after_write  {"count": N, "route": "<route>", "seconds": S}: the next N matching write
                        requests are handled and stored, then answered S seconds late
     rate_limit_scale   float  overrides the server's rate-limit scale (0 = limits off)
+    trickle            {"count": N, "route": "<route>", "seconds_per_byte": S}: the next N
+                       matching requests are handled, then answered one byte every S seconds
+                       (padded with spaces to 1 KiB; a 204 becomes a 200 with `{}`)
+    huge_body          {"count": N, "route": "<route>", "megabytes": M}: the next N matching
+                       requests get a 200 whose JSON body is M MiB (streamed), before anything
+                       is written
+    deep_body          {"count": N, "route": "<route>", "depth": D}: the next N matching requests
+                       get a 200 whose JSON body is D arrays nested, before anything is written
+    repeat_page        {"count": N, "route": "<route>"}: the first matching request is answered
+                       as usual and its answer kept; the next N matching requests get that same
+                       answer (a vendor whose paging never ends, or repeats a page)
 
 A `<route>` is `"METHOD /path/glob"`, `"/path/glob"` or `"*"`; `*` in the glob matches any
 characters including `/`, e.g. `"PATCH /core-services/v1/campaigns/*"`, `"POST /*/campaigns/*"`.
-Order: burst_429, then fail, then drop_connection (without after_write), then error_rate.
+Order: burst_429, then fail, then drop_connection (without after_write), then huge_body, then
+deep_body, then error_rate; after handling: drop_connection (after_write), delay_after_write,
+repeat_page, trickle.
 `error_draws` counts the draws made so far; it is state, reported by GET, not a knob.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -56,6 +70,23 @@ class DelayAfterWrite(Countdown):
     seconds: float = Field(gt=0)
 
 
+class Trickle(Countdown):
+    seconds_per_byte: float = Field(gt=0, le=60)
+
+
+class HugeBody(Countdown):
+    megabytes: float = Field(gt=0, le=4096)
+
+
+class DeepBody(Countdown):
+    depth: int = Field(ge=1, le=10_000_000)
+
+
+class RepeatPage(Countdown):
+    captured: str | None = None
+    """The kept answer (status and body as JSON text): state, not a knob."""
+
+
 class ErrorRate(_Knob):
     rate: float = Field(ge=0, le=1)
     statuses: list[int] = Field(default_factory=lambda: [500], min_length=1)
@@ -79,6 +110,10 @@ class Faults(_Knob):
     drop_connection: DropConnection | None = None
     delay_after_write: DelayAfterWrite | None = None
     rate_limit_scale: float | None = Field(default=None, ge=0)
+    trickle: Trickle | None = None
+    huge_body: HugeBody | None = None
+    deep_body: DeepBody | None = None
+    repeat_page: RepeatPage | None = None
     error_draws: int = Field(default=0, ge=0)
 
 
@@ -86,18 +121,22 @@ class Faults(_Knob):
 class Before:
     """What happens to a request before it is handled."""
 
-    kind: Literal["pass", "error", "drop"]
+    kind: Literal["pass", "error", "drop", "huge", "deep"]
     status: int = 0
     note: str = ""
+    size: int = 0
+    """huge: the body's bytes; deep: its nesting depth."""
 
 
 @dataclass(frozen=True)
 class After:
     """What happens to a handled request's response."""
 
-    kind: Literal["pass", "drop", "delay"]
+    kind: Literal["pass", "drop", "delay", "trickle", "repeat"]
     seconds: float = 0.0
     note: str = ""
+    captured: str = ""
+    """repeat: the kept answer to send instead (see `RepeatPage.captured`)."""
 
 
 def route_matches(pattern: str, method: str, path: str) -> bool:
@@ -130,6 +169,17 @@ def decide_before(faults: Faults, method: str, path: str) -> tuple[Faults, Befor
         spent_drop = drop.model_copy(update={"count": drop.count - 1})
         dropped = Before("drop", 0, "dropped")
         return faults.model_copy(update={"drop_connection": spent_drop}), dropped
+    huge = faults.huge_body
+    if huge and huge.count > 0 and route_matches(huge.route, method, path):
+        spent_huge = huge.model_copy(update={"count": huge.count - 1})
+        size = int(huge.megabytes * 1024 * 1024)
+        answer = Before("huge", 200, f"huge_body:{huge.megabytes:g}MiB", size)
+        return faults.model_copy(update={"huge_body": spent_huge}), answer
+    deep = faults.deep_body
+    if deep and deep.count > 0 and route_matches(deep.route, method, path):
+        spent_deep = deep.model_copy(update={"count": deep.count - 1})
+        answer = Before("deep", 200, f"deep_body:{deep.depth}", deep.depth)
+        return faults.model_copy(update={"deep_body": spent_deep}), answer
     for pattern, rule in faults.error_rate.items():
         if not route_matches(pattern, method, path):
             continue
@@ -156,4 +206,32 @@ def decide_after(faults: Faults, method: str, path: str, is_write: bool) -> tupl
         spent_delay = delay.model_copy(update={"count": delay.count - 1})
         after = After("delay", delay.seconds, f"delayed:{delay.seconds:g}s")
         return faults.model_copy(update={"delay_after_write": spent_delay}), after
+    return _after_answer(faults, method, path)
+
+
+def _after_answer(faults: Faults, method: str, path: str) -> tuple[Faults, After]:
+    """The knobs that change how a handled answer is sent: repeated, then trickled."""
+    repeat = faults.repeat_page
+    if repeat and route_matches(repeat.route, method, path):
+        if repeat.captured is None:
+            return faults, After("repeat", note="repeat_page:kept")  # the gate keeps this one
+        if repeat.count > 0:
+            spent_repeat = repeat.model_copy(update={"count": repeat.count - 1})
+            after = After("repeat", note="repeat_page", captured=repeat.captured)
+            return faults.model_copy(update={"repeat_page": spent_repeat}), after
+    trickle = faults.trickle
+    if trickle and trickle.count > 0 and route_matches(trickle.route, method, path):
+        spent_trickle = trickle.model_copy(update={"count": trickle.count - 1})
+        after = After("trickle", trickle.seconds_per_byte, "trickle")
+        return faults.model_copy(update={"trickle": spent_trickle}), after
     return faults, After("pass")
+
+
+def keep_answer(faults: Faults, status: int, payload: object) -> Faults:
+    """`repeat_page`: keep the first matching answer, to repeat it."""
+    repeat = faults.repeat_page
+    if repeat is None or repeat.captured is not None:
+        return faults
+    captured = json.dumps({"status": status, "payload": payload})
+    kept = repeat.model_copy(update={"captured": captured})
+    return faults.model_copy(update={"repeat_page": kept})

@@ -8,6 +8,7 @@ the request (never its headers) and sends, drops or delays the response.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from starlette.types import Receive, Scope, Send
 
 from syncer.sandbox import batch, moengage
 from syncer.sandbox.clock import iso_utc
-from syncer.sandbox.faults import decide_after, decide_before, latency_seconds
+from syncer.sandbox.faults import decide_after, decide_before, keep_answer, latency_seconds
 from syncer.sandbox.options import SandboxOptions
 from syncer.sandbox.settings import load_clock, load_faults, save_faults
 from syncer.sandbox.store import Store
@@ -82,6 +83,11 @@ class VendorGate:
             self._log(request, vendor, None, before.note)
             await _drop(send, None)
             return
+        if before.kind in ("huge", "deep"):
+            # A broken vendor's answer in place of the real one: nothing is stored.
+            self._log(request, vendor, 200, before.note)
+            await _send_broken(send, before.kind, before.size, self.stopping)
+            return
         if before.kind == "error":
             # Injected before the vendor logic runs: nothing is stored, nothing is counted.
             now = load_clock(db).limiter_now()
@@ -94,6 +100,8 @@ class VendorGate:
             faults = load_faults(db)
             is_write = vendor.is_write(request.method, request.path)
             updated, after = decide_after(faults, request.method, request.path, is_write)
+            if after.kind == "repeat" and not after.captured:
+                updated = keep_answer(updated, response.status, response.payload)
             if updated != faults:
                 save_faults(db, updated)
             self._log(request, vendor, response.status, note or after.note)
@@ -102,7 +110,34 @@ class VendorGate:
             return
         if after.kind == "delay":
             await self._sleep(after.seconds)
+        if after.kind == "repeat" and after.captured:
+            kept = json.loads(after.captured)
+            response = VendorResponse(kept["status"], kept["payload"], response.headers)
+        if after.kind == "trickle":
+            await self._trickle(send, response, after.seconds)
+            return
         await _send(send, response)
+
+    async def _trickle(self, send: Send, response: VendorResponse, seconds: float) -> None:
+        """The answer one byte at a time, `seconds` apart (each read is quick: only the whole
+        answer is slow)."""
+        # Padded with JSON whitespace to 1 KiB at least: a short answer would end soon anyway.
+        content = (response.content() or b"{}").ljust(1024)
+        if response.status == 204:  # no body to trickle: the same success, with one
+            response = VendorResponse(200, {}, response.headers)
+        start = {"type": "http.response.start", "status": response.status}
+        await send({**start, "headers": _header_list(response, len(content))})
+        for index in range(len(content)):
+            if self.stopping.is_set():
+                break
+            await self._sleep(seconds)
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": content[index : index + 1],
+                    "more_body": index + 1 < len(content),
+                }
+            )
 
     def _dispatch(self, request: VendorRequest, vendor: Vendor) -> tuple[VendorResponse, str]:
         db = self.store.db
@@ -175,6 +210,32 @@ async def _send(send: Send, response: VendorResponse) -> None:
     start = {"type": "http.response.start", "status": response.status}
     await send({**start, "headers": _header_list(response, len(content))})
     await send({"type": "http.response.body", "body": content})
+
+
+async def _send_broken(send: Send, kind: str, size: int, stopping: threading.Event) -> None:
+    """`huge_body`: a JSON object of `size` bytes, sent in 1 MiB chunks (never held whole);
+    `deep_body`: `size` arrays nested."""
+    headers = [(b"content-type", b"application/json")]
+    if kind == "deep":
+        content = b"[" * size + b"]" * size
+        headers.append((b"content-length", str(len(content)).encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
+        return
+    head, tail = b'{"pad": "', b'"}'
+    headers.append((b"content-length", str(max(size, len(head + tail))).encode()))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": head, "more_body": True})
+    left = max(0, size - len(head) - len(tail))
+    chunk = b"x" * (1024 * 1024)
+    while left > 0 and not stopping.is_set():
+        piece = chunk[: min(left, len(chunk))]
+        left -= len(piece)
+        try:
+            await send({"type": "http.response.body", "body": piece, "more_body": True})
+        except OSError:
+            return  # the client hung up, as it should
+    await send({"type": "http.response.body", "body": tail})
 
 
 async def _drop(send: Send, response: VendorResponse | None) -> None:

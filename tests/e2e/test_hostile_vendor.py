@@ -5,6 +5,7 @@ that the run fails clearly (exit 1, the call named, no traceback, no secret) wit
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -61,3 +62,18 @@ def test_an_implausibly_short_api_key_is_refused_unseen(
     assert "MOENGAGE_API_KEY (target 'vendor') is 3 character(s) long" in result.err
     assert "k3y" not in result.all
     assert vendor.calls == []
+
+
+def test_an_answer_trickling_a_byte_at_a_time_ends_at_the_calls_deadline(
+    tmp_path: Path, hostile_vendor: Any
+) -> None:
+    # Each byte comes well within the 1 s timeout; the whole answer would take 60 s.
+    vendor = hostile_vendor(lambda call: Answer(200, [b"["] + [b" "] * 300 + [b"]"], pause=0.2))
+    project = vendor_project(tmp_path / "p", vendor.url, "timeout = 1")
+    started = time.monotonic()
+    result = project.run("plan", "--target", "vendor", env=MOE_ENV)
+    took = time.monotonic() - started
+    assert result.code == 1, result.all
+    assert "no complete answer within 1 s (timeout in syncer.toml)" in result.err
+    assert "POST /core-services/v1/campaigns/search" in result.err
+    assert took < 10, took
