@@ -1,7 +1,7 @@
 """The one error hierarchy of campaign-syncer.
 
 Every error carries what a user needs to act on it. The CLI maps them to exit codes in one
-place (`syncer.cli.guarded`):
+place (`syncer.cli.root.guarded`):
 
     SyncerError                      exit 1 unless noted
     ├── InputError                   bad input found before any remote call

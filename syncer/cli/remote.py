@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from syncer.cli import app, common, run
+from syncer.cli.root import app, common, run
 
 
 @app.command()

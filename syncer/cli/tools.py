@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from syncer.cli import app, common, run
+from syncer.cli.root import app, common, run
 
 
 @app.command()

@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from syncer.cli import app, common, run
 from syncer.cli.commands.context import Context
+from syncer.cli.root import app, common, run
 from syncer.render.values import View
 from syncer.workflows.pipeline import Selection
 
