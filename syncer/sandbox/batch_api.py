@@ -139,9 +139,13 @@ def view(project: str, request: VendorRequest, ctx: Context) -> VendorResponse:
     details.update(
         updated_date=iso_utc(orchestration.updated_at, seconds=True),
         local_time=bool(campaign["when"].get("local_time", False)),
-        targeting=campaign.get("targeting", {}),
         messages=campaign["messages"],
     )
+    # The view documents summary fields only (PushCampaignDetails); object fields can be neither
+    # confirmed nor ruled out. The sandbox returns the content it has, and no `targeting` when
+    # the campaign has none (sent to everyone): a client must read that as unknown.
+    if "targeting" in campaign:
+        details["targeting"] = campaign["targeting"]
     if "send_rate" in campaign:
         details["send_rate"] = campaign["send_rate"]
     return VendorResponse(200, details)

@@ -112,6 +112,15 @@ def validate_campaign(campaign: Any, path: str = "") -> dict[str, Any]:
     if "targeting" in obj:
         # Omitting targeting sends to everyone; unknown keys would silently widen it, so refuse.
         targeting = as_object(obj["targeting"], f"{path}targeting")
+        if not targeting:
+            # Batch: "This block is not required, if you omit it, Batch will consider sending
+            # the campaign to the entire user base." An empty block is not documented at all,
+            # so the sandbox refuses it rather than guess (a client omits the block instead).
+            raise malformed(
+                f"{path}targeting",
+                "an empty targeting block is not documented: omit it to reach the entire "
+                "user base",
+            )
         reject_unknown(targeting, _TARGETING_KEYS, f"{path}targeting.")
         for key in ("languages", "regions"):
             if key in targeting:

@@ -117,20 +117,26 @@ def content(campaign: dict[str, Any]) -> dict[str, Any]:
 def viewed_content(body: dict[str, Any]) -> dict[str, Any] | None:
     """The content of a push campaign as `orchestrations/view` returned it, or None.
 
-    Assumption (our notes, section 6): the view returns a push campaign's full details, so a
-    content key it does not return is not set (targeting absent: everyone). A view holding
-    fields campaign-syncer does not model counts as unreadable: a full replace built from the
-    modelled fields would drop them (our notes, 10.3).
+    Batch's view page documents summary fields only (`PushCampaignDetails`: id, type, name,
+    status, source, labels, dates, start_time); object fields can be neither confirmed nor ruled
+    out (batch-cep-api-from-docs.md, 7.2 and 11.1). So content is trusted only where the view
+    carries it: without `messages` or `targeting` (or with either null) it is unknown, never
+    "no message" or "everyone", and the campaign is compared with the last apply instead. An
+    absent `send_rate` or `local_time` reads as unset (assumption: both are optional scalars,
+    and a wrong guess shows as a difference to write, never as a silent match of the audience).
+    A view holding fields campaign-syncer does not model counts as unreadable: a full replace
+    built from the modelled fields would drop them (our notes, 10.3).
     """
     messages = body.get("messages")
     if not isinstance(messages, list) or len(messages) != 1 or not isinstance(messages[0], dict):
         return None
     message = {k: v for k, v in messages[0].items() if v is not None}
-    targeting = body.get("targeting") or {}
+    targeting = body.get("targeting")
     if (
         message.get("channel_type") != "push"
         or set(message) - _PUSH_FIELDS
         or not isinstance(targeting, dict)
+        or not targeting  # an empty block is as undocumented as a missing one
         or set(targeting) - _TARGETING_FIELDS
     ):
         return None

@@ -190,9 +190,17 @@ def _relied_keys(remote: RemoteCampaign) -> list[str]:
 
 
 def _body(campaign: dict[str, Any], state: str) -> dict[str, Any]:
-    """The complete campaign object Batch receives: the file's block plus its `state`."""
+    """The complete campaign object Batch receives: the file's block plus its `state`.
+
+    `targeting: {}` is the file's explicit "everyone"; on the wire the block is left out, as
+    Batch documents it: "This block is not required, if you omit it, Batch will consider
+    sending the campaign to the entire user base" (create page, "Targeting block"). What an
+    empty block means is not documented.
+    """
     body = {"name": campaign["name"], "state": state}
-    body.update((k, v) for k, v in campaign.items() if k != "name")
+    body.update(
+        (k, v) for k, v in campaign.items() if k != "name" and not (k == "targeting" and v == {})
+    )
     return body
 
 

@@ -100,13 +100,15 @@ def listed(
 
 
 def viewed(campaign: dict[str, Any]) -> dict[str, Any]:
-    """The extra keys `orchestrations/view` returns for a push campaign."""
+    """The extra keys `orchestrations/view` returns for a push campaign (as the sandbox does:
+    no `targeting` when the campaign has none)."""
     details: dict[str, Any] = {
         "updated_date": "2025-01-02T10:00:00Z",
         "local_time": bool(campaign["when"].get("local_time", False)),
-        "targeting": copy.deepcopy(campaign.get("targeting", {})),
         "messages": copy.deepcopy(campaign["messages"]),
     }
+    if campaign.get("targeting"):
+        details["targeting"] = copy.deepcopy(campaign["targeting"])
     if "send_rate" in campaign:
         details["send_rate"] = campaign["send_rate"]
     return details

@@ -337,6 +337,35 @@ def test_unknown_view_fields_make_push_content_unreadable() -> None:
     assert unreadable is not None and not unreadable.content_readable
 
 
+@pytest.mark.parametrize("targeting", ["absent", None, {}])
+def test_a_view_without_targeting_leaves_the_content_unknown(targeting: Any) -> None:
+    """Batch's view documents summary fields only: a missing (or null, or empty) targeting is
+    unknown, never "everyone" (which would match a file's `targeting: {}`)."""
+    from syncer.providers.batch.client import to_remote
+
+    body = copy.deepcopy(remote(push(targeting={"regions": ["FR"]})).body)
+    if targeting == "absent":
+        body.pop("targeting")
+    else:
+        body["targeting"] = targeting
+    seen = to_remote(body)
+    assert seen is not None and not seen.content_readable
+    result = plan(definition(push(targeting={}), id=ID, state="DRAFT"), seen)
+    assert result.action == "update"
+    assert any(n.startswith("remote content unknown") for n in result.notes)
+
+
+def test_targeting_everyone_is_left_out_of_the_request() -> None:
+    """Batch: "if you omit it, Batch will consider sending the campaign to the entire user
+    base"; `targeting: {}` is how the file says so, and the key is left out on the wire."""
+    created = plan(definition(push(targeting={}), state="DRAFT"), None)
+    (request,) = created.requests
+    assert request.body is not None and "targeting" not in request.body
+    updated = plan(definition(push(targeting={}), id=ID, state="DRAFT"), remote(push()))
+    (request,) = updated.requests
+    assert request.body is not None and "targeting" not in request.body["campaign"]
+
+
 def test_ignored_fields_are_not_compared_but_are_sent() -> None:
     entry = managed(email())
     changed = with_message(email(), subject="Hello")

@@ -1,0 +1,106 @@
+"""Batch rules read from Batch's own pages (shared/reference/batch-cep-api-from-docs.md), end to
+end: the real CLI against the sandbox in its documented behaviour, asserting the requests it got.
+
+- `targeting`: "if you omit it, Batch will consider sending the campaign to the entire user
+  base"; an empty block is undocumented (the sandbox refuses it). `targeting: {}` in a file is
+  the explicit "everyone", and the key is left out on the wire.
+- `orchestrations/view` documents summary fields only: content is trusted where the view
+  carries it, and a view without `targeting` means "unknown", never "everyone".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from syncer.sandbox.admin_client import batch_auth_headers
+from tests.support.project import Project
+
+CREATE = "/2.11/campaigns/create"
+UPDATE = "/2.11/campaigns/update"
+
+EVERYONE_PUSH = """\
+provider: batch
+target: sandbox-batch
+state: DRAFT
+campaign:
+  name: Everyone push
+  when: {start_time: "2030-04-01T08:00:00Z", local_time: false}
+  targeting: {}
+  messages:
+    - {channel_type: push, platform_type: [ios], body: Hello everyone}
+"""
+
+
+@pytest.fixture(autouse=True)
+def matched_limits(sandbox: Any) -> None:
+    sandbox.set_faults({"rate_limit_scale": 4.0})
+
+
+def writes(sandbox: Any) -> list[dict[str, Any]]:
+    return [r for r in sandbox.requests() if r["method"] == "POST"]
+
+
+def batch(sandbox: Any) -> dict[str, dict[str, Any]]:
+    return {o["id"]: o for o in sandbox.campaigns()["batch"]["sandbox"]}
+
+
+def test_targeting_everyone_is_omitted_on_the_wire(project: Project, sandbox: Any) -> None:
+    project.write("batch/everyone.yaml", EVERYONE_PUSH)
+    sandbox.clear_requests()
+    result = project.run("apply", "--auto-approve")
+    assert result.code == 0, result.all
+    [create] = writes(sandbox)
+    assert (create["path"], create["status"]) == (CREATE, 200)
+    assert "targeting" not in create["body"]
+    made = project.state("sandbox-batch")["campaigns"]["batch/everyone.yaml"]["id"]
+    assert "targeting" not in batch(sandbox)[made]["campaign"]
+    # Changed later, the full replace leaves the block out again.
+    project.write("batch/everyone.yaml", EVERYONE_PUSH.replace("Hello everyone", "Hi all"))
+    sandbox.clear_requests()
+    assert project.run("apply", "--auto-approve").code == 0
+    [update] = writes(sandbox)
+    assert update["path"] == UPDATE
+    assert "targeting" not in update["body"]["campaign"]
+    assert project.run("plan", "--detailed-exitcode").code == 0
+
+
+def test_the_sandbox_refuses_an_empty_targeting_block(sandbox: Any) -> None:
+    body = {
+        "name": "Empty",
+        "state": "DRAFT",
+        "when": {"start_time": "now"},
+        "targeting": {},
+        "messages": [{"channel_type": "push", "platform_type": ["ios"], "body": "Hi"}],
+    }
+    headers = batch_auth_headers("sandbox", "sandbox")
+    response = httpx.post(f"{sandbox.base_url}{CREATE}", json=body, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["code"] == "MALFORMED_PARAMETER"
+
+
+def test_a_view_without_targeting_is_unknown_not_everyone(project: Project, sandbox: Any) -> None:
+    """A push campaign reaching everyone has no targeting to show. Without a record of the last
+    apply, that is not proof that it reaches everyone: the plan writes it once, as "remote
+    content unknown", instead of calling it unchanged."""
+    project.write("batch/everyone.yaml", EVERYONE_PUSH)
+    assert project.run("apply", "--auto-approve").code == 0
+    made = project.state("sandbox-batch")["campaigns"]["batch/everyone.yaml"]["id"]
+    (project.root / ".syncer" / "state" / "sandbox-batch.json").unlink()
+    pinned = EVERYONE_PUSH.replace("state: DRAFT", f"id: {made}\nstate: DRAFT")
+    project.write("batch/everyone.yaml", pinned)
+    headers = batch_auth_headers("sandbox", "sandbox")
+    view = httpx.get(
+        f"{sandbox.base_url}/2.11/orchestrations/view",
+        params={"orchestration_id": made},
+        headers=headers,
+    ).json()
+    assert "messages" in view and "targeting" not in view
+    sandbox.clear_requests()
+    plan = project.run("plan")
+    assert plan.code == 0, plan.all
+    views = [r for r in sandbox.requests() if r["path"].endswith("/orchestrations/view")]
+    assert len(views) == 1
+    assert "remote content unknown" in plan.out
