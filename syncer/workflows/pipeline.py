@@ -23,6 +23,7 @@ from syncer.model.vendor import SizeAware
 from syncer.plan.builder import TargetContext, build_plan
 from syncer.plan.early import EarlyPlans
 from syncer.providers import registry
+from syncer.remote.answer import vendor_values
 from syncer.state.journal import created_entry, replay
 from syncer.workflows.connect import Connections
 from syncer.workflows.pins import unknown_pins
@@ -145,7 +146,10 @@ async def read_target(
     session = run.connections.session(target)
     if isinstance(session, SizeAware):
         session.expect_size(state.workspace_size)
-    snapshot = await session.read(sorted(ids), sorted(names), list_all=list_all, arrived=early.see)
+    with vendor_values(target):
+        snapshot = await session.read(
+            sorted(ids), sorted(names), list_all=list_all, arrived=early.see
+        )
     if snapshot.workspace_size not in (None, state.workspace_size):
         # Saved with the state by apply: the next run reads the cheapest way from the start.
         state = state.model_copy(update={"workspace_size": snapshot.workspace_size})
@@ -185,14 +189,15 @@ async def make_plan(
     `show_unmanaged` lists the whole workspace and notes what nothing manages.
     """
     contexts = await read_for_plan(run, definitions, selection, show_unmanaged=show_unmanaged)
-    return build_plan(
-        selection.apply(definitions),
-        {ctx.name: ctx for ctx in contexts},
-        now=utcnow(),
-        selected=selection.keeps,
-        retire_orphans=retire_orphans,
-        show_unmanaged=show_unmanaged,
-    )
+    with vendor_values(", ".join(ctx.name for ctx in contexts)):
+        return build_plan(
+            selection.apply(definitions),
+            {ctx.name: ctx for ctx in contexts},
+            now=utcnow(),
+            selected=selection.keeps,
+            retire_orphans=retire_orphans,
+            show_unmanaged=show_unmanaged,
+        )
 
 
 async def read_for_plan(

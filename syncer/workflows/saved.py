@@ -27,6 +27,7 @@ from syncer.model.digest import digest
 from syncer.model.plan import CampaignPlan, Plan
 from syncer.model.state import PlanProgress, utcnow
 from syncer.plan.staleness import check
+from syncer.remote.answer import vendor_values
 from syncer.workflows.pipeline import Run
 from syncer.workflows.tampering import signature
 
@@ -235,7 +236,8 @@ async def check_stale(run: Run, plan: Plan) -> list[str]:
             continue
         ids = [c.id for c in pending if c.id]
         names = [c.name for c in pending if c.id is None and c.name]
-        snapshot = await run.connections.session(target).read(ids, names)
+        with vendor_values(target):
+            snapshot = await run.connections.session(target).read(ids, names)
         managed = {e.id for e in state.campaigns.values()}
         managed |= {h.id for e in state.campaigns.values() for h in e.history}
         managed |= {c.id for c in plan.campaigns if c.id}

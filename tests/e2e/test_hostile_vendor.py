@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from tests.support.hostile import MOE_ENV, Answer, Call, vendor_project
+import pytest
+
+from tests.support.hostile import BATCH_ENV, MOE_ENV, Answer, Call, vendor_project
 
 KEY = MOE_ENV["MOENGAGE_API_KEY"]
 
@@ -77,3 +79,63 @@ def test_an_answer_trickling_a_byte_at_a_time_ends_at_the_calls_deadline(
     assert "no complete answer within 1 s (timeout in syncer.toml)" in result.err
     assert "POST /core-services/v1/campaigns/search" in result.err
     assert took < 10, took
+
+
+def test_a_huge_answer_is_refused_while_it_streams_naming_the_call(
+    tmp_path: Path, hostile_vendor: Any
+) -> None:
+    # 80 MiB, sent without a Content-Length: only counting the bytes as they come can stop it.
+    def huge(call: Call) -> Answer:
+        return Answer(200, (b"[" + b" " * (1024 * 1024 - 1) for _ in range(80)), length=None)
+
+    vendor = hostile_vendor(huge)
+    project = vendor_project(tmp_path / "p", vendor.url)
+    result = project.run("plan", "--target", "vendor", env=MOE_ENV)
+    assert result.code == 1, result.all
+    assert "POST /core-services/v1/campaigns/search" in result.err
+    assert "the vendor's answer is larger than 64 MiB" in result.err
+    assert "Traceback" not in result.all
+
+
+def test_a_huge_announced_answer_is_refused_before_its_body(
+    tmp_path: Path, hostile_vendor: Any
+) -> None:
+    vendor = hostile_vendor(lambda call: Answer(200, [b"[]"], length=300 * 1024 * 1024))
+    project = vendor_project(tmp_path / "p", vendor.url)
+    result = project.run("plan", "--target", "vendor-batch", env=BATCH_ENV)
+    assert result.code == 1, result.all
+    assert "GET /2.11/orchestrations/list" in result.err
+    assert "(it announced 314,572,800 bytes)" in result.err
+
+
+@pytest.mark.parametrize("depth", [100_000, 900])
+def test_deeply_nested_json_from_the_vendor_is_a_vendor_error(
+    tmp_path: Path, hostile_vendor: Any, depth: int
+) -> None:
+    # 100,000 levels fail to parse; 900 parse, and fail later on, while they are used.
+    deep = b"[" * depth + b"]" * depth
+
+    def answer(call: Call) -> Answer:
+        if call.method == "POST":  # a MoEngage search: the pinned campaign, holding it
+            head = b'[{"campaign_id": "66a1f0c2e4b0a1b2c3d4e501", "basic_details": '
+            return Answer(200, [head + deep + b"}]"])
+        return Answer(200, [b'{"orchestrations": ' + deep + b"}"])
+
+    vendor = hostile_vendor(answer)
+    project = vendor_project(tmp_path / "p", vendor.url)
+    for target, env in (("vendor", MOE_ENV), ("vendor-batch", BATCH_ENV)):
+        result = project.run("plan", "--target", target, env=env)
+        assert result.code == 1, result.all
+        assert "nested too deeply" in result.err, result.err
+        assert "This is a bug" not in result.all and "Traceback" not in result.all
+
+
+def test_the_sandbox_huge_and_deep_knobs_fail_a_plan_cleanly(project: Any, sandbox: Any) -> None:
+    project.copy_examples()
+    sandbox.set_faults({"huge_body": {"count": 1, "route": "*/campaigns/search", "megabytes": 65}})
+    result = project.run("plan", "--target", "sandbox")
+    assert result.code == 1 and "larger than 64 MiB" in result.err, result.all
+    deep = {"count": 1, "route": "*/orchestrations/list", "depth": 50_000}
+    sandbox.set_faults({"deep_body": deep})
+    result = project.run("plan", "--target", "sandbox-batch")
+    assert result.code == 1 and "nested too deeply" in result.err, result.all

@@ -23,6 +23,7 @@ from syncer.model.campaign import CampaignDefinition
 from syncer.model.report import PinnedFile
 from syncer.model.state import StateEntry, TargetState, utcnow
 from syncer.providers import registry
+from syncer.remote.answer import vendor_values
 from syncer.workflows import aio
 from syncer.workflows.apply import holder
 from syncer.workflows.pins import pin_file, pins_ids
@@ -69,7 +70,8 @@ async def _import(
             # first, they are managed, never adopted as strangers.
             for note in await settle(run, [target]):
                 ctx.out.info(f"settled: {note}")
-            snapshot = await run.connections.session(target).read([], [], list_all=True)
+            with vendor_values(target):
+                snapshot = await run.connections.session(target).read([], [], list_all=True)
             state = run.state(target)
             mine = [d for d in definitions if d.target == target]
             remotes = unmanaged(snapshot, managed_ids(mine, state), options.filters)

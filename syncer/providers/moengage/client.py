@@ -21,6 +21,7 @@ from syncer.model.vendor import RemoteCampaign, RemoteSnapshot, SendResult
 from syncer.providers.moengage import normalize, revisions, rules
 from syncer.providers.moengage.listing import list_pages
 from syncer.providers.moengage.reading import PAGE, ReadChoice, Seen, choose
+from syncer.remote.answer import too_deep, within_depth
 from syncer.remote.client import HttpResponse
 from syncer.remote.ratelimit import Windows
 from syncer.remote.session import ClientOptions, error_reader, vendor_client
@@ -170,7 +171,14 @@ class MoEngageSession:
         response = await self.http.call(
             "POST", f"{BASE}/campaigns/search", body=body, kind="search", proceed=proceed
         )
-        data = packed.array_items(response.text)
+        try:
+            data = packed.array_items(response.text)
+        except RecursionError:
+            data, deep = None, True
+        else:
+            deep = data is not None and not all(within_depth(item) for item, _text in data)
+        if deep:
+            raise too_deep("POST", f"{BASE}/campaigns/search", response.status)
         if data is None:
             raise ApiError(
                 "search did not return a JSON array",
