@@ -117,7 +117,10 @@ def list_orchestrations(project: str, request: VendorRequest, ctx: Context) -> V
         200,
         {
             "orchestrations": [_summary(o) for o in page],
-            "count": len(page),
+            # The docs never say what `count` is; their example has `"count": 132` with
+            # `has_more: true`, more than the largest page (`limit` <= 100): the total, then.
+            # A client must page by has_more and next_from, whatever `count` says.
+            "count": ctx.store.batch.count(project),
             "has_more": has_more,
             "next_from": _encode_cursor(page[-1]) if has_more else None,
         },

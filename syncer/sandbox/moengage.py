@@ -36,8 +36,9 @@ _WRITES = ("create", "update", "status")
 # Rate limits (reference section 8): per workspace and endpoint class, rolling windows.
 CREATE_WINDOWS = (Window(1, 5), Window(60, 25), Window(3600, 100))
 OTHER_WINDOWS = (Window(1, 10), Window(60, 100), Window(3600, 6000))
-# "at most 100/day successful creations": counted on success only.
-CREATED_WINDOWS = (Window(DAY, 100),)
+# "at most 5/min, 25/h and 100/day successful creations" (V1 create page, and the latest V5
+# table): counted on success only, on top of the call limits above.
+CREATED_WINDOWS = (Window(60, 5), Window(3600, 25), Window(DAY, 100))
 
 
 def route_of(method: str, path: str) -> tuple[str, str] | None:
@@ -98,9 +99,9 @@ def handle(request: VendorRequest, ctx: Context) -> VendorResponse:
     rates, now, scale = ctx.store.rates, ctx.limiter_now, ctx.rate_limit_scale
     created_scope = f"moengage:{workspace}:created"
     if operation == "create":
-        daily = limits.peek(rates, created_scope, CREATED_WINDOWS, now, scale)
-        if daily is not None and not daily.allowed:
-            return rate_limited(request_id, daily)
+        created = limits.peek(rates, created_scope, CREATED_WINDOWS, now, scale)
+        if created is not None and not created.allowed:
+            return rate_limited(request_id, created)
     windows = CREATE_WINDOWS if operation == "create" else OTHER_WINDOWS
     kind = "create" if operation == "create" else "other"
     verdict = limits.admit(rates, f"moengage:{workspace}:{kind}", windows, now, scale)

@@ -101,6 +101,34 @@ def test_daily_cap_counts_successful_creations_only(
     assert moengage_http.post(f"{MOE}/campaigns", json=one_time()).status_code == 201
 
 
+def test_successful_creations_are_capped_per_minute_and_per_hour(
+    moengage_http: httpx.Client, sandbox: SandboxHandle
+) -> None:
+    """V1: at most 5 successful creations a minute, 25 an hour and 100 a day, on top of the
+    create calls' own 5/s, 25/min, 100/h; refused creations do not count."""
+    for _ in range(5):
+        sandbox.set_clock(advance_seconds=1.1)  # past the per-second call window
+        broken = one_time()
+        del broken["connector"]
+        assert moengage_http.post(f"{MOE}/campaigns", json=broken).status_code == 400
+        create(moengage_http, one_time())
+    sandbox.set_clock(advance_seconds=1.1)
+    sixth = moengage_http.post(f"{MOE}/campaigns", json=one_time())
+    assert sixth.status_code == 429
+    assert sixth.headers["x-ratelimit-limit"] == "5"
+    for _ in range(4):  # 25 an hour: 20 more, 5 a minute
+        sandbox.set_clock(advance_seconds=61)
+        for _ in range(5):
+            sandbox.set_clock(advance_seconds=1.1)
+            create(moengage_http, one_time())
+    sandbox.set_clock(advance_seconds=61)
+    hourly = moengage_http.post(f"{MOE}/campaigns", json=one_time())
+    assert hourly.status_code == 429
+    assert hourly.headers["x-ratelimit-limit"] == "25"
+    sandbox.set_clock(advance_seconds=3600)
+    assert moengage_http.post(f"{MOE}/campaigns", json=one_time()).status_code == 201
+
+
 def test_scale_zero_turns_limits_off(sandbox_factory: Callable[..., SandboxHandle]) -> None:
     import httpx
 

@@ -204,6 +204,12 @@ class BatchOrchestrations:
         )
         return [_batch(row) for row in found]
 
+    def count(self, project: str) -> int:
+        rows = self._db.rows(
+            "SELECT COUNT(*) FROM batch_orchestrations WHERE project = ?", (project,)
+        )
+        return int(rows[0][0])
+
     def all(self) -> list[BatchOrchestration]:
         found = self._db.rows(
             f"SELECT {_BATCH_COLUMNS} FROM batch_orchestrations ORDER BY project, created_at, id"
