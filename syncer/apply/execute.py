@@ -19,7 +19,7 @@ from syncer.errors import ApiError, ApiTransportError
 from syncer.model.digest import digest
 from syncer.model.plan import NEW_ID, CampaignPlan, Plan, PlannedRequest
 from syncer.model.report import CallOutcome, Outcome
-from syncer.model.state import StateBackend, TargetState, utcnow
+from syncer.model.state import StateBackend, StateDraft, TargetState, utcnow
 from syncer.model.vendor import Session
 from syncer.remote.client import NotSent
 from syncer.state.journal import Journal, next_entry
@@ -31,7 +31,8 @@ class TargetRun:
 
     name: str
     session: Session
-    state: TargetState
+    state: StateDraft
+    """The target's state as the calls land, built into a `TargetState` once at the end."""
     journal: Journal
     skip: set[tuple[str, int]] = field(default_factory=set)
     """(key, call index) already applied by an interrupted run of this same plan."""
@@ -199,9 +200,9 @@ async def _apply_campaign(run: TargetRun, campaign: CampaignPlan, stop: asyncio.
         entry = next_entry(campaign, old, progress.new_id, progress.complete)
         if entry != old:
             run.journal.campaign(campaign.key, entry)
-            run.state = run.state.with_entry(campaign.key, entry)
+            run.state.set(campaign.key, entry)
         if progress.new_id is not None:
-            run.state = run.state.with_creation(utcnow())
+            run.state.created(utcnow())
 
 
 def _replayed(progress: _CampaignRun, index: int, request: PlannedRequest) -> None:
@@ -318,7 +319,8 @@ async def apply_target(
         The new state (already saved), every call's outcome, and the orphan keys forgotten.
     """
     journal = Journal(backend, target, key or plan_digest(plan))
-    run = TargetRun(name=target, session=session, state=state, journal=journal, skip=skip or set())
+    draft = StateDraft(state)
+    run = TargetRun(name=target, session=session, state=draft, journal=journal, skip=skip or set())
     campaigns = [c for c in plan.campaigns if c.target == target]
     journal.begin()
     forgotten = []
@@ -327,11 +329,12 @@ async def apply_target(
         if campaign.action == "orphan" and not campaign.to_send:
             forgotten.append(campaign.key)
             journal.campaign(campaign.key, None)
-            run.state = run.state.with_entry(campaign.key, None)
+            draft.set(campaign.key, None)
     work = [c for c in campaigns if c.to_send]
     await asyncio.gather(*[_apply_campaign(run, c, stop) for c in work])
-    forgotten += [c.key for c in work if c.action == "orphan" and c.key not in run.state.campaigns]
-    backend.save(run.state)
+    forgotten += [c.key for c in work if c.action == "orphan" and c.key not in draft.campaigns]
+    final = draft.build()
+    backend.save(final)
     if not any(o.outcome == "unknown" for o in run.outcomes):
         # Everything is settled and saved: the journal has served its purpose. With unknown
         # outcomes the run stays open, so the next apply settles them by reading the remote.
@@ -339,7 +342,7 @@ async def apply_target(
         backend.journal_clear(target)
     order = {c.key: i for i, c in enumerate(campaigns)}
     outcomes = sorted(run.outcomes, key=lambda o: (order.get(o.key, 0), o.index))
-    return run.state, outcomes, forgotten
+    return final, outcomes, forgotten
 
 
 def plan_digest(plan: Plan) -> str:

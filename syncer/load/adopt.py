@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from syncer.load.filenames import slugify, unique_name
+from syncer.load.filenames import FreeNames, slugify
 from syncer.load.yaml import write as yamlwrite
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.state import TargetState
@@ -102,7 +102,7 @@ def adopt(
         writable: import campaigns whose writability the vendor cannot confirm as writable.
         when: the import time, for the file's header comment.
     """
-    used = {PurePosixPath(k).name for k in taken if PurePosixPath(k).parent == directory}
+    names = FreeNames(PurePosixPath(k).name for k in taken if PurePosixPath(k).parent == directory)
     result = []
     for remote in remotes:
         try:
@@ -116,8 +116,7 @@ def adopt(
         if problem is not None:
             result.append(Adoption(remote, problem=problem))
             continue
-        name = unique_name(slugify(remote.name), used)
-        used.add(name)
+        name = names.take(slugify(remote.name))
         text = yamlwrite.dump_document(data, _header(remote, target, provider.name, when, reason))
         key = (directory / name).as_posix()
         result.append(Adoption(remote, key=key, text=text, read_only=reason))

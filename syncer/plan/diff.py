@@ -2,20 +2,20 @@
 
 Only declared fields are compared: the remote is first projected onto the shape of what the
 campaign file declares, so remote fields nobody declared never show up as changes. A field
-declared as `null` is a change only when the remote has it. The only deepdiff user.
+declared as `null` is a change only when the remote has it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from deepdiff import DeepDiff
-from deepdiff.helper import NotPresent
-
 from syncer.model.digest import canonical
 from syncer.model.plan import FieldChange
 
 _MISSING = object()
+# A mapping sharing fewer than a third of its keys with the other side is shown changed whole
+# (DeepDiff's `threshold_to_diff_deeper`, which the plans were shown with before this walk).
+_DEEPER = 0.33
 
 
 def project(remote: Any, desired: Any) -> Any:
@@ -57,30 +57,60 @@ def diff_declared(desired: dict[str, Any], remote: dict[str, Any]) -> list[Field
     current = project(remote, wanted)
     if same(wanted, current) or canonical(wanted) == canonical(current):
         return []  # the common case, without building a DeepDiff tree
-    tree = DeepDiff(current, wanted, view="tree", ignore_order=False, verbose_level=2)
     changes: dict[str, FieldChange] = {}
-    for report in tree.values():
-        for level in report:
-            parts = level.path(output_format="list")
-            if parts and isinstance(parts[-1], int):
-                # An item of a list changed: show the whole list, which reads far better
-                # than "value[2]: None -> 'CH'" (lists are replaced whole anyway).
-                parts = parts[:-1]
-                path = format_path(parts)
-                changes[path] = FieldChange(
-                    path=path,
-                    before=_at(current, parts),
-                    after=_at(wanted, parts),
-                )
-                continue
-            path = format_path(parts)
-            before = None if isinstance(level.t1, NotPresent) else level.t1
-            after = None if isinstance(level.t2, NotPresent) else level.t2
-            changes[path] = FieldChange(path=path, before=before, after=after)
+    _walk(current, wanted, [], _Roots(current, wanted, changes))
     paths = sorted(changes)
     # A whole list shown as changed already covers any change found inside it.
     kept = [p for p in paths if not any(_inside(p, other) for other in paths if other != p)]
     return [changes[p] for p in kept]
+
+
+class _Roots:
+    """The two whole values being compared, and the changes found in them so far."""
+
+    def __init__(self, current: Any, wanted: Any, changes: dict[str, FieldChange]) -> None:
+        self.current = current
+        self.wanted = wanted
+        self.changes = changes
+
+    def record(self, parts: list[Any], before: Any, after: Any) -> None:
+        if parts and isinstance(parts[-1], int):
+            # An item of a list changed: show the whole list, which reads far better
+            # than "value[2]: None -> 'CH'" (lists are replaced whole anyway).
+            parts = parts[:-1]
+            before, after = _at(self.current, parts), _at(self.wanted, parts)
+        path = format_path(parts)
+        self.changes[path] = FieldChange(path=path, before=before, after=after)
+
+
+def _walk(current: Any, wanted: Any, parts: list[Any], roots: _Roots) -> None:
+    """Record where `current` and `wanted` differ: keys added or removed, values of another
+    type, unequal scalars, lists of another length (whole). Strings are compared, never
+    diffed: how a long text changed is the renderers' business, on the few changes shown."""
+    if type(current) is not type(wanted):
+        roots.record(parts, current, wanted)
+    elif isinstance(wanted, dict):
+        union = len(wanted.keys() | current.keys())
+        if union > 1 and len(wanted.keys() & current.keys()) / union < _DEEPER:
+            roots.record(parts, current, wanted)  # mostly other keys: a new object, whole
+            return
+        for key, value in wanted.items():
+            if key in current:
+                _walk(current[key], value, [*parts, key], roots)
+            else:
+                roots.record([*parts, key], None, value)
+        for key, value in current.items():
+            if key not in wanted:
+                roots.record([*parts, key], value, None)
+    elif isinstance(wanted, list):
+        if len(current) != len(wanted):
+            path = format_path(parts)
+            roots.changes[path] = FieldChange(path=path, before=current, after=wanted)
+            return
+        for index, (was, now) in enumerate(zip(current, wanted, strict=True)):
+            _walk(was, now, [*parts, index], roots)
+    elif current != wanted:
+        roots.record(parts, current, wanted)
 
 
 def same(a: Any, b: Any) -> bool:

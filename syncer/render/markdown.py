@@ -269,7 +269,9 @@ def render_plan_markdown(
     few = len(changed) <= OPEN_UP_TO
     # Keep room to list every campaign not shown in detail by one line (up to half the room).
     costs = [len(one_line(c, show_target)) + 1 for c in changed]
-    after = [sum(costs[i + 1 :]) for i in range(len(costs))]
+    after = [0] * len(costs)  # what the campaigns after each one cost: a running sum, O(K)
+    for index in range(len(costs) - 2, -1, -1):
+        after[index] = after[index + 1] + costs[index + 1]
     half = budget // 2
     body: list[str] = []
     rest: list[CampaignPlan] = []

@@ -6,7 +6,6 @@ lists and objects as a diff of their indented JSON (so the one filter that chang
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any, Literal
 
 from syncer.model.display import INLINE, short
 from syncer.model.plan import NOT_READABLE, FieldChange
+from syncer.render.linediff import unified
 from syncer.render.visible import html_diff, html_text, is_html
 
 DIFF_LINES = 40
@@ -40,14 +40,15 @@ def is_long_text(before: Any, after: Any) -> bool:
 
 def text_diff(before: str, after: str, limit: int = DIFF_LINES) -> list[str]:
     """A unified diff of two long texts (HTML bodies), at most `limit` lines."""
-    lines = list(
-        difflib.unified_diff(
-            _lines(before), _lines(after), fromfile="remote", tofile="desired", lineterm="", n=1
-        )
-    )[2:]
+    lines, uncompared = unified(_lines(before), _lines(after), 1)
+    return _capped(lines, limit, uncompared)
+
+
+def _capped(lines: list[str], limit: int, uncompared: int) -> list[str]:
     if len(lines) > limit:
-        hidden = len(lines) - limit
-        lines = [*lines[:limit], f"… {hidden} more diff lines"]
+        lines = [*lines[:limit], f"… {len(lines) - limit} more diff lines"]
+    if uncompared:
+        lines.append(f"… and {uncompared} more lines that differ, not compared")
     return lines
 
 
@@ -72,15 +73,14 @@ def json_diff(before: str, after: str, limit: int = DIFF_LINES) -> list[str]:
     the objects it is in (so `"BE"` reads as part of `included_filters.filters[0].value`)."""
     old = before.splitlines()
     lines: list[str] = []
-    for line in list(difflib.unified_diff(old, after.splitlines(), lineterm="", n=2))[2:]:
+    compared, uncompared = unified(old, after.splitlines(), 2)
+    for line in compared:
         found = _HUNK.match(line)
         lines.append(line)
         if found:
             start = max(int(found.group(1)) - 1, 0)
             lines += [f" {parent}" for parent in _parents(old, start)]
-    if len(lines) > limit:
-        lines = [*lines[:limit], f"… {len(lines) - limit} more diff lines"]
-    return lines
+    return _capped(lines, limit, uncompared)
 
 
 def _lines(text: str) -> list[str]:

@@ -15,7 +15,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from syncer.model.plan import CampaignPlan, PlannedRequest
-from syncer.model.state import HistoryItem, StateBackend, StateEntry, TargetState, utcnow
+from syncer.model.state import (
+    HistoryItem,
+    StateBackend,
+    StateDraft,
+    StateEntry,
+    TargetState,
+    utcnow,
+)
 
 
 class Journal:
@@ -101,15 +108,17 @@ def replay(records: list[dict[str, Any]], state: TargetState) -> Replay:
     records = [r for r in records if isinstance(r, dict)]
     ended = {r.get("run") for r in records if r.get("t") == "end"}
     result = Replay(state=state)
+    draft = StateDraft(state)
     pending: dict[tuple[str, str, int], dict[str, Any]] = {}
     plan_of: dict[str, str] = {}
     for record in records:
         try:
-            _fold(record, ended, result, pending, plan_of)
+            _fold(record, ended, result, draft, pending, plan_of)
         except (KeyError, TypeError, ValueError, ValidationError):
             # A record this version cannot read (a damaged or foreign journal line): its call,
             # if any, stays unsettled, and is checked by reading the remote like the others.
             continue
+    result.state = draft.build()
     for (run, key, index), call in sorted(pending.items(), key=lambda kv: kv[0]):
         try:
             request = PlannedRequest.model_validate(call["request"])
@@ -125,6 +134,7 @@ def _fold(
     record: dict[str, Any],
     ended: set[Any],
     result: Replay,
+    draft: StateDraft,
     pending: dict[tuple[str, str, int], dict[str, Any]],
     plan_of: dict[str, str],
 ) -> None:
@@ -146,28 +156,29 @@ def _fold(
             applied = result.applied_plans.setdefault(plan_of.get(run, ""), set())
             applied.add((str(record["key"]), int(record["index"])))
             if call and record.get("new_id") and call["request"].get("kind") == "create":
-                result.state = _created(result.state, str(record["key"]), str(record["new_id"]))
+                _created(draft, str(record["key"]), str(record["new_id"]))
     elif kind == "campaign":
         entry = record.get("entry")
-        result.state = result.state.with_entry(
-            str(record["key"]), None if entry is None else StateEntry.model_validate(entry)
-        )
+        draft.set(str(record["key"]), None if entry is None else StateEntry.model_validate(entry))
 
 
-def _created(state: TargetState, key: str, new_id: str) -> TargetState:
-    old = state.campaigns.get(key)
+def _created(draft: StateDraft, key: str, new_id: str) -> None:
+    old = draft.campaigns.get(key)
     if old is not None and old.id == new_id:
-        return state
+        return
     history = old.history if old else ()
     entry = StateEntry(
         id=new_id, origin="created", applied_at=utcnow().isoformat(), history=history
     )
-    return state.with_entry(key, entry).with_creation(utcnow())
+    draft.set(key, entry)
+    draft.created(utcnow())
 
 
 def created_entry(state: TargetState, key: str, new_id: str) -> TargetState:
     """Record a creation found while settling an unknown outcome."""
-    return _created(state, key, new_id)
+    draft = StateDraft(state)
+    _created(draft, key, new_id)
+    return draft.build()
 
 
 def next_entry(

@@ -21,7 +21,7 @@ from syncer.load.adopt import Adoption, Filters, Link, adopt, links, managed_ids
 from syncer.load.filenames import create_private, make_directory, slugify, subdirectory, unique_name
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.report import PinnedFile
-from syncer.model.state import StateEntry, TargetState, utcnow
+from syncer.model.state import StateDraft, StateEntry, TargetState, utcnow
 from syncer.providers import registry
 from syncer.remote.answer import vendor_values
 from syncer.workflows import aio
@@ -110,16 +110,15 @@ def _link(
     in the state store in any case (a file that cannot be written loses nothing here)."""
     pins: dict[str, PinnedFile] = {}
     now = utcnow().isoformat()
+    draft = StateDraft(state)
     for link in found:
         if link.definition is None:
             continue
         key = link.definition.key
         if pins_ids(ctx.settings, target):
             pins[key] = pin_file(ctx.settings, target, key, link.remote.id)
-        state = state.with_entry(
-            key, StateEntry(id=link.remote.id, origin="adopted", applied_at=now)
-        )
-    return pins, state
+        draft.set(key, StateEntry(id=link.remote.id, origin="adopted", applied_at=now))
+    return pins, draft.build()
 
 
 def _report_links(
@@ -164,6 +163,7 @@ def _write(
     """Create each file (private, never over an existing one) and record its id."""
     written = []
     now = utcnow().isoformat()
+    draft = StateDraft(state)
     for adoption in adoptions:
         if adoption.problem is not None:
             written.append(adoption)
@@ -174,11 +174,9 @@ def _write(
             # One file that cannot be written does not lose the others' state entries.
             written.append(Adoption(adoption.remote, problem=f"not written: {exc}"))
             continue
-        state = state.with_entry(
-            key, StateEntry(id=adoption.remote.id, origin="adopted", applied_at=now)
-        )
+        draft.set(key, StateEntry(id=adoption.remote.id, origin="adopted", applied_at=now))
         written.append(Adoption(adoption.remote, key, adoption.text, adoption.read_only))
-    return written, state
+    return written, draft.build()
 
 
 def _create(root: Path, adoption: Adoption) -> str:
