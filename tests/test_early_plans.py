@@ -9,7 +9,7 @@ from typing import Any
 
 from syncer.model.plan import CampaignPlan
 from syncer.model.state import StateEntry, TargetState
-from syncer.model.vendor import PlanItem, RemoteCampaign
+from syncer.model.vendor import PlanItem, RemoteCampaign, remote_body
 from syncer.plan.builder import TargetContext, build_plan
 from syncer.plan.early import EarlyPlans
 from syncer.providers import registry
@@ -127,3 +127,21 @@ def test_an_item_that_differs_in_any_way_gets_no_early_answer() -> None:
         {"settings": SETTINGS.model_copy()},
     ):
         assert early.answer(dataclasses.replace(item, **change)) is None
+
+
+def test_a_body_handed_over_on_arrival_is_planned_from_and_not_kept() -> None:
+    files, state, remotes = scenario()
+    seen: list[dict[str, Any]] = []
+
+    class Recording(CountingProvider):
+        def plan_campaign(self, item: PlanItem) -> CampaignPlan:
+            seen.append(remote_body(item))
+            return super().plan_campaign(item)
+
+    early = EarlyPlans.for_target(files, state, Recording(), ACTOR, SETTINGS)
+    handed = remotes[0].body
+    early.see(remotes[0], handed)
+    assert seen == [handed] and seen[0] is handed
+    item, planned = early.plans["same.yaml"]
+    assert item.remote_body is None  # parsed bodies are not kept
+    assert planned == MOENGAGE.plan_campaign(item)

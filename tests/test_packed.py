@@ -85,15 +85,11 @@ def test_array_items_refuses_anything_but_one_json_array(text: str) -> None:
     assert packed.array_items(text) is None
 
 
-def test_a_lent_body_is_handed_over_once_then_unpacked_as_usual() -> None:
+def test_a_remote_body_is_a_fresh_copy_on_every_access() -> None:
     parsed = {"status": "Active", "html": "x" * 100}
     r = RemoteCampaign(id="c1", body=parsed)
-    lent = dict(parsed)
-    with r.lending(lent):
-        assert r.body is lent
-        again = r.body
-        assert again == parsed and again is not lent
-    with r.lending({"status": "Active", "html": "x" * 100}):
-        pass
+    first = r.body
+    first["status"] = "changed by a caller"
     assert r.body == parsed
+    assert r.body is not r.body
     assert r == RemoteCampaign(id="c1", body=parsed)

@@ -7,13 +7,12 @@ The pipeline modules know no vendor: they only call these protocols.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
 from syncer.model import packed
 from syncer.model.base import FrozenModel
@@ -44,29 +43,17 @@ class RemoteCampaign(FrozenModel):
     content_readable: bool = True
     """False when the API cannot show the campaign's content (Batch email campaigns)."""
 
-    _lent: dict[str, Any] | None = PrivateAttr(default=None)
-
-    @contextlib.contextmanager
-    def lending(self, body: dict[str, Any]) -> Iterator[RemoteCampaign]:
-        """Inside, the first `.body` is `body` itself: the parsed answer this campaign was just
-        packed from, which nothing else holds. Planning a campaign as it arrives then skips
-        one unpack; outside, the body is unpacked as usual (parsed bodies are not kept: they
-        are ten times the size)."""
-        self._lent = body
-        try:
-            yield self
-        finally:
-            self._lent = None
-
     @property
     def body(self) -> dict[str, Any]:
         """The vendor's object (a fresh copy on every access)."""
-        lent = self._lent
-        if lent is not None:
-            self._lent = None
-            return lent
         value: dict[str, Any] = packed.unpack(self.packed_body)
         return value
+
+
+Arrived = Callable[[RemoteCampaign, dict[str, Any] | None], None]
+"""Told of each campaign as a session reads it, with its body already parsed when the reader
+has it and holds it nowhere else (None: unpack `.body`). Planning a campaign as it arrives then
+skips one unpack; the parsed body is not kept (it is ten times the packed size)."""
 
 
 @dataclass
@@ -113,6 +100,19 @@ class PlanItem:
     settings: TargetSettings
     """The target's settings (the provider's own model), e.g. Batch's pinned API version,
     which its request paths carry."""
+    remote_body: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    """`remote`'s body, parsed, when the reader handed it over (`Arrived`); read it through
+    `remote_body(item)`, which unpacks `remote.body` otherwise. Planners do not alter it."""
+
+
+def remote_body(item: PlanItem) -> dict[str, Any]:
+    """The remote campaign's body for planning `item`: the parsed one handed over with it, else
+    a fresh unpack. Read it once per plan (each call without a handed-over body unpacks)."""
+    if item.remote_body is not None:
+        return item.remote_body
+    if item.remote is None:
+        raise ValueError("no remote campaign to read a body from")
+    return item.remote.body
 
 
 def read_only_reason(item: PlanItem) -> str | None:
@@ -146,7 +146,7 @@ class Session(Protocol):
         names: Sequence[str],
         *,
         list_all: bool = False,
-        arrived: Callable[[RemoteCampaign], None] | None = None,
+        arrived: Arrived | None = None,
     ) -> RemoteSnapshot:
         """Read the campaigns with these ids, and look these names up (for creations).
 

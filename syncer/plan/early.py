@@ -11,8 +11,10 @@ read twice, a lookup by name, a creation) is planned at the end as before.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.plan import CampaignPlan
@@ -95,8 +97,9 @@ class EarlyPlans:
             early.by_id[campaign_id] = (definition, entry, source)
         return early
 
-    def see(self, remote: RemoteCampaign) -> None:
-        """Plan the file that manages `remote`, if one does."""
+    def see(self, remote: RemoteCampaign, body: dict[str, Any] | None = None) -> None:
+        """Plan the file that manages `remote`, if one does (`body`: its parsed body, handed
+        over by the reader, used for this plan only)."""
         found = self.by_id.get(remote.id)
         if found is None or remote.id in self.ambiguous:
             return
@@ -109,8 +112,11 @@ class EarlyPlans:
             actor=self.actor,
             id_source=source,
             settings=self.settings,
+            remote_body=body,
         )
-        self.plans[definition.key] = (item, self.provider.plan_campaign(item))
+        planned = self.provider.plan_campaign(item)
+        # Kept without the body: parsed bodies are ten times their packed size.
+        self.plans[definition.key] = (dataclasses.replace(item, remote_body=None), planned)
 
     def answer(self, item: PlanItem) -> CampaignPlan | None:
         """The plan made for exactly this item while reading, if there is one."""

@@ -15,7 +15,7 @@ from typing import Any, Unpack
 
 from syncer.errors import ApiError, ApiTransportError
 from syncer.model.plan import PlannedRequest, TargetIdentity
-from syncer.model.vendor import RemoteCampaign, RemoteSnapshot, SendResult
+from syncer.model.vendor import Arrived, RemoteCampaign, RemoteSnapshot, SendResult
 from syncer.providers.batch import normalize, rules
 from syncer.remote.client import HttpResponse
 from syncer.remote.ratelimit import Windows
@@ -190,7 +190,7 @@ class BatchSession:
         names: Sequence[str],
         *,
         list_all: bool = False,
-        arrived: Callable[[RemoteCampaign], None] | None = None,
+        arrived: Arrived | None = None,
     ) -> RemoteSnapshot:
         """List the whole project (Batch has no get-by-id and no search), and view the push
         campaigns among `ids` (every push campaign with `list_all`, for `syncer import`): their
@@ -209,7 +209,7 @@ class BatchSession:
             if remote is not None:
                 snapshot.add(remote)
                 if arrived is not None:
-                    arrived(remote)
+                    arrived(remote, None)
         snapshot.calls = self.calls()
         return snapshot
 

@@ -17,7 +17,7 @@ from typing import Any, Unpack
 from syncer.errors import ApiError
 from syncer.model import packed
 from syncer.model.plan import PlannedRequest, TargetIdentity
-from syncer.model.vendor import RemoteCampaign, RemoteSnapshot, SendResult
+from syncer.model.vendor import Arrived, RemoteCampaign, RemoteSnapshot, SendResult
 from syncer.providers.moengage import normalize, revisions, rules
 from syncer.providers.moengage.listing import list_pages
 from syncer.providers.moengage.reading import PAGE, ReadChoice, Seen, choose
@@ -101,7 +101,7 @@ def to_remote(item: dict[str, Any], text: str | None = None) -> RemoteCampaign |
     )
 
 
-def _ignore(remote: RemoteCampaign) -> None:
+def _ignore(remote: RemoteCampaign, body: dict[str, Any] | None) -> None:
     return None
 
 
@@ -206,7 +206,7 @@ class MoEngageSession:
         names: Sequence[str],
         *,
         list_all: bool = False,
-        arrived: Callable[[RemoteCampaign], None] | None = None,
+        arrived: Arrived | None = None,
     ) -> RemoteSnapshot:
         """Read campaigns by id and look names up, with as few calls as the API allows.
 
@@ -235,7 +235,7 @@ class MoEngageSession:
         choice: ReadChoice,
         ids: Sequence[str],
         whole: bool,
-        arrived: Callable[[RemoteCampaign], None],
+        arrived: Arrived,
     ) -> int:
         """List email campaigns; returns how many there are (a lower bound if cut short)."""
         remaining = set(ids)
@@ -246,8 +246,7 @@ class MoEngageSession:
                 if remote:
                     self.seen.add(remote)
                     remaining.discard(remote.id)
-                    with remote.lending(item):
-                        arrived(remote)
+                    arrived(remote, item)  # `item` was just parsed from the page: handed over
             # Ids are unique: with ids only, the listing may end once all are seen. A name
             # needs the whole listing (a second campaign may carry it too).
             return not whole and not remaining
@@ -271,7 +270,7 @@ class MoEngageSession:
         self,
         ids: Sequence[str],
         names: Sequence[str],
-        arrived: Callable[[RemoteCampaign], None],
+        arrived: Arrived,
     ) -> None:
         """One search per id (limit 1) and per name, all at once (the limiter paces them)."""
 
@@ -280,14 +279,14 @@ class MoEngageSession:
             found = [r for r in _remotes(items) if r.id == campaign_id]
             self.seen.by_id[campaign_id] = found[0] if found else None
             if found:
-                arrived(found[0])
+                arrived(found[0], None)
 
         async def by_name(name: str) -> None:
             matches = _remotes(await self.search_all({"name": name}))
             self.seen.by_name[name] = matches
             for remote in matches:
                 self.seen.add(remote)
-                arrived(remote)
+                arrived(remote, None)
 
         await asyncio.gather(*map(by_id, ids), *map(by_name, names))
 

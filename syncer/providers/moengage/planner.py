@@ -11,7 +11,7 @@ from typing import Any
 
 from syncer.model.overlay import overlay, without_paths
 from syncer.model.plan import CampaignPlan, FieldChange, PlannedRequest
-from syncer.model.vendor import PlanItem, RemoteCampaign, read_only_reason
+from syncer.model.vendor import PlanItem, RemoteCampaign, read_only_reason, remote_body
 from syncer.plan.diff import changed_roots, diff_declared
 from syncer.plan.rules import apply_locks
 from syncer.plan.staleness import STATUS, digest_of, relied
@@ -46,7 +46,8 @@ def plan_campaign(item: PlanItem) -> CampaignPlan:
     name = d.name or remote.name
     head.update(id=remote.id, remote_state=remote.state, name=name)
     declared = without_paths(d.campaign, list(d.lifecycle.ignore_changes))
-    changes = diff_declared(normalize.for_diff(declared), normalize.for_diff(remote.body))
+    body = remote_body(item)  # once per plan: each unpack costs as much as the diff
+    changes = diff_declared(normalize.for_diff(declared), normalize.for_diff(body))
     changes = apply_locks(changes, remote.state, rules.locks_for(remote.state), VENDOR)
     status_action, status_refusal = rules.transition(d.state, remote.state, remote.kind)
     read_only = read_only_reason(item)
@@ -84,7 +85,7 @@ def plan_campaign(item: PlanItem) -> CampaignPlan:
     if status_action in _BEFORE_UPDATE:
         requests.append(status_call(status_action, remote.id, name))
     if roots:
-        patch, problems = _patch(item, remote, declared, roots)
+        patch, problems = _patch(item, remote, body, declared, roots)
         if problems:
             return _invalid(head, changes, problems)
         requests.append(patch)
@@ -114,7 +115,11 @@ def _invalid(head: dict[str, Any], changes: list[FieldChange], problems: list[st
 
 
 def _patch(
-    item: PlanItem, remote: RemoteCampaign, declared: dict[str, Any], roots: list[str]
+    item: PlanItem,
+    remote: RemoteCampaign,
+    remote_body: dict[str, Any],
+    declared: dict[str, Any],
+    roots: list[str],
 ) -> tuple[PlannedRequest, list[str]]:
     body: dict[str, Any] = {}
     problems = sign(
@@ -124,7 +129,7 @@ def _patch(
         "set updated_by in syncer.toml or the SYNCER_UPDATED_BY environment variable",
     )
     for root in roots:
-        merged = overlay(remote.body.get(root), declared.get(root))
+        merged = overlay(remote_body.get(root), declared.get(root))
         body[root] = normalize.for_request(root, merged)
     problems += schema_violations({**body, **PER_CALL}, "EmailCampaignUpdateRequest")
     problems += checks.update_problems(body, remote.kind or "")
