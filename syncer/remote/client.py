@@ -329,61 +329,8 @@ class HttpClient:
             async with asyncio.timeout(self.deadline):
                 request = self._client.build_request(method, path, json=body, params=params)
                 raw = await receive(self._client, request, self.max_answer)
-        except TimeoutError:
-            error: ApiError = ApiTransportError(
-                f"no complete answer within {self.deadline:g} s (timeout in syncer.toml): the "
-                "call may or may not have been applied",
-                method=method,
-                path=path,
-                campaign=campaign,
-                advice="run again (the outcome is checked by reading the campaign first); if "
-                "the vendor is slow, raise timeout",
-            )
-            raise Retryable(error, None) from None
-        except TooLarge as exc:
-            said = f" (it announced {exc.declared:,} bytes)" if exc.declared else ""
-            raise ApiError(
-                f"the vendor's answer is larger than {exc.limit // (1024 * 1024)} MiB{said}: "
-                "refused while it arrived (no real answer is that large)",
-                method=method,
-                path=path,
-                campaign=campaign,
-                advice="check base_url; if it is right, the vendor is faulty: run again later",
-            ) from None
-        except httpx.ConnectError as exc:
-            untrusted = _certificate_problem(exc)
-            if untrusted is None:
-                raise Retryable(self._unreachable(exc, method, path, campaign), None) from None
-            host = self._client.base_url.host
-            raise ApiError(
-                f"the TLS certificate of {host} is not trusted ({untrusted})",
-                method=method,
-                path=path,
-                campaign=campaign,
-                advice="if a company proxy or your own CA signs it, add that CA's PEM file with "
-                "ca_bundle in syncer.toml (verification is never turned off)",
-            ) from None
-        except httpx.LocalProtocolError:
-            # Refused by the HTTP library before sending (e.g. an unsendable header): retrying
-            # cannot help. Its text may quote header values, credentials included: not shown.
-            raise ApiError(
-                "the request could not be sent (the HTTP library refused it as malformed)",
-                method=method,
-                path=path,
-                campaign=campaign,
-                advice="check the credentials' environment variables for stray characters",
-            ) from None
-        except httpx.ConnectTimeout as exc:
-            raise Retryable(self._unreachable(exc, method, path, campaign), None) from None
-        except httpx.TransportError as exc:
-            error = ApiTransportError(
-                f"no answer ({type(exc).__name__}): the call may or may not have been applied",
-                method=method,
-                path=path,
-                campaign=campaign,
-                advice="run apply again: the outcome is checked by reading the campaign first",
-            )
-            raise Retryable(error, None) from None
+        except (TimeoutError, TooLarge, httpx.TransportError) as exc:
+            raise self._failed(exc, method, path, campaign) from None
         response = dataclasses.replace(raw, path=path)
         log.debug(
             "%s %s -> %s in %.0f ms",
@@ -394,22 +341,84 @@ class HttpClient:
         )
         if raw.status in ok:
             return response
+        error = self._refusal(response, method, path, campaign)
+        if raw.status in RETRY_STATUSES:
+            raise Retryable(error, error.retry_after)
+        raise error
+
+    def _refusal(self, response: HttpResponse, method: str, path: str, campaign: str) -> ApiError:
+        """The error an answer outside `ok` stands for, its body scrubbed of secrets."""
         # Redacted before the reader cuts the body short: a key that crossed the cut would no
         # longer match, and its first part would be shown. Again after: the reader may decode
         # JSON escapes into the secret itself.
         scrubbed = dataclasses.replace(response, text=self.redact(response.text))
         vendor_message, advice = self.read_error(scrubbed)
         vendor_message = self.redact(vendor_message)
-        error = ApiError(
-            vendor_message or f"unexpected HTTP {raw.status}",
+        return ApiError(
+            vendor_message or f"unexpected HTTP {response.status}",
             method=method,
             path=path,
-            status=raw.status,
+            status=response.status,
             vendor_message=vendor_message,
             advice=advice,
             campaign=campaign,
-            retry_after=retry_after(response.headers, raw.status),
+            retry_after=retry_after(response.headers, response.status),
         )
-        if raw.status in RETRY_STATUSES:
-            raise Retryable(error, error.retry_after)
-        raise error
+
+    def _failed(self, exc: Exception, method: str, path: str, campaign: str) -> Exception:
+        """What a call that got no usable answer raises: `Retryable` where trying again may
+        help (no answer in time, no connection), else the `ApiError` that says why not."""
+        if isinstance(exc, TimeoutError):
+            error: ApiError = ApiTransportError(
+                f"no complete answer within {self.deadline:g} s (timeout in syncer.toml): the "
+                "call may or may not have been applied",
+                method=method,
+                path=path,
+                campaign=campaign,
+                advice="run again (the outcome is checked by reading the campaign first); if "
+                "the vendor is slow, raise timeout",
+            )
+            return Retryable(error, None)
+        if isinstance(exc, TooLarge):
+            said = f" (it announced {exc.declared:,} bytes)" if exc.declared else ""
+            return ApiError(
+                f"the vendor's answer is larger than {exc.limit // (1024 * 1024)} MiB{said}: "
+                "refused while it arrived (no real answer is that large)",
+                method=method,
+                path=path,
+                campaign=campaign,
+                advice="check base_url; if it is right, the vendor is faulty: run again later",
+            )
+        if isinstance(exc, httpx.ConnectError):
+            untrusted = _certificate_problem(exc)
+            if untrusted is None:
+                return Retryable(self._unreachable(exc, method, path, campaign), None)
+            host = self._client.base_url.host
+            return ApiError(
+                f"the TLS certificate of {host} is not trusted ({untrusted})",
+                method=method,
+                path=path,
+                campaign=campaign,
+                advice="if a company proxy or your own CA signs it, add that CA's PEM file with "
+                "ca_bundle in syncer.toml (verification is never turned off)",
+            )
+        if isinstance(exc, httpx.LocalProtocolError):
+            # Refused by the HTTP library before sending (e.g. an unsendable header): retrying
+            # cannot help. Its text may quote header values, credentials included: not shown.
+            return ApiError(
+                "the request could not be sent (the HTTP library refused it as malformed)",
+                method=method,
+                path=path,
+                campaign=campaign,
+                advice="check the credentials' environment variables for stray characters",
+            )
+        if isinstance(exc, httpx.ConnectTimeout):
+            return Retryable(self._unreachable(exc, method, path, campaign), None)
+        error = ApiTransportError(
+            f"no answer ({type(exc).__name__}): the call may or may not have been applied",
+            method=method,
+            path=path,
+            campaign=campaign,
+            advice="run apply again: the outcome is checked by reading the campaign first",
+        )
+        return Retryable(error, None)
