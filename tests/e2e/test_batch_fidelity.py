@@ -4,6 +4,8 @@ end: the real CLI against the sandbox in its documented behaviour, asserting the
 - `targeting`: "if you omit it, Batch will consider sending the campaign to the entire user
   base"; an empty block is undocumented (the sandbox refuses it). `targeting: {}` in a file is
   the explicit "everyone", and the key is left out on the wire.
+- push messages: no Batch page names a push field; they are written only by a target with
+  `experimental_push = true`, refused otherwise (with the reason and the flag).
 - `orchestrations/view` documents summary fields only: content is trusted where the view
   carries it, and a view without `targeting` means "unknown", never "everyone".
 """
@@ -104,3 +106,21 @@ def test_a_view_without_targeting_is_unknown_not_everyone(project: Project, sand
     views = [r for r in sandbox.requests() if r["path"].endswith("/orchestrations/view")]
     assert len(views) == 1
     assert "remote content unknown" in plan.out
+
+
+def test_push_is_refused_without_the_flag_and_written_with_it(
+    project: Project, sandbox: Any
+) -> None:
+    project.configure(push=False)
+    project.write("batch/everyone.yaml", EVERYONE_PUSH)
+    sandbox.clear_requests()
+    refused = project.run("apply", "--auto-approve")
+    assert refused.code == 3, refused.all
+    assert writes(sandbox) == []
+    out = " ".join(refused.out.split())
+    assert "cannot create: push messages are experimental for Batch" in out
+    assert "set `experimental_push = true` on target 'sandbox-batch' in syncer.toml" in out
+    assert project.run("validate").code == 0  # the file itself is fine
+    project.configure(push=True)
+    assert project.run("apply", "--auto-approve").code == 0
+    assert [r["path"] for r in writes(sandbox)] == [CREATE]

@@ -67,11 +67,18 @@ class Project:
         self.campaigns.mkdir(parents=True, exist_ok=True)
 
     def configure(
-        self, extra: str = "", *, moengage: str = "", batch: str = "", scale: float = 20.0
+        self,
+        extra: str = "",
+        *,
+        moengage: str = "",
+        batch: str = "",
+        scale: float = 20.0,
+        push: bool = True,
     ) -> None:
         """Write syncer.toml: target `sandbox` (MoEngage) and `sandbox-batch` (Batch) served at
         `base_url`, plus `extra` TOML; `moengage` / `batch` add keys to those targets. `scale`
-        multiplies the vendors' rate limits (the e2e `sandbox` fixture's is 20 too)."""
+        multiplies the vendors' rate limits (the e2e `sandbox` fixture's is 20 too). `push`:
+        the Batch target writes push messages (`experimental_push`), as the example's does."""
         text = f"""
             campaigns_dir = "campaigns"
             default_target = "sandbox"
@@ -89,6 +96,7 @@ class Project:
             sandbox = true
             base_url = "{self.base_url}"
             rate_limit_scale = {scale}
+            experimental_push = {"true" if push else "false"}
             {batch}
         """
         (self.root / "syncer.toml").write_text(textwrap.dedent(text) + extra, encoding="utf-8")

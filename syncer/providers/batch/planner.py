@@ -68,7 +68,9 @@ def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:
         found.drift.append("state")  # e.g. stopped in Batch's dashboard since the last apply
     state_change = [FieldChange(path="state", before=remote.state, after=d.state)] if move else []
     # A file that declares its content unknown cannot be written: it is read-only until then.
-    read_only = read_only_reason(item) or (None if want.complete else INCOMPLETE)
+    read_only = (
+        read_only_reason(item) or (None if want.complete else INCOMPLETE) or _push_refused(item)
+    )
     if read_only:
         return _plan_read_only(item, head, want, found, state_change, read_only, now)
     if move is not None and move.refusal:
@@ -284,6 +286,9 @@ def _plan_create(
         return taken
     if not want.complete:
         return blocked(head, [], [f"cannot create: {INCOMPLETE}"])
+    refused = _push_refused(item)
+    if refused:
+        return blocked(head, [], [f"cannot create: {refused}"])
     state = d.state or "DRAFT"
     notes = [] if d.state else [_draft_note("created")]
     request = _create(item, want, state, f"create campaign {d.name!r} as {state}")
@@ -298,6 +303,28 @@ def _plan_create(
         starts_sending=starts,
         observed=_observed(want.campaign, state, want),
         **digest_of(relied(None, [SAME_NAME])),
+    )
+
+
+def _push_refused(item: PlanItem) -> str | None:
+    """Why a push message may not be written to this target, if it may not.
+
+    Batch's create page outlines push messages (Channel type, Filter push tokens, iOS / Android
+    / Web platforms, ...) but no stored copy of any Batch page names a single push field
+    (batch-cep-api-from-docs.md, 3.3 and 10.1): `platform_type`, `title`, `body` and
+    `deeplink` come from third-party code. Writing them is an opt-in per target.
+    """
+    messages = item.definition.campaign.get("messages")
+    is_push = isinstance(messages, list) and any(
+        isinstance(m, dict) and m.get("channel_type") == "push" for m in messages
+    )
+    if not is_push or target_settings.of(item.settings).experimental_push:
+        return None
+    return (
+        "push messages are experimental for Batch: no Batch page names a push field, and the "
+        "ones campaign-syncer sends (platform_type, title, body, deeplink) come from "
+        "third-party code. To write them anyway, set `experimental_push = true` on target "
+        f"{item.definition.target!r} in syncer.toml"
     )
 
 

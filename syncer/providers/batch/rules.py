@@ -158,11 +158,23 @@ READ_ONLY_STATUSES: dict[str, str] = {
 }
 
 
+KNOWN_TYPES = frozenset({"campaign", *READ_ONLY_TYPES})
+
+
+def _unknown_type(kind: str | None) -> str | None:
+    # The list text names campaign, recurring and trigger; the stats page also names warmup
+    # orchestrations (batch-cep-api-from-docs.md, 11.6). A type campaign-syncer does not know
+    # is read, never written.
+    if kind is None or kind in KNOWN_TYPES:
+        return None
+    return f"{kind!r} orchestrations are read-only for campaign-syncer (a type it does not model)"
+
+
 def read_only(status: str | None, kind: str | None, source: str | None) -> str | None:
     """Why campaign-syncer must not write this campaign, if it must not."""
     reasons = [
         READ_ONLY_SOURCES.get(source or ""),
-        READ_ONLY_TYPES.get(kind or ""),
+        READ_ONLY_TYPES.get(kind or "") or _unknown_type(kind),
         READ_ONLY_STATUSES.get(status or ""),
     ]
     found = [r for r in reasons if r]

@@ -18,6 +18,9 @@ class BatchTarget(TargetSettings):
     """Pinned Batch API version; every call uses it."""
     project_key_env: str = "BATCH_PROJECT_KEY"
     api_key_env: str = "BATCH_API_KEY"
+    experimental_push: bool = False
+    """Write push messages. Off by default: no Batch page names a push field; the ones the tool
+    sends (platform_type, title, body, deeplink) come from third-party code."""
 
     _check_envs = field_validator("project_key_env", "api_key_env")(env_name)
 

@@ -18,7 +18,9 @@ from tests.support.builders import item as plan_item
 
 NOW = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
 ID = "orchestration_0664hyh918hr1gnzka9py5t62nrc0e1q"
-SETTINGS = BatchTarget(provider="batch")
+SETTINGS = BatchTarget(provider="batch", experimental_push=True)
+"""Most tests write push messages; `STRICT` is the default target, which refuses them."""
+STRICT = BatchTarget(provider="batch")
 
 EMAIL: dict[str, Any] = {
     "name": "Win-back",

@@ -15,6 +15,7 @@ from syncer.providers.batch.settings import BatchTarget
 from tests.providers.batch.helpers import (
     ID,
     NOW,
+    STRICT,
     applied,
     definition,
     edited,
@@ -364,6 +365,24 @@ def test_targeting_everyone_is_left_out_of_the_request() -> None:
     updated = plan(definition(push(targeting={}), id=ID, state="DRAFT"), remote(push()))
     (request,) = updated.requests
     assert request.body is not None and "targeting" not in request.body["campaign"]
+
+
+def test_push_is_refused_unless_the_target_opts_in() -> None:
+    """No Batch page names a push field: writing one needs `experimental_push = true`."""
+    created = plan(definition(push(), state="DRAFT"), None, settings=STRICT)
+    assert created.action == "blocked" and created.requests == ()
+    (reason,) = created.reasons
+    assert reason.startswith("cannot create: push messages are experimental for Batch")
+    assert "set `experimental_push = true` on target 'sandbox-batch'" in reason
+    changed = with_message(push(), body="New body")
+    updated = plan(definition(changed, id=ID, state="DRAFT"), remote(push()), settings=STRICT)
+    assert updated.action == "blocked" and updated.requests == ()
+    assert [c.path for c in updated.changes] == ["messages[0].body"]  # still shown
+    assert "push messages are experimental" in updated.reasons[0]
+    same = plan(definition(push(), id=ID, state="DRAFT"), remote(push()), settings=STRICT)
+    assert same.action == "noop"
+    email_ok = plan(definition(email(), state="DRAFT"), None, settings=STRICT)
+    assert email_ok.action == "create"
 
 
 def test_ignored_fields_are_not_compared_but_are_sent() -> None:

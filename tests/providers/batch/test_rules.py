@@ -95,6 +95,7 @@ READ_ONLY = [
     (("DRAFT", "campaign", "dashboard"), "source: dashboard"),
     (("RUNNING", "recurring", "api"), "recurring orchestrations are read-only"),
     (("RUNNING", "trigger", "api"), "trigger orchestrations are read-only"),
+    (("RUNNING", "warmup", "api"), "'warmup' orchestrations are read-only"),
     (("COMPLETED", "campaign", "api"), "completed campaigns cannot be updated"),
 ]
 
