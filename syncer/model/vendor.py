@@ -194,6 +194,9 @@ class Provider(Protocol):
     name: str
     states: tuple[str, ...]
     """Values accepted in a campaign file's top-level `state:`."""
+    state_only: str | None
+    """What the state store holds for this vendor that its API cannot show back (None:
+    nothing): said when a CI runner with a local state store would lose it."""
 
     def validate_campaign(self, raw: Any) -> dict[str, Any]:
         """Validate a `campaign:` block; return the declared fields (explicit nulls kept).

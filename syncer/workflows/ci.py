@@ -39,7 +39,7 @@ def ci_notice(settings: Settings, targets: Iterable[str], environ: Mapping[str, 
         lost.append("the ids of campaigns this run creates (pin_ids = false keeps them there only)")
     for provider in sorted({t.provider for t in real}):
         # A vendor whose API cannot show back what was applied keeps it in the state store.
-        extra = getattr(registry.get(provider), "state_only", None)
+        extra = registry.get(provider).state_only
         if extra:
             lost.append(
                 f"{provider}'s {extra} (the next run writes those campaigns once more, "

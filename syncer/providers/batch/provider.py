@@ -17,7 +17,7 @@ from syncer.remote.session import client_options
 class BatchProvider:
     name = "batch"
     states: tuple[str, ...] = rules.WRITABLE_STATES
-    state_only: str = "last-applied digests"
+    state_only: str | None = "last-applied digests"
     """What the state store holds for this vendor that the API cannot show back (its update
     replaces the whole campaign): said when a CI runner with local state would lose it."""
 

@@ -16,6 +16,7 @@ from syncer.remote.session import client_options
 class MoEngageProvider:
     name = "moengage"
     states: tuple[str, ...] = ("ACTIVE", "PAUSED", "STOPPED")
+    state_only: str | None = None  # every field it applies can be read back
 
     def validate_campaign(self, raw: Any) -> dict[str, Any]:
         campaign = models.EmailCampaign.model_validate(raw)
