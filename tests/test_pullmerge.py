@@ -168,3 +168,10 @@ def test_an_item_of_a_list_overrides_the_whole_list() -> None:
 def test_a_moved_pin_goes_into_the_target_s_entry() -> None:
     data = {**MULTI, "id": {"staging": "s1", "prod": "old"}}
     assert multi_edits([], data=data, id="old", campaign_id="new") == (Edit(("id", "prod"), "new"),)
+
+
+def test_a_remote_dollar_brace_is_written_as_a_literal() -> None:
+    change = FieldChange(path="campaign_content.content.email.subject", before="${x}", after="Hi")
+    assert edits([change]) == (
+        Edit(("campaign", "campaign_content", "content", "email", "subject"), "$${x}"),
+    )

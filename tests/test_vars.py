@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from syncer.load.vars import expand
+from syncer.load.vars import escape, expand
 
 VARS = {"sender": "news@acme.io", "env_label": "prod"}
 
@@ -46,3 +46,10 @@ def test_bad_references(text: str, message: str) -> None:
 def test_every_bad_reference_at_once() -> None:
     _, problems = expand("${var.a} ${var.b} ${var.sender}", VARS, "prod")
     assert len(problems) == 2
+
+
+def test_escaped_text_expands_back_to_itself() -> None:
+    text = "costs ${0} and $${1} and ${var.sender}"
+    escaped = escape({"a": [text], "n": 1})
+    assert escaped == {"a": ["costs $${0} and $$${1} and $${var.sender}"], "n": 1}
+    assert expand(escaped["a"][0], VARS, "prod") == (text, [])

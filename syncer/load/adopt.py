@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from syncer.load.filenames import FreeNames, slugify
+from syncer.load.vars import escape
 from syncer.load.yaml import write as yamlwrite
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.state import TargetState
@@ -117,7 +118,11 @@ def adopt(
             result.append(Adoption(remote, problem=problem))
             continue
         name = names.take(slugify(remote.name))
-        text = yamlwrite.dump_document(data, _header(remote, target, provider.name, when, reason))
+        # A remote `${` is text: written `$${`, the file loads back as the remote campaign.
+        written = {**data, "campaign": escape(data["campaign"])}
+        text = yamlwrite.dump_document(
+            written, _header(remote, target, provider.name, when, reason)
+        )
         key = (directory / name).as_posix()
         result.append(Adoption(remote, key=key, text=text, read_only=reason))
     return result

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from syncer.load.pulltarget import override_edits
+from syncer.load.vars import escape
 from syncer.load.yaml.edit import Edit
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.overlay import get_path, split_path
@@ -72,6 +73,7 @@ def pull_edits(
         else:
             edits.append(Edit(path, change.before))
     if data is not None and "targets" in data:
-        moved = override_edits(data, definition.target, edits, definition.campaign)
-        return Pulled(tuple(moved), tuple(skipped))
-    return Pulled(tuple(edits), tuple(skipped))
+        edits = override_edits(data, definition.target, edits, definition.campaign)
+    # A remote `${` is text: written `$${`, it loads back as the value pulled.
+    written = [e if e.delete else Edit(e.path, escape(e.value)) for e in edits]
+    return Pulled(tuple(written), tuple(skipped))

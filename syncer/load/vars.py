@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 _REFERENCE = re.compile(r"\$\$\{|\$\{")
 _VAR = re.compile(r"var\.([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -61,3 +62,16 @@ def expand(text: str, values: Mapping[str, str], target: str) -> tuple[str, list
         position = var.end()
     out.append(text[position:])
     return "".join(out), problems
+
+
+def escape(value: Any) -> Any:
+    """`value` (a string, or any JSON value) as a campaign file must say it: every `${` written
+    `$${`, so that loading it gives `value` back. For values written into files from a remote
+    (`syncer import`, `syncer pull`), where a `${` is text, never a reference."""
+    if isinstance(value, str):
+        return value.replace("${", "$${")
+    if isinstance(value, dict):
+        return {key: escape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [escape(item) for item in value]
+    return value

@@ -401,3 +401,63 @@ def test_a_prod_change_after_review_stops_prod_only(
     assert prod_email["subject"] == "Edited in prod after the review"
     staging_email = stored(sandbox, "ws-staging")[0]["body"]["campaign_content"]["content"]["email"]
     assert staging_email["subject"] == "Your weekly tips (costs ${0})"
+
+
+def test_import_links_a_multi_target_file_and_writes_only_the_undeclared(
+    envs: Project, sandbox: Any
+) -> None:
+    """`import --target live` against a workspace that already holds the campaign: the file
+    with targets: gets `id: {live: ...}`; only a campaign nothing declares gets a new file."""
+    config = envs.root / "syncer.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + f"""
+[targets.live]
+provider = "moengage"
+base_url = "{envs.base_url}"
+workspace_id_env = "LIVE_WORKSPACE_ID"
+api_key_env = "LIVE_API_KEY"
+updated_by = "crm-bot@example.com"
+rate_limit_scale = 20.0
+[targets.live.vars]
+env_label = "prod"
+sender = "news@acme.example"
+""",
+        encoding="utf-8",
+    )
+    env = {"LIVE_WORKSPACE_ID": "ws-live", "LIVE_API_KEY": "live-api-key"}
+    # The campaigns exist in the live workspace already (made by hand, in effect): created
+    # from one-target files, which are then removed and forgotten.
+    envs.remove(KEY)
+    tips = TIPS.replace("targets: [staging, prod]", "target: live").split("overrides:")[0]
+    tips += "campaign:" + TIPS.split("\ncampaign:", 1)[1]
+    envs.write("made/tips.yaml", tips)
+    envs.write("made/news.yaml", tips.replace("Weekly tips (${var.env_label})", "Weekly news"))
+    made = envs.run("apply", "--auto-approve", "--target", "live", env=env)
+    assert made.code == 0, made.all
+    for key in ("made/tips.yaml", "made/news.yaml"):
+        assert envs.run("state", "forget", key, "--target", "live", env=env).code == 0
+        envs.remove(key)
+    envs.write(
+        KEY,
+        # live reads the shared part, as the campaign made there does; staging is overridden.
+        TIPS.replace("targets: [staging, prod]", "targets: [staging, live]").replace(
+            "  prod:\n", "  staging:\n"
+        ),
+    )
+    ids = {
+        c["body"]["basic_details"]["name"]: c["id"]
+        for c in sandbox.campaigns()["moengage"]["ws-live"]
+    }
+
+    imported = envs.run("import", "--target", "live", "--name", "Weekly*", env=env)
+    assert imported.code == 0, imported.all
+    data = yaml_data(envs.read(KEY))
+    assert data["id"] == {"live": ids["Weekly tips (prod)"]}
+    written = sorted(
+        p.relative_to(envs.campaigns).as_posix() for p in envs.campaigns.rglob("*.yaml")
+    )
+    assert written == ["live/weekly-news.yaml", KEY]
+    plan = envs.run("plan", "--target", "live", "--detailed-exitcode", "--format", "json", env=env)
+    assert plan.code == 0, plan.all
+    assert {c["action"] for c in plan.json()["campaigns"]} == {"noop"}

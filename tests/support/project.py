@@ -103,8 +103,17 @@ class Project:
 
     def copy_examples(self) -> None:
         """The repository's own example campaigns (the demo the sandbox is seeded against) and
-        the templates they use."""
-        shutil.copytree(REPO / "campaigns", self.campaigns, dirs_exist_ok=True)
+        the templates they use.
+
+        Not `campaigns/environments/`: it goes to the quickstart's two environment targets,
+        which `configure` does not write (tests/e2e/test_quickstart.py plays it)."""
+        top = REPO / "campaigns"
+        shutil.copytree(
+            top,
+            self.campaigns,
+            dirs_exist_ok=True,
+            ignore=lambda where, _names: ["environments"] if Path(where) == top else [],
+        )
         if (REPO / "templates").is_dir():
             shutil.copytree(REPO / "templates", self.root / "templates", dirs_exist_ok=True)
 

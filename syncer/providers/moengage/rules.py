@@ -103,7 +103,7 @@ _PAUSE_RUNNING_ONLY = (
 )
 _STOP_SCHEDULED_ONLY = (
     'MoEngage V1 documents STOP for a scheduled one-time campaign only ("Stop a scheduled '
-    'One-time campaign"), and this one is PAUSED. Way out: stop it in MoEngage\'s dashboard'
+    "One-time campaign\"), and this one is PAUSED. Way out: stop it in MoEngage's dashboard"
 )
 
 TRANSITIONS: dict[tuple[str, str, str], Transition] = {
