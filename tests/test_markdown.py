@@ -301,3 +301,26 @@ def test_a_campaign_in_several_targets_is_named_with_its_target() -> None:
     text = render_plan_markdown(plan)
     assert "- `prod` / `t.yaml`: starts sending" in text
     assert "<code>prod</code> / <code>t.yaml</code>" in text
+
+
+def test_creates_shown_in_full_still_keep_the_comment_under_the_limit() -> None:
+    body = "<html><body>" + "".join(
+        f"<p>Paragraph {i} " + "words " * 40 + "</p>" for i in range(80)
+    )
+    content = {
+        "content": {"email": {"subject": "S " * 300, "sender_name": "Acme", "html_content": body}}
+    }
+    creates = [
+        campaign(
+            f"c{i:03}.yaml",
+            "create",
+            changes=(FieldChange(path="campaign_content", after=content),),
+            starts_sending=f"this plan starts sending campaign 'c{i}' (ONE_TIME) from x",
+        )
+        for i in range(120)
+    ]
+    text = render_plan_markdown(plan_of(*creates))
+    assert len(text) < LIMIT
+    assert "This comment is shortened" in text
+    first = text.split("</details>", 1)[0]
+    assert "Paragraph 0 words" in first and "subject: " in first

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from syncer.model.plan import FieldChange
+from syncer.model.plan import FieldChange, Plan
+from syncer.providers.moengage.planner import plan_campaign
+from syncer.render.text import render_plan
 from syncer.render.values import View, change_lines
 from syncer.render.visible import html_diff, html_text, read
+from tests.support.builders import definition, email, item, remote
 
 BASE = (
     "<html><head><style>p { color: #333 }</style></head><body>"
@@ -118,3 +121,30 @@ def test_a_replaced_change_is_not_labelled_blocked() -> None:
     change = FieldChange(path="segmentation_details", before=1, after=2, blocked="ACTIVE ...")
     assert change_lines(change)[0] == "~ segmentation_details [blocked]"
     assert change_lines(change, carried_out=True)[0] == "~ segmentation_details"
+
+
+def _localized(fr2: str) -> dict[str, object]:
+    def one(html: str) -> dict[str, object]:
+        email = {"subject": "Sale", "sender_name": "Acme", "html_content": html}
+        return {"email": {**email, "from_address": "a@acme.io", "reply_to_address": "a@acme.io"}}
+
+    return {
+        "locales": ["fr"],
+        "content": {
+            "default": {"variation_1": one(BASE), "variation_2": one(BASE)},
+            "fr": {"variation_1": one(BASE), "variation_2": one(fr2)},
+        },
+    }
+
+
+def test_an_html_change_is_shown_for_its_own_locale_and_variation() -> None:
+    pixel = _with('<img src="https://t.example/p.gif">')
+    d = definition({"campaign_content": _localized(pixel)}, id="c1")
+    planned = plan_campaign(item(d, remote(email(campaign_content=_localized(BASE)))))
+    path = "campaign_content.content.fr.variation_2.email.html_content"
+    assert [c.path for c in planned.changes] == [path]
+    text = render_plan(Plan(campaigns=(planned,))).plain
+    assert (
+        "~ campaign_content.content.fr.variation_2.email.html_content (what recipients see)" in text
+    )
+    assert "+ https://t.example/p.gif (no alt)" in text

@@ -110,14 +110,17 @@ def value_lines(path: str, value: Any) -> list[str]:
 
 def _unreadable_lines(change: FieldChange, marker: str) -> list[str]:
     # No remote value to diff with: the new content is shown whole, as content.
-    lines = [f"~ {change.path}{marker}", f"  ({change.before})", "  the file's content:"]
+    lines = [f"~ {change.path}{marker}", f"  ({change.before})"]
     after = change.after
     if isinstance(after, dict):
         # Flat leaves (`messages[0].subject`) are their own paths.
+        lines.append("  the file's content:")
         for key, value in after.items():
             lines += value_lines(key, value)
+    elif isinstance(after, str) and is_html(after):
+        lines += ["  the file's HTML (what recipients see):", *html_text(after)]
     else:
-        lines += value_lines("value", after)
+        lines.append(f"+ {full(after)}")
     return lines
 
 
