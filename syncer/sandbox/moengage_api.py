@@ -104,6 +104,8 @@ def update(workspace: str, campaign_id: str, body: dict[str, Any], ctx: Context)
     status = campaign.status
     if status == "SCHEDULED" and start is not None and start <= ctx.now:
         status = "ACTIVE"
+    if ctx.options.moengage_versioning:
+        _keep_revision(ctx, campaign)
     updated = replace(
         campaign,
         body=merged,
@@ -153,6 +155,8 @@ def search(workspace: str, _: str, body: dict[str, Any], ctx: Context) -> Vendor
     limit, page = int(body["limit"]), int(body["page"])
     found = ctx.store.moe.search(workspace, query, limit, (page - 1) * limit)
     # A bare JSON array, no total: clients page until a page is shorter than `limit`.
+    if ctx.options.moengage_versioning:
+        return VendorResponse(200, [row for c in found for row in _revisions(ctx, c)])
     return VendorResponse(200, [render(campaign) for campaign in found])
 
 
@@ -185,6 +189,23 @@ def change_status(workspace: str, _: str, body: dict[str, Any], ctx: Context) ->
     for campaign in changed:
         ctx.store.moe.put(campaign)
     return VendorResponse(200)
+
+
+def _revision_key(campaign: MoeCampaign) -> str:
+    return f"moe_revisions:{campaign.workspace}:{campaign.id}"
+
+
+def _keep_revision(ctx: Context, campaign: MoeCampaign) -> None:
+    """Keep the campaign as it is before a PATCH, as one more old revision."""
+    kept: list[dict[str, Any]] = ctx.store.db.get_setting(_revision_key(campaign)) or []
+    kept.append({**render(campaign), "version_number": len(kept) + 1})
+    ctx.store.db.set_setting(_revision_key(campaign), kept)
+
+
+def _revisions(ctx: Context, campaign: MoeCampaign) -> list[dict[str, Any]]:
+    """Every revision's row, oldest first, the current one last (with the highest number)."""
+    kept: list[dict[str, Any]] = ctx.store.db.get_setting(_revision_key(campaign)) or []
+    return [*kept, {**render(campaign), "version_number": len(kept) + 1}]
 
 
 def _new_id(workspace: str, ctx: Context) -> str:

@@ -74,6 +74,11 @@ class SandboxOptions:
     and nothing about the order of its answer. "exact" (default): equal names, oldest first.
     "loose": any name containing it (any case), newest first: the other reading, under which a
     client that trusts the match or the order picks the wrong campaign."""
+    moengage_versioning: bool = False
+    """Campaign versioning, a workspace opt-in (V5 notes: `campaign_id` is "the canonical id
+    across versions", `version_number` counts them): every PATCH keeps the previous revision,
+    and search answers every revision of a campaign, oldest first, each with its
+    `version_number` (so a search by id with `limit: 1` gets the oldest)."""
 
     def __post_init__(self) -> None:
         if self.latency_ms < 0:

@@ -229,3 +229,25 @@ def test_a_status_change_is_never_repeated_blindly(
     resent = [r for r in sandbox.requests() if r["path"] == STATUS]
     assert len(resent) == (0 if after_write else 1)
     assert fleet.moengage(sandbox)[ids["Pause me"]]["status"] == "PAUSED"
+
+
+def test_a_versioned_workspace_is_read_at_its_newest_revision(
+    sandbox_factory: Any, project: Project
+) -> None:
+    """With campaign versioning (a workspace opt-in), search answers every revision of a
+    campaign, oldest first, sharing its campaign_id. After an update, the next plan reads the
+    newest revision (by version_number) and finds nothing to do, by id and by listing alike."""
+    versioned = sandbox_factory(rate_limit_scale=20.0, moengage_versioning=True)
+    project.base_url = versioned.base_url
+    project.configure()
+    ids = fleet.create_remote(versioned, ["Versioned"])
+    fleet.write_fleet(project, ["Versioned"], "Autumn", ids)
+    assert project.run("apply", "--auto-approve").code == 0
+    versioned.clear_requests()
+    again = project.run("plan", "--detailed-exitcode")
+    assert again.code == 0, again.all
+    [search] = [r for r in versioned.requests() if r["path"] == f"{V1}/campaigns/search"]
+    assert search["body"]["campaign_fields"] == {"id": ids["Versioned"]}
+    assert search["body"]["limit"] == 15  # not 1: the first row is the oldest revision
+    listed = project.run("plan", "--detailed-exitcode", "--show-unmanaged")
+    assert listed.code == 0, listed.all

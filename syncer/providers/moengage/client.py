@@ -109,6 +109,28 @@ def _remotes(found: list[Found]) -> list[RemoteCampaign]:
     return [r for r in (to_remote(item, text) for item, text in found) if r is not None]
 
 
+def one_revision(found: Sequence[RemoteCampaign]) -> RemoteCampaign:
+    """Of several rows of one campaign (campaign versioning: they share its `campaign_id`), the
+    newest revision; when the rows do not say which it is, the first, read-only, saying why."""
+    if len(found) == 1:
+        return found[0]
+    bodies = [remote.body for remote in found]
+    newest = revisions.newest_revision(bodies)
+    for remote, body in zip(found, bodies, strict=True):
+        if body is newest:
+            return remote
+    reason = revisions.VERSIONED.format(id=found[0].id)
+    return found[0].model_copy(update={"read_only": reason})
+
+
+def by_campaign(found: Sequence[RemoteCampaign]) -> list[RemoteCampaign]:
+    """One campaign per `campaign_id`, in first-seen order (see `one_revision`)."""
+    grouped: dict[str, list[RemoteCampaign]] = {}
+    for remote in found:
+        grouped.setdefault(remote.id, []).append(remote)
+    return [one_revision(rows) for rows in grouped.values()]
+
+
 class MoEngageSession:
     """Reads and writes one MoEngage workspace."""
 
@@ -239,11 +261,20 @@ class MoEngageSession:
     ) -> int:
         """List email campaigns; returns how many there are (a lower bound if cut short)."""
         remaining = set(ids)
+        taken: set[str] = set()
+        repeated: dict[str, list[RemoteCampaign]] = {}
 
         def take(items: list[Found]) -> bool:
             for item, text in items:
                 remote = to_remote(item, text)
                 if remote:
+                    if remote.id in taken:  # another revision of a versioned campaign
+                        rows = repeated.setdefault(remote.id, [])
+                        if not rows and (earlier := self.seen.by_id.get(remote.id)) is not None:
+                            rows.append(earlier)
+                        rows.append(remote)
+                        continue
+                    taken.add(remote.id)
                     self.seen.add(remote)
                     remaining.discard(remote.id)
                     arrived(remote, item)  # `item` was just parsed from the page: handed over
@@ -257,6 +288,9 @@ class MoEngageSession:
         listed = await list_pages(
             fetch, page_size=PAGE, ahead=choice.ahead, budget=choice.budget, take=take
         )
+        for rows in repeated.values():
+            # Plans are made from the snapshot: an early plan of another revision is dropped.
+            self.seen.add(one_revision(rows))
         if listed.complete:
             self.seen.listed = True
             self.workspace_size = listed.count
@@ -272,17 +306,20 @@ class MoEngageSession:
         names: Sequence[str],
         arrived: Arrived,
     ) -> None:
-        """One search per id (limit 1) and per name, all at once (the limiter paces them)."""
+        """One search per id and per name, all at once (the limiter paces them)."""
 
         async def by_id(campaign_id: str) -> None:
-            items = await self.search({"id": campaign_id}, 1, 1)
+            # Not `limit: 1`: in a workspace with campaign versioning, several rows share one
+            # campaign_id (V5 notes), and the first is not necessarily the newest.
+            items = await self.search({"id": campaign_id}, 1)
             found = [r for r in _remotes(items) if r.id == campaign_id]
-            self.seen.by_id[campaign_id] = found[0] if found else None
-            if found:
-                arrived(found[0], None)
+            chosen = one_revision(found) if found else None
+            self.seen.by_id[campaign_id] = chosen
+            if chosen is not None:
+                arrived(chosen, None)
 
         async def by_name(name: str) -> None:
-            matches = _remotes(await self.search_all({"name": name}))
+            matches = by_campaign(_remotes(await self.search_all({"name": name})))
             self.seen.by_name[name] = matches
             for remote in matches:
                 self.seen.add(remote)

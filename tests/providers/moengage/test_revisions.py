@@ -45,3 +45,20 @@ def test_revisions_that_do_not_say_which_is_newest_are_ambiguous() -> None:
     assert revisions.newest_revision([row("a"), row("a", updated_at=same)]) is None
     twins = [row("a", version_number=1), row("a", version_number=1)]
     assert revisions.newest_revision(twins) is None
+
+
+def test_rows_of_one_campaign_collapse_to_its_newest_revision_or_a_refusal() -> None:
+    from syncer.providers.moengage.client import by_campaign, to_remote
+
+    def remote(campaign_id: str = "a", **fields: Any) -> Any:
+        found = to_remote(row(campaign_id, basic_details={"name": "A"}, **fields))
+        assert found is not None
+        return found
+
+    old, new = remote(version_number=1), remote(version_number=2)
+    [chosen] = by_campaign([old, new])
+    assert chosen is new and chosen.read_only is None
+    [unclear] = by_campaign([remote(), remote()])
+    assert unclear.read_only is not None
+    assert "several revisions of campaign a (campaign versioning)" in unclear.read_only
+    assert [r.id for r in by_campaign([old, remote(campaign_id="b")])] == ["a", "b"]
