@@ -139,7 +139,7 @@ def test_target_vars_load(tmp_path: Path) -> None:
     [
         (
             '[targets.x]\nprovider = "moengage"\nsandbox = true\n[targets.x.vars]\nport = 8080\n',
-            "syncer.toml:5:1: targets.x.vars.port: Input should be a valid string",
+            "syncer.toml:5:1: targets.x.vars.port: must be a string",
         ),
         (
             '[targets.x]\nprovider = "moengage"\nsandbox = true\n[targets.x.vars]\n"a-b" = "1"\n',

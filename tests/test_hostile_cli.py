@@ -73,8 +73,8 @@ CAMPAIGNS: dict[str, tuple[int, int, str]] = {
     "unknown-target.yaml": (2, 1, "unknown target 'nowhere'"),
     "utf16.yaml": (1, 1, "binary file (NUL bytes)"),
     "whitespace-only.yaml": (1, 1, "file is empty"),
-    "wrong-type-campaign.yaml": (2, 1, "campaign: Input should be a valid dictionary"),
-    "wrong-type-nested.yaml": (6, 5, "basic_details.name: Input should be a valid string"),
+    "wrong-type-campaign.yaml": (2, 1, "campaign: must be a mapping (key: value lines)"),
+    "wrong-type-nested.yaml": (6, 5, "basic_details.name: must be a string"),
     "yaml-version.yaml": (1, 1, "incompatible YAML document"),
 }
 
@@ -102,7 +102,7 @@ CONFIGS: dict[str, tuple[int, int, str]] = {
     "target-name-traversal.toml": (1, 1, "target name '../../x'"),
     "unknown-default-target.toml": (1, 1, "default_target 'nope' is not a target"),
     "unknown-key.toml": (6, 1, "targets.t.colour: unknown key"),
-    "wrong-type.toml": (1, 1, "default_target: Input should be a valid string"),
+    "wrong-type.toml": (1, 1, "default_target: must be a string"),
 }
 
 

@@ -76,7 +76,7 @@ def test_text_plan_reads_like_terraform() -> None:
 def test_summary_line_counts_every_action() -> None:
     assert summary_line(plan()) == (
         "Plan: 1 to create, 1 to update, 0 state changes, 0 to replace, 1 blocked, "
-        "0 orphaned, 1 unchanged."
+        "0 to forget, 1 unchanged."
     )
 
 

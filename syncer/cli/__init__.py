@@ -4,8 +4,8 @@ The only package that reads argv and decides the process's exit code; `root.guar
 place errors become exit codes. Exit codes: 0 ok, 1 error (bad usage included), 2 changes
 pending (`plan --detailed-exitcode`), 3 blocked changes, 4 stale saved plan, 130 interrupted.
 `root` holds the command group and its global options; the commands are declared by topic in
-`workflow` (validate, plan, apply, show), `remote` (pull, import) and `tools` (schema, sandbox,
-state), each running its `commands.<name>` module.
+`workflow` (validate, plan, apply, show), `remote` (pull, import) and `tools` (init, schema,
+sandbox, state), each running its `commands.<name>` module.
 """
 
 from __future__ import annotations

@@ -55,17 +55,18 @@ class Output:
     def error(self, message: str) -> None:
         self.errors.print("Error: " + message, style="bold red", markup=False)
 
-    def confirm(self, question: str) -> bool:
-        """Ask on the terminal; only 'yes' counts (as in Terraform)."""
-        if not sys.stdin.isatty():
-            return False
-        self.errors.print(question, markup=False, end=" ")
+    def confirm(self, question: str) -> bool | None:
+        """Ask for 'yes' (as in Terraform): on the terminal, or as a line piped on standard
+        input (`echo yes | syncer apply`). None when no answer can come (no terminal, nothing
+        piped); False for any answer but 'yes'."""
+        if sys.stdin is None or sys.stdin.closed:
+            return None
+        if sys.stdin.isatty():
+            self.errors.print(question, markup=False, end=" ")
         try:
-            answer = input()
-        except EOFError:
-            return False
+            answer = sys.stdin.readline()
+        except (EOFError, OSError, ValueError):
+            return None
+        if not answer:
+            return None  # end of input at once: nothing was piped
         return answer.strip().lower() == "yes"
-
-    @property
-    def interactive(self) -> bool:
-        return sys.stdin.isatty()

@@ -69,6 +69,13 @@ def pull(keys: tuple[str, ...], target: str | None, dry_run: bool) -> None:
     help="List the unmanaged campaigns that would be imported; write nothing.",
 )
 @click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Also campaigns that no longer send (archived, sent, stopped, completed); by default "
+    "only live ones are imported.",
+)
+@click.option(
     "--writable",
     is_flag=True,
     help="Import campaigns whose writability the vendor's API cannot confirm "
@@ -83,6 +90,7 @@ def import_(
     ids: tuple[str, ...],
     directory: str | None,
     dry_run: bool,
+    everything: bool,
     writable: bool,
 ) -> None:
     """Write campaign files for remote campaigns that nothing manages yet, and record their ids."""
@@ -91,7 +99,9 @@ def import_(
 
     options = command.ImportOptions(
         target=target,
-        filters=Filters(names=names, statuses=statuses, kinds=kinds, ids=ids),
+        filters=Filters(
+            names=names, statuses=statuses, kinds=kinds, ids=ids, everything=everything
+        ),
         directory=directory,
         dry_run=dry_run,
         writable=writable,

@@ -22,6 +22,16 @@ def schema() -> None:
     run(command.run)
 
 
+@app.command()
+@click.argument("directory", type=click.Path(path_type=Path), default=Path(), required=False)
+@common
+def init(directory: Path) -> None:
+    """Start a project in DIRECTORY (default: here): syncer.toml, campaigns/, templates/."""
+    from syncer.cli.commands import init as command
+
+    run(lambda ctx: command.run(ctx.out, directory))
+
+
 @app.group()
 def sandbox() -> None:
     """Run the local emulator of the vendor APIs."""
@@ -83,6 +93,17 @@ def state_list(target: str | None) -> None:
     from syncer.cli.commands import state as command
 
     run(lambda ctx: command.list_entries(ctx, target))
+
+
+@state.command("show")
+@click.argument("key")
+@click.option("--target", "-t", default=None)
+@common
+def state_show(key: str, target: str | None) -> None:
+    """Show everything the state store holds for one campaign (JSON, per target)."""
+    from syncer.cli.commands import state as command
+
+    run(lambda ctx: command.show(ctx, key, target))
 
 
 @state.command("forget")

@@ -10,16 +10,18 @@ here reads credentials: targets only name the environment variables that hold th
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from syncer.config.readfile import NotUtf8, Unreadable, read_regular, utf8
 from syncer.errors import ConfigError, Problem
 from syncer.model.base import StrictModel
+from syncer.model.messages import schema_keys, unknown_key, wording
 from syncer.model.target import TargetModels, TargetSettings, check_base_url
 
 CONFIG_FILE = "syncer.toml"
@@ -197,7 +199,7 @@ def _validate(
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_problems(exc, [], text, display))
+        problems.extend(_problems(exc, [], text, display, Settings))
         raise ConfigError(problems) from None
     if problems:
         raise ConfigError(problems)
@@ -269,25 +271,33 @@ def _targets(
             try:
                 targets[name] = model.model_validate(table)
             except ValidationError as exc:
-                problems.extend(_problems(exc, loc, text, display))
+                problems.extend(_problems(exc, loc, text, display, model))
             continue
         line, col = locate_toml(text, loc)
         problems.append(Problem(display, line, col, f"{'.'.join(loc)}: {message}"))
     return targets, problems
 
 
-def _problems(exc: ValidationError, prefix: list[str], text: str, display: str) -> list[Problem]:
+def _problems(
+    exc: ValidationError, prefix: list[str], text: str, display: str, model: type[BaseModel]
+) -> list[Problem]:
+    """Located problems of validating part of the file (at `prefix`) with `model`; an unknown
+    key names the closest key the model knows."""
     problems = []
     for err in exc.errors():
-        loc = prefix + [str(p) for p in err["loc"]]
-        message = "unknown key" if err["type"] == "extra_forbidden" else _clean(err["msg"])
+        inner = [str(p) for p in err["loc"]]
+        loc = prefix + inner
+        message = wording(err)
+        if err["type"] == "extra_forbidden" and inner:
+            message = unknown_key(inner[-1], schema_keys(_schema(model), inner[:-1]))
         line, col = locate_toml(text, loc)
         problems.append(Problem(display, line, col, f"{'.'.join(loc) or '(file)'}: {message}"))
     return problems
 
 
-def _clean(message: str) -> str:
-    return message.removeprefix("Value error, ")
+@functools.cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
 
 
 def _toml_position(message: str) -> tuple[int, int]:

@@ -37,9 +37,22 @@ class Filters:
     kinds: tuple[str, ...] = ()
     """Delivery types (MoEngage `ONE_TIME`...; Batch `campaign`, `recurring`...)."""
     ids: tuple[str, ...] = ()
+    everything: bool = False
+    """`--all`: also campaigns that no longer send (archived, sent, stopped, completed)."""
+    finished: frozenset[str] = frozenset()
+    """The vendor's statuses of campaigns that no longer send (upper case)."""
+
+    @property
+    def explicit(self) -> bool:
+        """Finished campaigns were asked for: `--all`, or a status or id named outright."""
+        return bool(self.everything or self.statuses or self.ids)
 
     def keeps(self, remote: RemoteCampaign) -> bool:
         name = (remote.name or "").lower()
+        # Live campaigns by default: what a team manages; an explicit --status or --id is an
+        # explicit choice and is honoured as asked.
+        if not self.explicit and (remote.state or "").upper() in self.finished:
+            return False
         if self.names and not any(fnmatch.fnmatchcase(name, g.lower()) for g in self.names):
             return False
         if self.statuses and (remote.state or "").upper() not in {s.upper() for s in self.statuses}:

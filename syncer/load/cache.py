@@ -108,6 +108,7 @@ class Hit:
                     line=meta["line"],
                     templates=tuple((name, sha) for name, sha in meta.get("templates", ())),
                     warnings=tuple(meta.get("warnings", ())),
+                    incomplete=tuple(tuple(spot) for spot in meta.get("incomplete", ())),
                 )
             )
         return found
@@ -130,6 +131,7 @@ def _meta(definition: CampaignDefinition) -> dict[str, Any]:
         "size": len(definition.content),
         "templates": [list(pair) for pair in definition.templates],
         "warnings": list(definition.warnings),
+        "incomplete": [list(spot) for spot in definition.incomplete],
     }
 
 

@@ -7,7 +7,9 @@ its provider's models). Problems in all files are collected and raised together 
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +27,7 @@ from syncer.load.names import duplicate_names
 from syncer.load.vars import uses_vars
 from syncer.load.yaml import read as yamlio
 from syncer.model.base import StrictModel
-from syncer.model.campaign import CampaignDefinition, Lifecycle, OnLocked
+from syncer.model.campaign import CampaignDefinition, Lifecycle, OnLocked, Spot
 from syncer.model.digest import digest
 from syncer.model.overlay import split_path
 from syncer.model.vendor import Provider, ProviderLookup
@@ -107,13 +109,14 @@ def discover(root: Path, display_root: Path) -> tuple[list[Path], list[Problem]]
         dirnames.sort()
         for name in sorted(filenames):
             path = base / name
-            if not name.endswith((".yaml", ".yml")):
+            if not name.lower().endswith((".yaml", ".yml")):
                 continue
             if not _plain_name(name):
                 shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
                 problem(Path(shown), "file name is not plain UTF-8 text: rename the file")
-            elif name.endswith(".yml"):
-                problem(path, "campaign files must end in .yaml (rename this .yml file)")
+            elif not name.endswith(".yaml"):
+                suffix = name[name.rindex(".") :]
+                problem(path, f"campaign files must end in .yaml (rename this {suffix} file)")
             elif path.is_symlink() and path.exists() and not inside(display_root, path):
                 problem(path, "is a link to a file outside the project: refusing to read it")
             else:
@@ -272,18 +275,23 @@ def _definition(
             return " (a ${var.NAME} is always replaced by text)"
         return ""
 
-    def locate_errors(exc: ValidationError, prefix: tuple[str | int, ...]) -> list[Problem]:
+    def locate_errors(
+        exc: ValidationError, prefix: tuple[str | int, ...], schema: dict[str, Any]
+    ) -> list[Problem]:
         errors = [
             e
             for e in exc.errors()
             if view.where(real_path(prefix + tuple(e["loc"]), view.data)) not in unknown
         ]
-        return located(errors, prefix, tree, display, data=view.data, where=view.where, hint=hint)
+        return located(
+            errors, prefix, tree, display,
+            data=view.data, where=view.where, hint=hint, schema=schema,
+        )  # fmt: skip
 
     try:
         envelope = _Effective.model_validate(view.data)
     except ValidationError as exc:
-        return None, locate_errors(exc, ())
+        return None, locate_errors(exc, (), _effective_schema())
     problems = []
     if envelope.state is not None and envelope.state not in provider.states:
         allowed = " | ".join(provider.states)
@@ -301,7 +309,7 @@ def _definition(
     try:
         campaign = provider.validate_campaign(resolved.campaign)
     except ValidationError as exc:
-        problems.extend(locate_errors(exc, ("campaign",)))
+        problems.extend(locate_errors(exc, ("campaign",), provider.json_schema()))
         campaign = {}
     errors, warnings = content.check(campaign, resolved, anchor, provider)
     problems.extend(errors)
@@ -333,7 +341,42 @@ def _definition(
         line=line,
         templates=tuple(sorted(resolved.files.items())),
         warnings=tuple(str(w) for w in warnings),
+        incomplete=_incomplete(provider, campaign, tree, view.where) if view.id is None else (),
     ), []
+
+
+def _incomplete(
+    provider: Provider,
+    campaign: dict[str, Any],
+    tree: Any,
+    where: Callable[[tuple[str | int, ...]], tuple[str | int, ...]],
+) -> tuple[Spot, ...]:
+    """What the vendor requires to create this campaign and the file lacks, located. Known
+    offline; whether it matters (the key may already have an id in the state store) is the
+    caller's to decide: see `creation_problems`."""
+    spots = []
+    for loc, message in provider.creation_problems(campaign):
+        line, col = yamlio.locate(tree, where(("campaign", *loc)))
+        spots.append((line, col, f"campaign.{message}"))
+    return tuple(spots)
+
+
+def creation_problems(
+    definitions: Iterable[CampaignDefinition], known: Container[tuple[str, str]]
+) -> list[Problem]:
+    """The located problems of every file that would create its campaign (no `id:`, and no
+    id for its (target, key) in `known`) but lacks what the vendor requires to create one."""
+    return [
+        Problem(d.file, line, col, f"{message} (no `id:`: apply would create this campaign)")
+        for d in definitions
+        if d.id is None and (d.target, d.key) not in known
+        for line, col, message in d.incomplete
+    ]
+
+
+@functools.cache
+def _effective_schema() -> dict[str, Any]:
+    return _Effective.model_json_schema()
 
 
 def _name_targets(named: list[tuple[Problem, str]], *, multi: bool) -> list[Problem]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from syncer.errors import Problem
 from syncer.load.yaml import read as yamlio
+from syncer.model.messages import schema_keys, unknown_key, wording
 
 Loc = tuple[str | int, ...]
 
@@ -31,9 +32,11 @@ def located(
     data: Any = None,
     where: Callable[[Loc], Loc] | None = None,
     hint: Callable[[Loc, Any], str] | None = None,
+    schema: dict[str, Any] | None = None,
 ) -> list[Problem]:
     """One problem per pydantic error. `data` is what was validated (defaults to `tree`),
-    `where` maps a path of `data` to the file, `hint` adds a note to a message."""
+    `where` maps a path of `data` to the file, `hint` adds a note to a message, and `schema`
+    (the JSON Schema of the part at `prefix`) names the key an unknown key was likely meant as."""
     shape = tree if data is None else data
     problems = []
     for err in errors:
@@ -41,6 +44,11 @@ def located(
         path = real_path(loc, shape)
         line, col = yamlio.locate(tree, where(path) if where else path)
         message = _message(err, path)
+        if err.get("type") == "extra_forbidden" and schema is not None and path[len(prefix) :]:
+            inner = path[len(prefix) :]
+            message = f"{dotted(path)}: " + unknown_key(
+                str(inner[-1]), schema_keys(schema, inner[:-1])
+            )
         if hint is not None:
             message += hint(path, err)
         problems.append(Problem(display, line, col, message))
@@ -48,14 +56,7 @@ def located(
 
 
 def _message(err: Any, path: Loc) -> str:
-    text = dotted(path)
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        return f"{text}: unknown key"
-    if kind == "missing":
-        return f"{text}: required key is missing"
-    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-    return f"{text}: {message}"
+    return f"{dotted(path)}: {wording(err)}"
 
 
 def real_path(loc: Loc, tree: Any) -> Loc:

@@ -10,6 +10,8 @@ from syncer.model import packed
 from syncer.model.base import FrozenModel
 
 OnLocked = Literal["fail", "skip", "replace"]
+Spot = tuple[int, int, str]
+"""A located sentence about a file: line, column, message."""
 
 
 class Lifecycle(FrozenModel):
@@ -44,6 +46,9 @@ class CampaignDefinition(FrozenModel):
     """(name, sha256) of every `templates_dir` file its content came from (cache keys)."""
     warnings: tuple[str, ...] = ()
     """`file:line:col: warning [check]: ...` lines about its content (email checks)."""
+    incomplete: tuple[Spot, ...] = ()
+    """What a create from this file alone would lack (line, column, message); empty for a file
+    with an `id:`."""
 
     @property
     def campaign(self) -> dict[str, Any]:

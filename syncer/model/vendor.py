@@ -21,6 +21,9 @@ from syncer.model.plan import CampaignPlan, PlannedRequest, TargetIdentity
 from syncer.model.state import StateEntry
 from syncer.model.target import TargetSettings
 
+Location = tuple[str | int, ...]
+"""Where a value sits in a YAML document: keys and list indexes from its root."""
+
 
 class RemoteCampaign(FrozenModel):
     """One campaign as the vendor shows it, read tolerantly."""
@@ -193,6 +196,8 @@ class Provider(Protocol):
 
     name: str
     states: tuple[str, ...]
+    finished: frozenset[str]
+    """Remote statuses of campaigns that no longer send (`import` leaves them out by default)."""
     """Values accepted in a campaign file's top-level `state:`."""
     state_only: str | None
     """What the state store holds for this vendor that its API cannot show back (None:
@@ -207,6 +212,12 @@ class Provider(Protocol):
         ...
 
     def campaign_name(self, campaign: dict[str, Any]) -> str | None: ...
+
+    def creation_problems(self, campaign: dict[str, Any]) -> list[tuple[Location, str]]:
+        """What the vendor would refuse in a create made from this file alone (a file without
+        an `id:`), found offline: each problem's location in the `campaign:` block and its
+        sentence. Empty when a create may be planned."""
+        ...
 
     def plan_campaign(self, item: PlanItem) -> CampaignPlan: ...
 

@@ -175,8 +175,20 @@ def _enforce_budget(
         f"target {target}: this plan creates {count} campaign(s); "
         f"{_budget_text(contexts[target], now)}"
         for target, count in sorted(used.items())
+        if _near_limit(contexts[target], count, now)
     ]
     return result, notes
+
+
+NEAR = 0.8
+"""A creation quota is mentioned once a plan would use this share of it (or more)."""
+
+
+def _near_limit(ctx: TargetContext, count: int, now: dt.datetime) -> bool:
+    daily = ctx.provider.create_budget()
+    if daily is not None and ctx.state.creations_in_last_day(now) + count >= NEAR * daily:
+        return True
+    return ctx.max_creates is not None and count >= NEAR * ctx.max_creates
 
 
 def _allowed_creations(ctx: TargetContext, now: dt.datetime) -> int | None:

@@ -67,8 +67,10 @@ def plan_orphan(
         return CampaignPlan(**head, notes=(note,))
     if not retire:
         note = (
-            f"{gone}; the remote campaign is left untouched (`syncer apply {RETIRE_FLAG}` "
-            "stops or pauses it, where the vendor allows)"
+            f"{gone}; the remote campaign is left untouched and keeps sending if it is live. "
+            "To retire it in a reviewed pull request, keep the file with `state: STOPPED` "
+            f"(or PAUSED) instead of deleting it; `syncer apply {RETIRE_FLAG}` retires it from "
+            "the command line"
         )
         return CampaignPlan(**head, notes=(note,))
     if remote.read_only:

@@ -41,7 +41,7 @@ HEADINGS: dict[Action, str] = {
     "create": "To create",
     "update": "To update",
     "state_change": "State changes",
-    "orphan": "Orphaned: files removed; forgotten, retired only where a call is listed",
+    "orphan": "To forget: files removed; the remote campaigns keep running unless a call is listed",
 }
 DIFF_LINES = 60
 CONTENT_LINES = 200

@@ -18,7 +18,8 @@ SYMBOLS = {
     "state_change": ("~", "cyan"),
     "replace": ("-/+", "magenta"),
     "blocked": ("!", "red"),
-    "orphan": ("-", "bright_black"),
+    # Not Terraform's `-` (destroy): the remote campaign keeps running, only the tool forgets it.
+    "orphan": ("<-", "bright_black"),
     "noop": ("=", "bright_black"),
 }
 LABELS: dict[Action, str] = {
@@ -27,7 +28,7 @@ LABELS: dict[Action, str] = {
     "state_change": "state changes",
     "replace": "to replace",
     "blocked": "blocked",
-    "orphan": "orphaned",
+    "orphan": "to forget",
     "noop": "unchanged",
 }
 
@@ -74,7 +75,7 @@ def summary_line(plan: Plan) -> str:
 def _campaign(out: Text, campaign: CampaignPlan, view: View) -> None:
     symbol, style = SYMBOLS[campaign.action]
     out.append(f"  {symbol} ", style=style)
-    out.append(campaign.action.replace("_", " "), style=f"bold {style}")
+    out.append(_verb(campaign), style=f"bold {style}")
     out.append(f" {campaign.key}")
     details = []
     if campaign.name:
@@ -103,6 +104,12 @@ def _campaign(out: Text, campaign: CampaignPlan, view: View) -> None:
         out.append("\n")
     if campaign.starts_sending:
         out.append(f"      ! {campaign.starts_sending}\n", style="bold red")
+
+
+def _verb(campaign: CampaignPlan) -> str:
+    if campaign.action == "orphan":
+        return "retire and forget" if campaign.requests else "forget"
+    return campaign.action.replace("_", " ")
 
 
 def _change(out: Text, change: FieldChange, view: View, *, carried_out: bool) -> None:

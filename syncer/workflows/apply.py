@@ -116,7 +116,8 @@ async def run_apply(run: Run, request: ApplyRequest, ui: ApplyUI) -> ApplyOutcom
     if saved is not None:
         targets = sorted(saved.targets)
     else:
-        targets = plan_targets(run.settings, run.backend, request.definitions, request.selection)
+        selection = request.selection.under(run.settings.campaigns_dir)
+        targets = plan_targets(run.settings, run.backend, request.definitions, selection)
     try:
         with contextlib.ExitStack() as locks:
             who = holder()

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from syncer.apply.execute import apply_target, plan_digest
 from syncer.config import credentials
 from syncer.config.settings import Settings
 from syncer.errors import DefinitionError, UsageError
+from syncer.load.keys import as_pattern
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.plan import Plan
 from syncer.model.report import ApplyReport, CallOutcome, Verification
@@ -43,6 +44,15 @@ class Selection:
     target: str | None = None
     only: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+
+    def under(self, campaigns_dir: str) -> Selection:
+        """The patterns as keys under `campaigns_dir` (typed with `./`, the directory itself,
+        or without `.yaml`, they name the same campaigns)."""
+        return replace(
+            self,
+            only=tuple(as_pattern(p, campaigns_dir) for p in self.only),
+            exclude=tuple(as_pattern(p, campaigns_dir) for p in self.exclude),
+        )
 
     def keeps(self, key: str) -> bool:
         if self.only and not any(matches(key, p) for p in self.only):
@@ -188,6 +198,7 @@ async def make_plan(
     `retire_orphans` plans the retirement of orphaned campaigns (explicit opt-in);
     `show_unmanaged` lists the whole workspace and notes what nothing manages.
     """
+    selection = selection.under(run.settings.campaigns_dir)
     contexts = await read_for_plan(run, definitions, selection, show_unmanaged=show_unmanaged)
     with vendor_values(", ".join(ctx.name for ctx in contexts)):
         return build_plan(

@@ -25,7 +25,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from syncer.cli import app
+from syncer.cli.root import app
 from syncer.render.markdown import MARKER
 from tests.support.project import REPO, Project
 

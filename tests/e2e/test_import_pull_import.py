@@ -51,7 +51,7 @@ def load(project: Project, key: str) -> dict[str, Any]:
 def test_import_of_the_seeded_workspace_then_plan_shows_zero_changes(
     project: Project, sandbox: Any
 ) -> None:
-    result = project.run("import")
+    result = project.run("import", "--all")
     assert result.code == 0, result.all
     files = sorted(
         p.relative_to(project.campaigns).as_posix() for p in project.campaigns.rglob("*.yaml")
@@ -175,7 +175,13 @@ def test_dry_run_lists_unmanaged_campaigns_and_writes_nothing(demo: Project, san
     for key in ("batch/reactivation.yaml", "batch/spring-push.yaml"):
         demo.remove(key)
     before = sorted(demo.campaigns.rglob("*"))
-    result = demo.run("import", "--dry-run")
+    live = demo.run("import", "--dry-run")
+    assert live.code == 0, live.all
+    # Live campaigns by default: the archived, sent and stopped ones need --all.
+    assert [line.split()[1] for line in live.out.splitlines() if line.startswith("+ ")] == [
+        "campaigns/sandbox/black-friday-teaser.yaml"
+    ]
+    result = demo.run("import", "--dry-run", "--all")
     assert result.code == 0, result.all
     # The example files pin 501-503: only the others are unmanaged.
     listed = [line for line in result.out.splitlines() if line.startswith("+ ")]
@@ -235,7 +241,8 @@ def test_import_links_a_file_without_an_id_that_has_the_name(project: Project) -
         """
     path = project.write("promo/teaser.yaml", text)
     before = path.read_bytes()
-    assert project.run("plan").code == 3  # same name, unmanaged: blocked
+    plan = project.run("plan")  # a file without an id creates: this one lacks what that needs
+    assert plan.code == 1 and "required to create a campaign" in plan.err, plan.all
     result = project.run("import", "--id", TEASER)
     assert result.code == 0, result.all
     assert "= campaigns/promo/teaser.yaml  'Black Friday teaser'" in result.out

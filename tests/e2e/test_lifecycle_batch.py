@@ -110,8 +110,8 @@ def test_a_running_batch_orphan_is_reported_never_stopped(demo: Project, sandbox
 def test_import_of_both_workspaces_then_plan_shows_zero_changes(
     project: Project, sandbox: Any
 ) -> None:
-    assert project.run("import").code == 0
-    result = project.run("import", "--target", "sandbox-batch")
+    assert project.run("import", "--all").code == 0
+    result = project.run("import", "--target", "sandbox-batch", "--all")
     assert result.code == 0, result.all
     assert sorted(p.name for p in (project.campaigns / "sandbox-batch").iterdir()) == [
         "app-update.yaml",

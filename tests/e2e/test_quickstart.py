@@ -26,7 +26,7 @@ def test_quickstart_plan_apply_plan_against_the_embedded_sandbox(tmp_path: Path)
     summary = [line for line in first.out.splitlines() if line.startswith("Plan:")]
     assert summary == [
         "Plan: 4 to create, 2 to update, 0 state changes, 0 to replace, 1 blocked, "
-        "0 orphaned, 1 unchanged."
+        "0 to forget, 1 unchanged."
     ]
     assert "this plan starts sending campaign 'Monthly digest'" in first.out
 

@@ -67,7 +67,7 @@ def run(
         check_routes(planfile, saved, ctx.settings, registry.get)
         check_age(saved, max_age)
     request = ApplyRequest(
-        definitions=ctx.definitions(),  # bad input stops here: no connection is opened
+        definitions=ctx.definitions(creating=True),  # bad input stops here: nothing is sent
         saved=saved,
         selection=selection,
         approved=auto_approve,
@@ -97,11 +97,13 @@ class _Terminal:
             self.ctx.out.document(shown)
 
     def confirm(self, plan: Plan) -> bool:
-        if not self.ctx.out.interactive:
+        answer = self.ctx.out.confirm("Apply these changes? Only 'yes' is accepted:")
+        if answer is None:
             raise UsageError(
-                "apply needs a confirmation: run it in a terminal, or pass --auto-approve"
+                "apply needs a confirmation: answer 'yes' in a terminal, pipe it "
+                "(`echo yes | syncer apply`), or pass --auto-approve"
             )
-        return self.ctx.out.confirm("Apply these changes? Only 'yes' is accepted:")
+        return answer
 
     def stopping(self) -> None:
         self.ctx.out.info(
@@ -115,8 +117,9 @@ class _Terminal:
 def _report(ctx: Context, outcome: ApplyOutcome, fmt: str) -> int:
     plan, report = outcome.plan, outcome.report
     if outcome.status == "cancelled":
-        ctx.out.info("Apply cancelled; nothing was sent.")
-        return exitcodes.OK
+        # As in Terraform: a declined apply is not a success a pipeline may continue on.
+        ctx.out.error("apply cancelled: the answer was not 'yes'; nothing was sent")
+        return exitcodes.ERROR
     if outcome.status == "nothing":
         ctx.out.info("Nothing to apply.")
         if fmt == "json":

@@ -11,7 +11,8 @@ from typing import Any
 from syncer.cli.output import Output
 from syncer.cli.progress import CallProgress
 from syncer.config import settings as config
-from syncer.load.definitions import load_definitions
+from syncer.errors import DefinitionError
+from syncer.load.definitions import creation_problems, load_definitions
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.state import StateBackend
 from syncer.providers import registry
@@ -29,14 +30,30 @@ class Context:
     transports: Mapping[str, Any] = field(default_factory=dict)
     """httpx transports by target name, for tests (never set by the CLI)."""
     sandbox_url: str | None = None
+    offline: bool = False
+    """Set by `validate`: no network, so a shared (S3) state store is not read."""
 
     @cached_property
     def settings(self) -> config.Settings:
         return config.load(self.config_path, registry.target_models())
 
-    def definitions(self) -> list[CampaignDefinition]:
-        """Every campaign file, validated; the warnings about their content go to stderr."""
+    def definitions(self, *, creating: bool = False) -> list[CampaignDefinition]:
+        """Every campaign file, validated; the warnings about their content go to stderr. With
+        `creating` (validate, plan, apply), a file that would create its campaign must also hold
+        what the vendor requires to create one (a located error, before any call); import and
+        pull read files to link or update them."""
         definitions = load_definitions(self.settings, registry.get)
+        incomplete = [d for d in definitions if d.incomplete] if creating else []
+        if incomplete and (self.settings.state.backend == "local" or not self.offline):
+            # A key the state store already knows has a campaign: not a create.
+            known = {
+                (target, key)
+                for target in sorted({d.target for d in incomplete})
+                for key in self.backend.load(target).campaigns
+            }
+            problems = creation_problems(incomplete, known)
+            if problems:
+                raise DefinitionError(problems)
         for warning in sorted({w for d in definitions for w in d.warnings}):
             self.out.warning(warning)
         return definitions

@@ -10,7 +10,7 @@ over an existing one). Every id is recorded in the state store (origin `adopted`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from syncer.cli import exitcodes
@@ -74,11 +74,12 @@ async def _import(
                 snapshot = await run.connections.session(target).read([], [], list_all=True)
             state = run.state(target)
             mine = [d for d in definitions if d.target == target]
-            remotes = unmanaged(snapshot, managed_ids(mine, state), options.filters)
+            provider = registry.get(ctx.settings.targets[target].provider)
+            filters = replace(options.filters, finished=provider.finished)
+            remotes = unmanaged(snapshot, managed_ids(mine, state), filters)
             found, remotes = links(remotes, mine, state)
             root = ctx.settings.campaigns_path
             taken = _taken(root, directory, state)
-            provider = registry.get(ctx.settings.targets[target].provider)
             adoptions = adopt(
                 remotes,
                 provider,
@@ -201,13 +202,17 @@ def _linked(found: list[Link]) -> int:
 def _report(
     ctx: Context, adoptions: list[Adoption], target: str, *, dry_run: bool, linked: int = 0
 ) -> int:
+    """List what was (or would be) imported; a line per campaign, each reason said once."""
     campaigns_dir = ctx.settings.campaigns_dir
     good = [a for a in adoptions if a.problem is None]
     bad = [a for a in adoptions if a.problem is not None]
     lines = []
+    reasons: dict[str, int] = {}
     for adoption in good:
         remote = adoption.remote
-        extra = f" (read-only: {adoption.read_only})" if adoption.read_only else ""
+        if adoption.read_only:
+            reasons[adoption.read_only] = reasons.get(adoption.read_only, 0) + 1
+        extra = " (read-only)" if adoption.read_only else ""
         lines.append(
             f"+ {campaigns_dir}/{adoption.key}  {remote.name!r} "
             f"({remote.id}, {remote.state or 'unknown status'}){extra}\n"
@@ -216,6 +221,8 @@ def _report(
         remote = adoption.remote
         lines.append(f"! {remote.name!r} ({remote.id}): not imported: {adoption.problem}\n")
     ctx.out.document("".join(lines))
+    for reason, count in reasons.items():  # said once, not on every line
+        ctx.out.info(f"read-only ({count}): {reason}")
     verb = "would import" if dry_run else "imported"
     if linked:
         ctx.out.info(

@@ -42,7 +42,7 @@ class Outcome:
 
 def run(ctx: Context, keys: tuple[str, ...], target: str | None, dry_run: bool) -> int:
     definitions = ctx.definitions()  # bad input stops here: no connection is opened
-    selection = Selection(target=target, only=keys)
+    selection = Selection(target=target, only=keys).under(ctx.settings.campaigns_dir)
     chosen = selection.apply(definitions)
     if keys and not chosen:
         raise UsageError(f"no campaign file matches {' '.join(keys)}")

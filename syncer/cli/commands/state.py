@@ -1,10 +1,13 @@
-"""`syncer state list | forget KEY | unlock`: inspect and repair the state store."""
+"""`syncer state list | show KEY | forget KEY | unlock`: inspect and repair the state store."""
 
 from __future__ import annotations
+
+import json
 
 from syncer.cli import exitcodes
 from syncer.cli.commands.context import Context
 from syncer.errors import UsageError
+from syncer.load.keys import as_key
 
 
 def _targets(ctx: Context, target: str | None) -> list[str]:
@@ -22,7 +25,23 @@ def list_entries(ctx: Context, target: str | None) -> int:
     return exitcodes.OK
 
 
+def show(ctx: Context, key: str, target: str | None) -> int:
+    """One campaign's state entries, as JSON keyed by target: id, origin, history, and what was
+    last applied and observed."""
+    key = as_key(key, ctx.settings.campaigns_dir)
+    found = {
+        name: entry.model_dump(mode="json")
+        for name in _targets(ctx, target)
+        if (entry := ctx.backend.load(name).campaigns.get(key)) is not None
+    }
+    if not found:
+        raise UsageError(f"no state entry for {key!r} (`syncer state list` shows them all)")
+    ctx.out.document(json.dumps({"key": key, "targets": found}, indent=2, sort_keys=True) + "\n")
+    return exitcodes.OK
+
+
 def forget(ctx: Context, key: str, target: str | None) -> int:
+    key = as_key(key, ctx.settings.campaigns_dir)
     found = False
     for name in _targets(ctx, target):
         with ctx.backend.lock(name, "syncer state forget"):

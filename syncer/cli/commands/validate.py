@@ -7,7 +7,8 @@ from syncer.cli.commands.context import Context
 
 
 def run(ctx: Context) -> int:
-    definitions = ctx.definitions()
+    ctx.offline = True
+    definitions = ctx.definitions(creating=True)
     targets = sorted({d.target for d in definitions})
     ctx.out.info(
         f"{len(definitions)} campaign file(s) valid"

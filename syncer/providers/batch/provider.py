@@ -7,7 +7,7 @@ from typing import Any
 from syncer.model.plan import CampaignPlan, PlannedRequest
 from syncer.model.state import StateEntry, utcnow
 from syncer.model.target import TargetSettings
-from syncer.model.vendor import PlanItem, RemoteCampaign, Session, SessionSpec
+from syncer.model.vendor import Location, PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.batch import models, normalize, planner, routes, rules
 from syncer.providers.batch import settings as target_settings
 from syncer.providers.batch.client import MIN_429_DELAY, BatchSession
@@ -20,9 +20,15 @@ class BatchProvider:
     state_only: str | None = "last-applied digests"
     """What the state store holds for this vendor that the API cannot show back (its update
     replaces the whole campaign): said when a CI runner with local state would lose it."""
+    finished: frozenset[str] = frozenset({"COMPLETED", "STOPPED"})
 
     def validate_campaign(self, raw: Any) -> dict[str, Any]:
         return models.validate(raw)
+
+    def creation_problems(self, campaign: dict[str, Any]) -> list[tuple[Location, str]]:
+        # Batch's create page marks no field of an email campaign as required beyond what the
+        # file model already requires; a refusal is reported by the vendor at apply time.
+        return []
 
     def campaign_name(self, campaign: dict[str, Any]) -> str | None:
         name = campaign.get("name")

@@ -7,7 +7,7 @@ from typing import Any
 from syncer.model.plan import CampaignPlan, PlannedRequest
 from syncer.model.state import StateEntry
 from syncer.model.target import TargetSettings
-from syncer.model.vendor import PlanItem, RemoteCampaign, Session, SessionSpec
+from syncer.model.vendor import Location, PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.moengage import creation, models, normalize, planner, routes, rules
 from syncer.providers.moengage.client import DAILY_CREATIONS, MoEngageSession
 from syncer.remote.session import client_options
@@ -17,11 +17,15 @@ class MoEngageProvider:
     name = "moengage"
     states: tuple[str, ...] = ("ACTIVE", "PAUSED", "STOPPED")
     state_only: str | None = None  # every field it applies can be read back
+    finished: frozenset[str] = rules.FINISHED
 
     def validate_campaign(self, raw: Any) -> dict[str, Any]:
         campaign = models.EmailCampaign.model_validate(raw)
         dumped: dict[str, Any] = campaign.model_dump(mode="json", exclude_unset=True)
         return dumped
+
+    def creation_problems(self, campaign: dict[str, Any]) -> list[tuple[Location, str]]:
+        return creation.file_problems(campaign)
 
     def campaign_name(self, campaign: dict[str, Any]) -> str | None:
         basic = campaign.get("basic_details")
