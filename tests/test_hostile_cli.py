@@ -91,7 +91,7 @@ CONFIGS: dict[str, tuple[int, int, str]] = {
     "deep-nesting.toml": (1, 1, "invalid TOML: nested too deeply"),
     "duplicate-key.toml": (6, 16, "invalid TOML: Cannot overwrite a value"),
     "duplicate-table.toml": (7, 11, "Cannot declare ('targets', 't') twice"),
-    "empty.toml": (1, 1, "targets: Field required"),
+    "empty.toml": (1, 1, "targets: required key is missing"),
     "env-name-is-a-value.toml": (6, 1, "must be the NAME of an environment variable"),
     "http-remote.toml": (6, 1, "plain http:// is allowed only for loopback addresses"),
     "huge-number.toml": (1, 1, "invalid TOML: a number is too long"),

@@ -207,7 +207,7 @@ def load_file(
     try:
         _File.model_validate(data)
     except ValidationError as exc:
-        return [], located(exc.errors(), (), document.tree, display)
+        return [], located(exc.errors(), (), document.tree, display, schema=_file_schema())
     names, found = targets.target_names(data, settings)
     ids, more = targets.pinned_ids(data, names)
     found += more + targets.check_overrides(data, names)
@@ -372,6 +372,11 @@ def creation_problems(
         if d.id is None and (d.target, d.key) not in known
         for line, col, message in d.incomplete
     ]
+
+
+@functools.cache
+def _file_schema() -> dict[str, Any]:
+    return _File.model_json_schema()
 
 
 @functools.cache
