@@ -209,8 +209,8 @@ BROKEN = [
             "  channel: EMAIL\n  trigger_condition: {trigger_delay_value: '${var.delay}'}\n",
         ),
         [
-            "campaigns/f.yaml:14:23: campaign.trigger_condition.trigger_delay_value: Input should "
-            "be a valid integer (a ${var.NAME} is always replaced by text) (target staging)",
+            "campaigns/f.yaml:14:23: campaign.trigger_condition.trigger_delay_value: must be a "
+            "whole number (a ${var.NAME} is always replaced by text) (target staging)",
             "campaigns/f.yaml:14:23: ${var.delay}: target 'prod' has no var 'delay'",
         ],
     ),

@@ -217,7 +217,7 @@ def test_only_selects_the_key_in_every_target(envs: Project, sandbox: Any) -> No
         ),
         (
             lambda t: t.replace("repeat_frequency: 1", "repeat_frequency: '${var.env_label}'"),
-            "periodic_details.repeat_frequency: Input should be a valid integer (a ${var.NAME} "
+            "periodic_details.repeat_frequency: must be a whole number (a ${var.NAME} "
             "is always replaced by text) (targets staging, prod)",
         ),
     ],

@@ -67,7 +67,7 @@ def run(
         check_routes(planfile, saved, ctx.settings, registry.get)
         check_age(saved, max_age)
     request = ApplyRequest(
-        definitions=ctx.definitions(creating=True),  # bad input stops here: nothing is sent
+        definitions=ctx.definitions(creating=selection),  # bad input stops here: nothing is sent
         saved=saved,
         selection=selection,
         approved=auto_approve,

@@ -19,7 +19,7 @@ from syncer.providers import registry
 from syncer.remote.redact import Redactor
 from syncer.state.backends import open_backend
 from syncer.workflows.connect import Connections
-from syncer.workflows.pipeline import Run
+from syncer.workflows.pipeline import Run, Selection
 
 
 @dataclass
@@ -37,13 +37,17 @@ class Context:
     def settings(self) -> config.Settings:
         return config.load(self.config_path, registry.target_models())
 
-    def definitions(self, *, creating: bool = False) -> list[CampaignDefinition]:
+    def definitions(self, *, creating: bool | Selection = False) -> list[CampaignDefinition]:
         """Every campaign file, validated; the warnings about their content go to stderr. With
-        `creating` (validate, plan, apply), a file that would create its campaign must also hold
-        what the vendor requires to create one (a located error, before any call); import and
-        pull read files to link or update them."""
+        `creating` (validate: every file; plan and apply: the files their selection plans), a
+        file that would create its campaign must also hold what the vendor requires to create
+        one (a located error, before any call); import and pull read files to link or update."""
         definitions = load_definitions(self.settings, registry.get)
-        incomplete = [d for d in definitions if d.incomplete] if creating else []
+        if isinstance(creating, Selection):
+            planned = creating.under(self.settings.campaigns_dir).apply(definitions)
+        else:
+            planned = definitions if creating else []
+        incomplete = [d for d in planned if d.incomplete]
         if incomplete and (self.settings.state.backend == "local" or not self.offline):
             # A key the state store already knows has a campaign: not a create.
             known = {

@@ -41,7 +41,7 @@ def run(
     show_unmanaged: bool = False,
     view: View | None = None,
 ) -> int:
-    definitions = ctx.definitions(creating=True)  # bad input stops here: no connection is opened
+    definitions = ctx.definitions(creating=selection)  # bad input stops here: nothing is sent
 
     async def go() -> Plan:
         run = ctx.run()
