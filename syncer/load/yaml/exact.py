@@ -23,6 +23,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from syncer.errors import Problem
+from syncer.load.yaml.explain import explain
 from syncer.load.yaml.limits import MAX_DEPTH
 from syncer.load.yaml.place import ListPlace, MapPlace, Tree
 
@@ -52,7 +53,7 @@ def load(text: str, display: str) -> tuple[tuple[Any, Any] | None, list[Problem]
     except _Refused as exc:
         return None, [Problem(display, exc.line, exc.col, exc.message)]
     except MarkedYAMLError as exc:
-        return None, [_marked_problem(exc, display)]
+        return None, [_marked_problem(exc, display, text)]
     except YAMLError as exc:
         return None, [Problem(display, 1, 1, f"invalid YAML: {exc}")]
     except RecursionError:
@@ -156,10 +157,13 @@ def _excerpt(node: Any) -> str:
     return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
-def _marked_problem(exc: MarkedYAMLError, display: str) -> Problem:
+def _marked_problem(exc: MarkedYAMLError, display: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = exc.problem or exc.context or "invalid YAML"
+    explained = explain(text, line, str(what))
+    if explained is not None:
+        return Problem(display, explained.line, explained.col, f"invalid YAML: {explained.message}")
     if "found character '\\t'" in str(what) or "\\t" in str(what):
         what = "tab character: YAML indentation must use spaces"
     if "duplicate key" in str(what):
