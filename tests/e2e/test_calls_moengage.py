@@ -82,7 +82,8 @@ def test_a_name_to_look_up_needs_the_whole_listing(
     project: Project, sandbox: SandboxHandle
 ) -> None:
     workspace(project, sandbox, 45, 40)
-    fresh = body(1000, 200)
+    schedule = {"delivery_type": "AT_FIXED_TIME", "start_time": "2030-01-01T09:00:00"}
+    fresh = {**body(1000, 200), "scheduling_details": schedule}  # complete enough to create
     project.write("new.yaml", to_yaml({"provider": "moengage", "campaign": fresh}))
     result = project.run("plan")
     assert "new.yaml" in result.out, result.all
