@@ -121,6 +121,10 @@ class ApiError(SyncerError):
 class ApiTransportError(ApiError):
     """No HTTP answer: timeout or broken connection. A write may or may not have landed."""
 
+    def describe(self) -> str:
+        text = super().describe()
+        return f"{text} ({self.attempts} tries)" if self.attempts > 1 else text
+
 
 class RateLimitedError(ApiError):
     """The vendor kept answering 429 after our retry budget was spent."""

@@ -126,6 +126,15 @@ def _context() -> Context:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if options.debug else logging.WARNING)
+    # What a run has to say as it happens (retries of an unreachable host, long rate-limit
+    # waits): plain lines on standard error, secrets scrubbed.
+    said = logging.StreamHandler(sys.stderr)
+    said.addFilter(RedactingFilter(ctx.redactor))
+    said.setFormatter(logging.Formatter("%(message)s"))
+    notice = logging.getLogger("syncer.notice")
+    notice.handlers[:] = [said]
+    notice.propagate = False
+    notice.setLevel(logging.INFO)
     return ctx
 
 

@@ -14,6 +14,7 @@ import asyncio
 import dataclasses
 import logging
 import math
+import socket
 import ssl
 import time
 from collections import Counter
@@ -39,6 +40,7 @@ from syncer.remote.retry import (
 )
 
 log = logging.getLogger("syncer.http")
+notice = logging.getLogger("syncer.notice")
 
 
 # An error translator: a refused call's response -> (vendor message, advice).
@@ -89,6 +91,32 @@ def _relative(path: str) -> bool:
 
 MIN_CONNECTIONS = 16
 MAX_CONNECTIONS = 256
+
+
+def _cause(exc: Exception) -> str:
+    """Why a connection failed, in a person's words: from the OS error under httpx's (its own
+    text is often only "All connection attempts failed")."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "the connection timed out"
+    seen: BaseException | None = exc
+    texts: list[str] = []
+    while seen is not None and len(texts) < 10:
+        if isinstance(seen, socket.gaierror):
+            return "the host name does not resolve (DNS)"
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused (nothing listens on that port?)"
+        if isinstance(seen, TimeoutError):
+            return "the connection timed out"
+        texts.append(str(seen).lower())
+        seen = seen.__cause__ or seen.__context__
+    text = " ".join(texts)
+    if "refused" in text:
+        return "connection refused (nothing listens on that port?)"
+    if any(s in text for s in ("name or service", "nodename", "name resolution", "getaddrinfo")):
+        return "the host name does not resolve (DNS)"
+    if "unreachable" in text:
+        return "the network is unreachable"
+    return type(exc).__name__
 
 
 def connections(limiter: RateLimiter) -> int:
@@ -253,6 +281,15 @@ class HttpClient:
             delay = state.upcoming_sleep
             self.stats.retries.append(f"{method} {path}: retried in {delay:.1f}s after {reason}")
             log.info("retrying %s %s in %.1fs (%s)", method, path, delay, reason)
+            if isinstance(exc, Retryable) and exc.error.vendor_message == "connect":
+                # Said as it happens: an unreachable host must not look like a hang.
+                notice.warning(
+                    "%s; retrying in %.1f s (try %d of %d)",
+                    str(exc.error),
+                    delay,
+                    state.attempt_number + 1,
+                    policy.max_retries + 1,
+                )
 
         return before_sleep
 
@@ -280,13 +317,18 @@ class HttpClient:
     ) -> ApiTransportError:
         """A call that never reached the server: always safe to try again."""
         return ApiTransportError(
-            f"cannot connect: {self.redact(type(exc).__name__)}",
+            f"cannot connect to {self._where()}: {self.redact(_cause(exc))}",
             method=method,
             path=path,
             vendor_message="connect",
             campaign=campaign,
-            advice="check the network and base_url, then run again",
+            advice="check the network, the host and base_url, then run again",
         )
+
+    def _where(self) -> str:
+        url = self._client.base_url
+        port = url.port or (443 if url.scheme == "https" else 80)
+        return f"{url.host}:{port}"
 
     async def _once(
         self,

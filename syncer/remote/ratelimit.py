@@ -8,6 +8,7 @@ pyrate-limiter's sliding-window log, with a margin and calls spread evenly (see 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,10 @@ from pyrate_limiter import (
 from syncer.remote.call_history import CallHistory
 
 log = logging.getLogger("syncer.ratelimit")
+notice = logging.getLogger("syncer.notice")
+"""What a person running the command should know as it happens (the CLI shows it)."""
+NOTICE_AFTER = 2.0
+"""Seconds of waiting for a rate limit before saying so."""
 
 # Windows are (calls, seconds); several apply at once (per second, minute, hour, day).
 Windows = Sequence[tuple[int, float]]
@@ -86,9 +91,16 @@ class RateLimiter:
     """
 
     def __init__(
-        self, classes: Mapping[str, Windows], scale: float = 1.0, history: Path | None = None
+        self,
+        classes: Mapping[str, Windows],
+        scale: float = 1.0,
+        history: Path | None = None,
+        label: str = "the vendor",
     ) -> None:
-        """`history`: the call log this account's runs share (see `syncer.call_history`)."""
+        """`history`: the call log this account's runs share (see `syncer.call_history`);
+        `label`: who the waits are for, in the notice of a long wait."""
+        self.label = label
+        self._told: set[str] = set()
         self._rates: dict[str, list[Rate]] = {
             name: _rates(windows, scale) for name, windows in classes.items()
         }
@@ -125,9 +137,25 @@ class RateLimiter:
             # No extra wait after each delay: MARGIN already keeps the calls clear of the edges.
             limiter = Limiter(BucketAsyncWrapper(memory), buffer_ms=0)
             self._limiters[name] = limiter
-        await limiter.try_acquire_async(name, blocking=True)
+        # A wait of more than a moment is said once per class, not silently sat through.
+        later = asyncio.get_running_loop().call_later(NOTICE_AFTER, self._waiting, name)
+        try:
+            await limiter.try_acquire_async(name, blocking=True)
+        finally:
+            later.cancel()
         if self.history is not None:
             self.history.record(name)
+
+    def _waiting(self, name: str) -> None:
+        if name in self._told:
+            return
+        self._told.add(name)
+        windows = ", ".join(
+            f"{rate.limit} per {rate.interval / 1000:g} s" for rate in self._rates[name]
+        )
+        notice.warning(
+            "waiting for %s's rate limit (%s calls: %s)", self.label, name, windows or "limited"
+        )
 
     def _replay(self, name: str, bucket: InMemoryBucket) -> None:
         """Start from the calls earlier runs made that still count in this class's windows."""

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict, Unpack
+from urllib.parse import urlsplit
 
 from syncer.model.vendor import SessionSpec
 from syncer.remote.client import ErrorReader, HttpClient, HttpResponse
@@ -70,7 +71,12 @@ def vendor_client(
         base_url=options["base_url"],
         headers=headers,
         timeout=options["timeout"],
-        limiter=RateLimiter(limits, options["rate_scale"], options.get("history")),
+        limiter=RateLimiter(
+            limits,
+            options["rate_scale"],
+            options.get("history"),
+            label=host_of(options["base_url"]),
+        ),
         policy=options["policy"],
         read_error=read_error,
         redactor=options["redactor"],
@@ -78,6 +84,12 @@ def vendor_client(
         transport=options.get("transport"),
         sleep=options.get("sleep", asyncio.sleep),
     )
+
+
+def host_of(base_url: str) -> str:
+    """The host (and port, when not the scheme's) of a base URL, for people to read."""
+    split = urlsplit(base_url)
+    return split.netloc.rpartition("@")[2] or base_url
 
 
 def error_reader(advice: Mapping[int, str], message: Callable[[HttpResponse], str]) -> ErrorReader:

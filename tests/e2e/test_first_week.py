@@ -3,6 +3,7 @@ and a new campaign file that validate refuses for the reasons the vendor would."
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -195,3 +196,18 @@ def test_import_takes_live_campaigns_and_says_the_read_only_reason_once(project:
     reasons = [line for line in everything.err.splitlines() if line.startswith("read-only (")]
     assert len(reasons) == 1, everything.err  # one reason for all of them, said once
     assert all(line.endswith("(read-only)") for line in listed_all)
+
+
+def test_an_unreachable_vendor_is_named_with_its_cause_and_tries(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    project = Project(tmp_path / "p", f"http://127.0.0.1:{port}")
+    project.configure(moengage="max_retries = 2")
+    project.write("new.yaml", NEW)
+    result = project.run("plan")
+    assert result.code == 1, result.all
+    assert f"cannot connect to 127.0.0.1:{port}: connection refused" in result.err
+    assert "(3 tries)" in result.err
+    retrying = [line for line in result.err.splitlines() if "; retrying in" in line]
+    assert len(retrying) == 2 and "(try 2 of 3)" in retrying[0], result.err
