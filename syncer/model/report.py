@@ -51,7 +51,9 @@ class ApplyReport(FrozenModel):
     format_version: Literal[1] = 1
     calls: tuple[CallOutcome, ...] = ()
     blocked: tuple[str, ...] = ()
+    """`target/key` of each campaign the plan blocked (nothing was sent for it)."""
     forgotten: tuple[str, ...] = ()
+    """`target/key` of each orphan whose state entry apply dropped."""
     verification: tuple[Verification, ...] = ()
     reconciled: tuple[str, ...] = ()
     """What settling an interrupted earlier run found."""

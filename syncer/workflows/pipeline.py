@@ -339,13 +339,13 @@ async def apply_plan(
             run.backend.save(state)
         run.states[target] = state
         calls.extend(outcomes)
-        forgotten.extend(gone)
+        forgotten.extend(f"{target}/{campaign}" for campaign in gone)
     retries: list[str] = []
     for target in targets:
         retries.extend(run.connections.session(target).retries())
     return ApplyReport(
         calls=tuple(calls),
-        blocked=tuple(c.key for c in plan.campaigns if c.action == "blocked"),
+        blocked=tuple(f"{c.target}/{c.key}" for c in plan.campaigns if c.action == "blocked"),
         forgotten=tuple(forgotten),
         retries=tuple(retries),
         interrupted=stop.is_set(),

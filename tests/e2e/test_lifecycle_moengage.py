@@ -50,7 +50,7 @@ def test_create_records_the_id_and_the_next_plan_is_noop(demo: Project, sandbox:
     plan = demo.run("plan")
     assert plan.code == 0, plan.all
     assert "this plan starts sending campaign 'Monthly digest' (PERIODIC)" in plan.out
-    assert "this plan creates 1 campaign(s); moengage allows 100 successful creations" in plan.out
+    assert "successful creations" not in plan.out  # one creation is far from the quota
     sandbox.clear_requests()
     result = demo.run("apply", "--auto-approve")
     assert result.code == 0, result.all
