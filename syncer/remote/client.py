@@ -288,7 +288,7 @@ class HttpClient:
                     str(exc.error),
                     delay,
                     state.attempt_number + 1,
-                    policy.max_retries + 1,
+                    self.policy.max_retries + 1,
                 )
 
         return before_sleep
