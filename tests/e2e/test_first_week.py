@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from syncer.cli.commands.init import STARTER
-from tests.support.project import Project
+from tests.support.project import REPO, Project
 
 NEW = (STARTER / "campaigns" / "welcome.yaml").read_text(encoding="utf-8")
 
@@ -211,3 +211,16 @@ def test_an_unreachable_vendor_is_named_with_its_cause_and_tries(tmp_path: Path)
     assert "(3 tries)" in result.err
     retrying = [line for line in result.err.splitlines() if "; retrying in" in line]
     assert len(retrying) == 2 and "(try 2 of 3)" in retrying[0], result.err
+
+
+def test_the_ci_examples_install_the_tool_from_its_repository() -> None:
+    examples = REPO / "examples" / "gitops"
+    installs = [
+        line.strip()
+        for path in sorted(examples.rglob("*.yml"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "pip install" in line
+    ]
+    assert installs, "the pipelines install the tool"
+    for line in installs:  # there is no package index entry to take it from
+        assert "campaign-syncer[s3] @ git+https://" in line and "@v0.1.0" in line, line
