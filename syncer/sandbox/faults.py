@@ -114,6 +114,9 @@ class Faults(_Knob):
     huge_body: HugeBody | None = None
     deep_body: DeepBody | None = None
     repeat_page: RepeatPage | None = None
+    reject_credentials: list[str] = Field(default_factory=list)
+    """API keys (MoEngage's, Batch's REST key) answered with the vendor's own 401 while listed:
+    a key revoked in the dashboard, or a typo in a CI secret."""
     error_draws: int = Field(default=0, ge=0)
 
 

@@ -8,6 +8,8 @@ the request (never its headers) and sends, drops or delays the response.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import json
 import logging
 import threading
@@ -18,7 +20,7 @@ from starlette.types import Receive, Scope, Send
 
 from syncer.sandbox import batch, moengage
 from syncer.sandbox.clock import iso_utc
-from syncer.sandbox.faults import decide_after, decide_before, keep_answer, latency_seconds
+from syncer.sandbox.faults import Before, decide_after, decide_before, keep_answer, latency_seconds
 from syncer.sandbox.options import SandboxOptions
 from syncer.sandbox.settings import load_clock, load_faults, save_faults
 from syncer.sandbox.store import Store
@@ -53,6 +55,20 @@ def quiet_intended_drops() -> None:
         server_logger.addFilter(_IntendedDrops())
 
 
+def _presented_key(request: VendorRequest) -> str | None:
+    """The secret of the request's Authorization header: Basic's password (MoEngage) or the
+    Bearer token (Batch)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return token.strip()
+    if scheme.lower() == "basic":
+        try:
+            return base64.b64decode(token.strip(), validate=True).decode("utf-8").partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    return None
+
+
 class VendorGate:
     """An ASGI app serving both vendors' routes from one `Store`."""
 
@@ -76,6 +92,8 @@ class VendorGate:
         with db.transaction():
             faults = load_faults(db)
             updated, before = decide_before(faults, request.method, request.path)
+            if faults.reject_credentials and _presented_key(request) in faults.reject_credentials:
+                before = Before("error", 401, "reject_credentials")
             if updated != faults:
                 save_faults(db, updated)
         await self._sleep(latency_seconds(faults, self.options.latency_ms))

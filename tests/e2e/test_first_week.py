@@ -224,3 +224,13 @@ def test_the_ci_examples_install_the_tool_from_its_repository() -> None:
     assert installs, "the pipelines install the tool"
     for line in installs:  # there is no package index entry to take it from
         assert "campaign-syncer[s3] @ git+https://" in line and "@v0.1.0" in line, line
+
+
+def test_the_sandbox_rejects_the_credentials_it_is_told_to(project: Project, sandbox: Any) -> None:
+    project.write("new.yaml", NEW)
+    sandbox.set_faults({"reject_credentials": ["sandbox-api-key"]})  # what sandbox targets send
+    refused = project.run("plan")
+    assert refused.code == 1, refused.all
+    assert "HTTP 401" in refused.err
+    sandbox.set_faults({"reject_credentials": []})
+    assert project.run("plan").code == 0
