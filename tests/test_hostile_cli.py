@@ -64,7 +64,7 @@ CAMPAIGNS: dict[str, tuple[int, int, str]] = {
     "provider-mismatch.yaml": (1, 1, "this file says provider: batch"),
     "python-tag.yaml": (1, 11, "python/object/apply:os.system' is not allowed"),
     "scalar-document.yaml": (1, 1, "a campaign file is a mapping"),
-    "syntax-bad-indent.yaml": (4, 17, "mapping values are not allowed here"),
+    "syntax-bad-indent.yaml": (4, 4, "is indented 3 space(s), deeper than line 3 (channel: holds"),
     "syntax-unclosed-flow.yaml": (3, 1, "expected ',' or '}'"),
     "tab-indent.yaml": (3, 1, "tab character: YAML indentation must use spaces"),
     "tag-directive.yaml": (3, 11, "YAML tag 'tag:evil.example,2024:moengage' is not allowed"),
