@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -247,3 +248,38 @@ def test_every_mistake_of_every_target_at_once(tmp_path: Path) -> None:
     # nope in prod; from in staging and in prod (two messages: each names its own target's vars)
     assert len(found) == 3, found
     assert sum("has no var 'from'" in p for p in found) == 2
+
+
+def test_the_readme_worked_example_is_true(tmp_path: Path) -> None:
+    """The Environments section's file and syncer.toml load, and give its table's values."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Environments: one definition, several targets") :]
+    (yaml_text,) = re.findall(r"```yaml\n(.*?)```", section.split("### ")[0], re.S)
+    (toml_text,) = re.findall(r"```toml\n(.*?)```", section.split("### ")[0], re.S)
+    (tmp_path / "syncer.toml").write_text(toml_text)
+    path = tmp_path / "campaigns" / "onboarding" / "welcome.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml_text)
+    loaded = load_definitions(
+        config.load(tmp_path / "syncer.toml", registry.target_models()), registry.get
+    )
+    staging, prod = sorted(loaded, key=lambda d: d.target != "staging")
+    assert (staging.state, prod.state) == ("ACTIVE", "PAUSED")
+    assert staging.campaign["basic_details"] == {
+        "name": "Welcome (staging)",
+        "content_type": "TRANSACTIONAL",
+        "user_attribute_identifier": "MOE_EMAIL_ID",
+        "tags": ["onboarding"],
+    }
+    assert prod.campaign["basic_details"] == {
+        "name": "Welcome",
+        "content_type": "TRANSACTIONAL",
+        "user_attribute_identifier": "MOE_EMAIL_ID",
+        "tags": ["onboarding", "prod"],
+    }
+    s_email = staging.campaign["campaign_content"]["content"]["email"]
+    p_email = prod.campaign["campaign_content"]["content"]["email"]
+    assert (s_email["from_address"], p_email["from_address"]) == ("test@acme.io", "news@acme.io")
+    assert (s_email["preview_text"], p_email["preview_text"]) == ("Your account is ready", None)
+    assert s_email["html_content"] == p_email["html_content"] == "<p>Prices from ${price}</p>"
+    assert prod.id == "77b2a1d3f5c6b7a8c9d0e1f2" and staging.id is None

@@ -127,7 +127,6 @@ class Admin:
             save_faults(db, knobs)
         return JSONResponse(load_faults(db).model_dump(mode="json"))
 
-
     async def dashboard_stop(self, request: Request) -> Response:
         try:
             body = await _json_object(request)

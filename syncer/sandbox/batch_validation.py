@@ -118,8 +118,7 @@ def validate_campaign(campaign: Any, path: str = "") -> dict[str, Any]:
             # so the sandbox refuses it rather than guess (a client omits the block instead).
             raise malformed(
                 f"{path}targeting",
-                "an empty targeting block is not documented: omit it to reach the entire "
-                "user base",
+                "an empty targeting block is not documented: omit it to reach the entire user base",
             )
         reject_unknown(targeting, _TARGETING_KEYS, f"{path}targeting.")
         for key in ("languages", "regions"):

@@ -135,9 +135,7 @@ def test_import_of_both_workspaces_then_plan_shows_zero_changes(
     assert unmanaged.out.count("every remote campaign is managed") == 2
 
 
-def test_every_call_of_a_target_uses_its_pinned_api_version(
-    project: Project, sandbox: Any
-) -> None:
+def test_every_call_of_a_target_uses_its_pinned_api_version(project: Project, sandbox: Any) -> None:
     project.configure(batch='api_version = "2.10"')
     project.copy_examples()
     batch_only(project)

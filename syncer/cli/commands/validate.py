@@ -10,8 +10,11 @@ def run(ctx: Context) -> int:
     ctx.offline = True
     definitions = ctx.definitions(creating=True)
     targets = sorted({d.target for d in definitions})
+    files = len({d.key for d in definitions})
+    # A file with targets: is one campaign per target: both counts, when they differ.
+    campaigns = f", {len(definitions)} campaigns" if len(definitions) != files else ""
     ctx.out.info(
-        f"{len(definitions)} campaign file(s) valid"
+        f"{files} campaign file(s) valid{campaigns}"
         + (f" (targets: {', '.join(targets)})" if targets else "")
     )
     return exitcodes.OK

@@ -42,9 +42,7 @@ _COMPLETED = (Lock(EVERYTHING, NEW_CAMPAIGN, "Batch: completed campaigns cannot 
 LOCKS: dict[str, LockTable] = {
     # type: campaign = a one-shot campaign.
     "campaign": {
-        "RUNNING": (
-            Lock(EVERYTHING, STOP_FIRST, f"one-shot campaigns; {NOT_UPDATABLE}"),
-        ),
+        "RUNNING": (Lock(EVERYTHING, STOP_FIRST, f"one-shot campaigns; {NOT_UPDATABLE}"),),
         "COMPLETED": _COMPLETED,
     },
     # Batch lets recurring and trigger campaigns be updated while running ("if not recurrent").
