@@ -116,7 +116,7 @@ def list_orchestrations(project: str, request: VendorRequest, ctx: Context) -> V
     return VendorResponse(
         200,
         {
-            "orchestrations": [_summary(o) for o in page],
+            "orchestrations": [_summary(o, ctx) for o in page],
             # The docs never say what `count` is; their example has `"count": 132` with
             # `has_more: true`, more than the largest page (`limit` <= 100): the total, then.
             # A client must page by has_more and next_from, whatever `count` says.
@@ -137,7 +137,7 @@ def view(project: str, request: VendorRequest, ctx: Context) -> VendorResponse:
     if orchestration.message.get("channel_type") != "push":
         # The view route returns details "for push campaigns only".
         raise malformed("orchestration_id", f"{orchestration_id} is not a push campaign")
-    details = _summary(orchestration)
+    details = _summary(orchestration, ctx)
     campaign = orchestration.campaign
     details.update(
         updated_date=iso_utc(orchestration.updated_at, seconds=True),
@@ -154,8 +154,15 @@ def view(project: str, request: VendorRequest, ctx: Context) -> VendorResponse:
     return VendorResponse(200, details)
 
 
-def _summary(o: BatchOrchestration) -> dict[str, Any]:
+def _label_name(code: str) -> str:
+    return code.replace("_", " ").replace("-", " ").strip().capitalize() or code
+
+
+def _summary(o: BatchOrchestration, ctx: Context) -> dict[str, Any]:
     """A list item: no targeting and no message content, as Batch lists them."""
+    labels = [str(label) for label in o.campaign.get("labels", [])]
+    if ctx.options.batch_labels == "names":
+        labels = [_label_name(label) for label in labels]
     message = o.message
     platforms = message.get("platform_type", []) if message.get("channel_type") == "push" else []
     return {
@@ -166,7 +173,7 @@ def _summary(o: BatchOrchestration) -> dict[str, Any]:
         "source": o.source,
         "created_date": iso_utc(o.created_at, seconds=True),
         "name": o.name,
-        "labels": list(o.campaign.get("labels", [])),
+        "labels": labels,
         "status": o.status,
         "start_time": None if o.start_at is None else iso_utc(o.start_at, seconds=True),
     }

@@ -74,6 +74,11 @@ class SandboxOptions:
     and nothing about the order of its answer. "exact" (default): equal names, oldest first.
     "loose": any name containing it (any case), newest first: the other reading, under which a
     client that trusts the match or the order picks the wrong campaign."""
+    batch_labels: Literal["codes", "names"] = "codes"
+    """What Batch's list and view show in `labels`. Campaigns are written with label codes
+    ("Use it as a reference in your calls to the Batch API"); the docs do not say whether they
+    read back as codes or names. "codes" (default) shows what was written; "names" shows each
+    code as the dashboard's name would read (`spring_promo` -> `Spring promo`)."""
     moengage_versioning: bool = False
     """Campaign versioning, a workspace opt-in (V5 notes: `campaign_id` is "the canonical id
     across versions", `version_number` counts them): every PATCH keeps the previous revision,

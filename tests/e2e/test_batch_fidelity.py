@@ -124,3 +124,51 @@ def test_push_is_refused_without_the_flag_and_written_with_it(
     project.configure(push=True)
     assert project.run("apply", "--auto-approve").code == 0
     assert [r["path"] for r in writes(sandbox)] == [CREATE]
+
+
+LABELLED_EMAIL = """\
+provider: batch
+target: sandbox-batch
+state: DRAFT
+campaign:
+  name: Labelled email
+  when: {start_time: "2030-04-01T08:00:00Z"}
+  targeting: {languages: [fr]}
+  labels: [spring_promo]
+  messages:
+    - channel_type: email
+      subject: Spring
+      sender_identity_id: "4012"
+      reply_to: {email_address: support@acme.example}
+      html: <p>Spring</p>
+"""
+
+
+def test_labels_read_back_as_names_never_make_a_perpetual_diff(
+    sandbox_factory: Any, project: Project
+) -> None:
+    """Labels are written as codes; a Batch that reads them back as names must not make every
+    plan write them again."""
+    named = sandbox_factory(rate_limit_scale=20.0, batch_labels="names")
+    project.base_url = named.base_url
+    project.configure()
+    named.set_faults({"rate_limit_scale": 4.0})
+    project.write("batch/labelled.yaml", LABELLED_EMAIL)
+    assert project.run("apply", "--auto-approve").code == 0
+    made = project.state("sandbox-batch")["campaigns"]["batch/labelled.yaml"]["id"]
+    headers = batch_auth_headers("sandbox", "sandbox")
+    listing = httpx.get(f"{named.base_url}/2.11/orchestrations/list", headers=headers).json()
+    shown = {o["id"]: o["labels"] for o in listing["orchestrations"]}
+    assert shown[made] == ["Spring promo"]
+    for _ in range(2):
+        named.clear_requests()
+        plan = project.run("plan", "--detailed-exitcode", "--format", "json")
+        assert plan.code == 0, plan.all
+        [labelled] = plan.json()["campaigns"]
+        assert labelled["action"] == "noop"
+        assert any(
+            n.startswith("Batch shows labels [Spring promo] where campaign-syncer last wrote")
+            for n in labelled["notes"]
+        )
+        assert project.run("apply", "--auto-approve").code == 0
+        assert writes(named) == []

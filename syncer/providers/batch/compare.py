@@ -77,6 +77,15 @@ class Comparison:
     """No record of a last apply and no way to read the content: it must be written once."""
     content_same: bool = False
     """The remote's content is known to equal the file's (so it can be sent back unchanged)."""
+    notes: list[str] = field(default_factory=list)
+    """What a reviewer should know about a difference that is not planned."""
+
+
+LABELS_SHOWN = (
+    "Batch shows labels {shown} where campaign-syncer last wrote {written} (the file's labels): "
+    "not written again. Batch takes label codes and does not say whether it reads back codes "
+    "or names; if someone changed them in Batch, change the file's labels to write them"
+)
 
 
 def compare(
@@ -89,6 +98,14 @@ def compare(
     seen = normalize.listed_remote(body)
     for key, wanted in want.listed.items():
         if normalize.same_listed(key, wanted, seen[key], now):
+            continue
+        if key == "labels" and _labels_as_written(wanted, observed):
+            # Labels go out as codes; the docs do not say what comes back (codes or names,
+            # batch-cep-api-from-docs.md 6 and 10.5). Writing them again would change nothing
+            # Batch shows, on every plan: a perpetual diff. The last write is the answer.
+            written = ", ".join(normalize.labels(wanted))
+            shown = ", ".join(seen[key]) or "none"
+            found.notes.append(LABELS_SHOWN.format(shown=f"[{shown}]", written=f"[{written}]"))
             continue
         path = normalize.LISTED_PATHS[key]
         found.changes.append(FieldChange(path=path, before=seen[key], after=wanted))
@@ -121,6 +138,13 @@ def compare(
     else:
         found.content_same = True
     return found
+
+
+def _labels_as_written(wanted: Any, observed: dict[str, Any]) -> bool:
+    """The file's labels are the ones campaign-syncer last wrote (its record says so)."""
+    return "labels" in observed and normalize.labels(observed["labels"]) == normalize.labels(
+        wanted
+    )
 
 
 _ABSENT = object()

@@ -212,7 +212,7 @@ def _observed(campaign: dict[str, Any], state: str, want: Desired) -> dict[str, 
 
 
 def _notes(item: PlanItem, found: Comparison, *, writing: bool) -> list[str]:
-    notes = []
+    notes = list(found.notes)
     if found.unknown:
         notes.append(UNKNOWN_NOTE)
     if found.drift:

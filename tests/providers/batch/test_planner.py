@@ -105,7 +105,6 @@ def test_content_changed_without_field_digests_is_one_content_change() -> None:
 
 DRIFT = [
     ("name", {"name": "Renamed in the dashboard"}, "name"),
-    ("labels", {"labels": ["promo"]}, "labels"),
     ("start_time", {"start_time": "2031-01-01T00:00:00Z"}, "when.start_time"),
 ]
 
@@ -121,6 +120,28 @@ def test_drift_in_a_listed_field_is_shown_and_written_back(
     assert [c.path for c in result.changes] == [path]
     assert any(f"(drift): {path}" in n for n in result.notes)
     assert sent(result)["campaign"]["name"] == "Win-back"
+
+
+@pytest.mark.parametrize("shown", [["Reactivation"], ["promo"], []])
+def test_labels_as_last_written_are_never_written_again(shown: list[str]) -> None:
+    """Labels go out as codes, and Batch does not say whether it reads back codes or names:
+    once the file's labels are what campaign-syncer last wrote, a difference is noted, never
+    planned (else every plan would write them again)."""
+    entry = managed(email())
+    result = plan(definition(email(), id=ID, state="DRAFT"), edited(remote(email()), labels=shown),
+                  entry=entry)  # fmt: skip
+    assert result.action == "noop"
+    assert any(n.startswith("Batch shows labels [") for n in result.notes)
+    assert any("where campaign-syncer last wrote [reactivation]" in n for n in result.notes)
+
+
+def test_labels_changed_in_the_file_are_written() -> None:
+    entry = managed(email())
+    d = definition(email(labels=["reactivation", "vip"]), id=ID, state="DRAFT")
+    result = plan(d, edited(remote(email()), labels=["Reactivation"]), entry=entry)
+    assert result.action == "update"
+    assert [c.path for c in result.changes] == ["labels"]
+    assert sent(result)["campaign"]["labels"] == ["reactivation", "vip"]
 
 
 def test_status_drift_plans_the_state_change_back() -> None:
