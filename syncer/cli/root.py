@@ -15,16 +15,18 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from syncer import __version__
 from syncer.cli import exitcodes
-from syncer.cli.commands.context import Context
-from syncer.cli.output import Output
 from syncer.errors import ApiError, ProblemsError, SyncerError
-from syncer.remote.redact import RedactingFilter
+
+if TYPE_CHECKING:
+    # Imported when a command runs (`_context`): `syncer --version` and `--help` load none of
+    # the steps, rich or the vendor models.
+    from syncer.cli.commands.context import Context
 
 
 @dataclass
@@ -118,6 +120,10 @@ def app() -> None:
 
 
 def _context() -> Context:
+    from syncer.cli.commands.context import Context
+    from syncer.cli.output import Output
+    from syncer.remote.redact import RedactingFilter
+
     options = current()
     ctx = Context(config_path=options.config, out=Output(color=options.color))
     handler = logging.StreamHandler(sys.stderr)

@@ -7,17 +7,22 @@ Takes the command line's options; hands them to `syncer.commands.<name>.run` thr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from syncer.cli.commands.context import Context
 from syncer.cli.root import app, common, run
-from syncer.render.values import View
-from syncer.workflows.pipeline import Selection
+
+if TYPE_CHECKING:
+    # Imported where a command runs: `syncer --version` and `--help` load none of the steps.
+    from syncer.cli.commands.context import Context
+    from syncer.render.values import View
+    from syncer.workflows.pipeline import Selection
 
 
 def _selection(target: str | None, only: tuple[str, ...], exclude: tuple[str, ...]) -> Selection:
+    from syncer.workflows.pipeline import Selection
+
     return Selection(target=target, only=only, exclude=exclude)
 
 
@@ -66,6 +71,8 @@ _preview_url = click.option(
 
 
 def _view(html_diff: str, preview_url: str | None) -> View:
+    from syncer.render.values import View
+
     return View(html_diff="raw" if html_diff == "raw" else "visible", preview_url=preview_url)
 
 

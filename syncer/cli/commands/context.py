@@ -6,20 +6,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from syncer.cli.output import Output
-from syncer.cli.progress import CallProgress
 from syncer.config import settings as config
 from syncer.errors import DefinitionError
-from syncer.load.definitions import creation_problems, load_definitions
-from syncer.model.campaign import CampaignDefinition
-from syncer.model.state import StateBackend
 from syncer.providers import registry
 from syncer.remote.redact import Redactor
-from syncer.state.backends import open_backend
-from syncer.workflows.connect import Connections
-from syncer.workflows.pipeline import Run, Selection
+
+if TYPE_CHECKING:
+    from syncer.cli.progress import CallProgress
+    from syncer.model.campaign import CampaignDefinition
+    from syncer.model.state import StateBackend
+    from syncer.workflows.pipeline import Run, Selection
+
+# The steps are imported by the methods that use them: `validate` needs neither the HTTP
+# client nor the sandbox nor the pipeline, and pays for none of them.
 
 
 @dataclass
@@ -42,8 +44,10 @@ class Context:
         `creating` (validate: every file; plan and apply: the files their selection plans), a
         file that would create its campaign must also hold what the vendor requires to create
         one (a located error, before any call); import and pull read files to link or update."""
+        from syncer.load.definitions import creation_problems, load_definitions
+
         definitions = load_definitions(self.settings, registry.get)
-        if isinstance(creating, Selection):
+        if not isinstance(creating, bool):  # a Selection
             planned = creating.under(self.settings.campaigns_dir).apply(definitions)
         else:
             planned = definitions if creating else []
@@ -64,9 +68,14 @@ class Context:
 
     @cached_property
     def backend(self) -> StateBackend:
+        from syncer.state.backends import open_backend
+
         return open_backend(self.settings)
 
     def run(self) -> Run:
+        from syncer.workflows.connect import Connections
+        from syncer.workflows.pipeline import Run
+
         connections = Connections(
             self.settings,
             redactor=self.redactor,
@@ -78,6 +87,8 @@ class Context:
     def progress(self, run: Run, fmt: str) -> CallProgress:
         """A progress bar of `run`'s calls on standard error: only on a terminal, never
         alongside JSON output."""
+        from syncer.cli.progress import CallProgress
+
         errors = self.out.errors
         if fmt == "json" or not errors.is_terminal:
             return CallProgress.off()

@@ -10,8 +10,9 @@ from syncer.model.target import TargetSettings
 from syncer.model.vendor import Location, PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.batch import models, normalize, planner, routes, rules
 from syncer.providers.batch import settings as target_settings
-from syncer.providers.batch.client import MIN_429_DELAY, BatchSession
-from syncer.remote.session import client_options
+
+# The HTTP client (httpx, the rate limiter) is imported when a session opens: `validate` never
+# opens one.
 
 
 class BatchProvider:
@@ -90,6 +91,9 @@ class BatchProvider:
         return models.json_schema()
 
     def open_session(self, spec: SessionSpec) -> Session:
+        from syncer.providers.batch.client import MIN_429_DELAY, BatchSession
+        from syncer.remote.session import client_options
+
         config = target_settings.of(spec.settings)
         return BatchSession(
             project_key=spec.account,

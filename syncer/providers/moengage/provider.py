@@ -9,8 +9,9 @@ from syncer.model.state import StateEntry
 from syncer.model.target import TargetSettings
 from syncer.model.vendor import Location, PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.moengage import creation, models, normalize, planner, routes, rules
-from syncer.providers.moengage.client import DAILY_CREATIONS, MoEngageSession
-from syncer.remote.session import client_options
+
+# The HTTP client (httpx, the rate limiter) is imported by the methods that open a session or
+# read its quota: `validate` never does.
 
 
 class MoEngageProvider:
@@ -65,12 +66,17 @@ class MoEngageProvider:
         return result
 
     def create_budget(self) -> int | None:
+        from syncer.providers.moengage.client import DAILY_CREATIONS
+
         return DAILY_CREATIONS
 
     def json_schema(self) -> dict[str, Any]:
         return models.json_schema()
 
     def open_session(self, spec: SessionSpec) -> Session:
+        from syncer.providers.moengage.client import MoEngageSession
+        from syncer.remote.session import client_options
+
         return MoEngageSession(
             workspace_id=spec.account,
             api_key=spec.secret,

@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 _ROOT = "urn:moengage-v1-openapi"
 
@@ -30,6 +29,11 @@ def openapi_document() -> dict[str, Any]:
 
 @cache
 def _validator(schema_name: str) -> Draft202012Validator:
+    # jsonschema costs a tenth of a second to import: only planning a creation needs it.
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     resource = Resource.from_contents(openapi_document(), default_specification=DRAFT202012)
     registry: Registry[Any] = Registry().with_resource(_ROOT, resource)
     schema = {"$ref": f"{_ROOT}#/components/schemas/{schema_name}"}
