@@ -1,0 +1,56 @@
+"""Start fast: the command line loads a step only when a command runs it.
+
+`syncer --version` (and `--help`) load no step, no vendor model, no rich; `validate` loads
+neither the HTTP client, nor the sandbox, nor boto3 (jsonschema it needs: a file that would
+create its campaign is checked against the vendor's schema). Checked in a fresh
+interpreter, as a user's shell starts one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.project import REPO
+
+PROBE = """
+import atexit, json, sys
+atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+from syncer.cli import main
+main(sys.argv[1:])
+"""
+
+
+def loaded(args: list[str], cwd: Path) -> set[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    modules: set[str] = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    return modules
+
+
+def under(modules: set[str], *packages: str) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in packages or m.startswith(packages))
+
+
+def test_version_loads_no_step_no_vendor_model_and_no_rich(tmp_path: Path) -> None:
+    modules = loaded(["--version"], tmp_path)
+    assert under(modules, "pydantic", "rich", "httpx", "jsonschema", "boto3", "ruamel") == []
+    assert under(modules, "syncer.providers", "syncer.sandbox", "syncer.workflows") == []
+
+
+def test_validate_loads_no_http_client_and_no_sandbox(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "campaigns", tmp_path / "campaigns")
+    shutil.copy(REPO / "syncer.toml", tmp_path / "syncer.toml")
+    if (REPO / "templates").is_dir():
+        shutil.copytree(REPO / "templates", tmp_path / "templates")
+    modules = loaded(["validate"], tmp_path)
+    assert "syncer.providers.moengage.models" in modules  # it did validate
+    assert under(modules, "httpx", "boto3", "uvicorn", "starlette") == []
+    assert under(modules, "syncer.sandbox", "syncer.remote.client", "syncer.apply") == []
