@@ -69,6 +69,28 @@ CASES = [
         ["  styles:", "+ h1 style='color:#fff;background:#fff'"],
     ),
     (
+        "background pixel",
+        BASE.replace("<h1>", '<h1 style="background:url(https://t.example/bg.gif)">'),
+        ["  images:", "+ https://t.example/bg.gif (in the style of h1)"],
+    ),
+    (
+        "background attribute",
+        _with('<table><tr><td background="https://t.example/td.gif">x</td></tr></table>'),
+        ["+ https://t.example/td.gif (background of td)"],
+    ),
+    (
+        "remote stylesheet",
+        BASE.replace("<head>", '<head><link rel="stylesheet" href="https://t.example/s.css">'),
+        ["  styles:", "+ link rel='stylesheet' href=https://t.example/s.css"],
+    ),
+    (
+        "meta refresh",
+        BASE.replace(
+            "<head>", '<head><meta http-equiv="refresh" content="0;url=https://x.example">'
+        ),
+        ["  scripts and embeds:", "+ meta refresh '0;url=https://x.example'"],
+    ),
+    (
         "tiny text",
         _with('<p style="font-size:0">Hidden offer</p>'),
         ["  hidden text:", "+ Hidden offer", "  styles:", "+ p style='font-size:0'"],

@@ -43,6 +43,9 @@ _HIDING = re.compile(
 )
 
 
+_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)""", re.IGNORECASE)
+
+
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -135,14 +138,27 @@ class _Reader(HTMLParser):
             self.found.scripts.append(f"inline script: {_squash(body)}")
         elif tag == "style":
             self.found.styles += [_squash(line) for line in body.splitlines() if line.strip()]
+            self.found.images += [f"{url} (in a <style> block)" for url in _URL.findall(body)]
 
     def _record(self, tag: str, values: dict[str, str]) -> None:
         found = self.found
         if tag == "img":
             alt = f'alt "{_squash(values["alt"])}"' if "alt" in values else "no alt"
             found.images.append(f"{values.get('src', '').strip() or '(no src)'} ({alt})")
+        if values.get("background", "").strip():
+            found.images.append(f"{values['background'].strip()} (background of {tag})")
+        # Images a style loads (a background pixel) are images too, not only a restyling.
+        found.images += [
+            f"{url} (in the style of {tag})" for url in _URL.findall(values.get("style", ""))
+        ]
         if tag in ("a", "area") and values.get("href", "").strip():
             found.links.append(values["href"].strip())
+        if tag == "base" and values.get("href"):
+            found.links.append(f"base {values['href'].strip()} (every relative link)")
+        if tag == "link" and values.get("href"):
+            found.styles.append(f"link rel={values.get('rel', '')!r} href={values['href'].strip()}")
+        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
+            found.scripts.append(f"meta refresh {values.get('content', '')!r}")
         if tag == "form":
             found.forms.append(
                 f"form action={values.get('action', '')!r} method={values.get('method', 'get')!r}"

@@ -58,7 +58,16 @@ def _edit_welcome(project: Project, pixel: str) -> None:
     text = project.read(WELCOME)
     old = "<h1>Welcome to Acme</h1>"
     assert old in text
-    project.write(WELCOME, text.replace(old, f'<h1>Welcome aboard</h1><img src="{pixel}">'))
+    host = pixel.rsplit("/", 1)[0]
+    # Every way an email can make its reader's client fetch: img, CSS url(), a table
+    # background, a stylesheet, a script, a frame.
+    fetchers = (
+        f'<img src="{pixel}"><p style="background:url({host}/bg.gif)">.</p>'
+        f'<table><tr><td background="{host}/td.gif">.</td></tr></table>'
+        f'<link rel="stylesheet" href="{host}/s.css"><script src="{host}/x.js"></script>'
+        f'<iframe src="{host}/frame.html"></iframe>'
+    )
+    project.write(WELCOME, text.replace(old, f"<h1>Welcome aboard</h1>{fetchers}"))
 
 
 def test_preview_renders_before_and_after_at_600_and_375_px_without_fetching(
