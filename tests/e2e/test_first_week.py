@@ -234,3 +234,27 @@ def test_the_sandbox_rejects_the_credentials_it_is_told_to(project: Project, san
     assert "HTTP 401" in refused.err
     sandbox.set_faults({"reject_credentials": []})
     assert project.run("plan").code == 0
+
+
+def test_the_schema_describes_fields_and_says_which_a_create_needs(project: Project) -> None:
+    result = project.run("schema")
+    assert result.code == 0
+    schema = result.json()
+    branches = {b["properties"]["provider"]["const"]: b for b in schema["oneOf"]}
+    moengage = branches["moengage"]
+    campaign = moengage["properties"]["campaign"]["properties"]
+    for key in ("connector", "segmentation_details", "scheduling_details", "basic_details"):
+        assert "Required to create a campaign" in campaign[key]["description"], key
+    assert "Required to create" not in campaign.get("utm_params", {}).get("description", "")
+    basic = schema["$defs"]["moengage.BasicDetails"]["properties"]
+    assert "Required to create" in basic["name"]["description"]
+    described = [
+        prop
+        for name, node in schema["$defs"].items()
+        if name.startswith("moengage.")
+        for prop in node.get("properties", {}).values()
+    ]
+    share = sum(1 for p in described if p.get("description")) / len(described)
+    assert share > 0.7, share  # the vendor's own words where the models have none
+    for key in ("state", "read_only", "lifecycle", "targets", "overrides", "id"):
+        assert moengage["properties"][key].get("description"), key

@@ -43,14 +43,31 @@ _ID = {"type": "string", "minLength": 1}
 
 def _envelope(states: tuple[str, ...]) -> dict[str, Any]:
     return {
-        "state": {"enum": list(states)},
-        "read_only": {"type": "boolean"},
+        "state": {
+            "enum": list(states),
+            "description": "the campaign's desired status; apply makes the status call it needs "
+            "(and the plan says when that starts sending)",
+        },
+        "read_only": {
+            "type": "boolean",
+            "description": "never write this campaign: the plan shows its differences only",
+        },
         "lifecycle": {
             "type": "object",
             "additionalProperties": False,
+            "description": "how the tool treats this campaign's changes",
             "properties": {
-                "ignore_changes": {"type": "array", "items": {"type": "string"}},
-                "on_locked": {"enum": ["fail", "skip", "replace"]},
+                "ignore_changes": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "dotted paths under campaign: that are never diffed or "
+                    "written (values edited in the dashboard)",
+                },
+                "on_locked": {
+                    "enum": ["fail", "skip", "replace"],
+                    "description": "a change the campaign's status forbids: block the plan "
+                    "(fail), apply the rest (skip), or retire it and create a replacement",
+                },
             },
         },
     }
@@ -68,7 +85,7 @@ def campaign_file_schema() -> dict[str, Any]:
                 "additionalProperties": False,
                 "required": ["provider", "campaign"],
                 "properties": {
-                    "provider": {"const": name},
+                    "provider": {"const": name, "description": "the vendor: moengage or batch"},
                     "target": {"type": "string", "description": "a target of syncer.toml"},
                     "targets": {
                         "type": "array",
@@ -92,10 +109,22 @@ def campaign_file_schema() -> dict[str, Any]:
                             "type": "object",
                             "additionalProperties": False,
                             "properties": {
-                                "state": {"enum": [*provider.states, None]},
-                                "read_only": {"type": ["boolean", "null"]},
-                                "lifecycle": {"type": ["object", "null"]},
-                                "campaign": {"type": "object"},
+                                "state": {
+                                    "enum": [*provider.states, None],
+                                    "description": "this target's status (null: the file's)",
+                                },
+                                "read_only": {
+                                    "type": ["boolean", "null"],
+                                    "description": "read-only in this target only",
+                                },
+                                "lifecycle": {
+                                    "type": ["object", "null"],
+                                    "description": "this target's lifecycle (over the file's)",
+                                },
+                                "campaign": {
+                                    "type": "object",
+                                    "description": "fields merged over campaign: for this target",
+                                },
                             },
                         },
                     },

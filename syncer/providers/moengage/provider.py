@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from syncer.model.plan import CampaignPlan, PlannedRequest
 from syncer.model.state import StateEntry
 from syncer.model.target import TargetSettings
 from syncer.model.vendor import Location, PlanItem, RemoteCampaign, Session, SessionSpec
-from syncer.providers.moengage import creation, models, normalize, planner, routes, rules
+from syncer.providers.moengage import creation, describe, models, normalize, planner, routes, rules
 
 # The HTTP client (httpx, the rate limiter) is imported by the methods that open a session or
 # read its quota: `validate` never does.
@@ -71,7 +72,7 @@ class MoEngageProvider:
         return DAILY_CREATIONS
 
     def json_schema(self) -> dict[str, Any]:
-        return models.json_schema()
+        return _schema()
 
     def open_session(self, spec: SessionSpec) -> Session:
         from syncer.providers.moengage.client import MoEngageSession
@@ -83,3 +84,9 @@ class MoEngageProvider:
             sandbox=spec.settings.sandbox,
             **client_options(spec, base_delay=0.5),
         )
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    """The file model's schema, described in the vendor's words (built once, on demand)."""
+    return describe.described(models.json_schema())
