@@ -17,6 +17,7 @@ from syncer.errors import ApiError, ApiTransportError
 from syncer.model.plan import PlannedRequest, TargetIdentity
 from syncer.model.vendor import Arrived, RemoteCampaign, RemoteSnapshot, SendResult
 from syncer.providers.batch import normalize, rules
+from syncer.providers.paging import PageGuard
 from syncer.remote.client import HttpResponse
 from syncer.remote.ratelimit import Windows
 from syncer.remote.session import ClientOptions, error_reader, vendor_client
@@ -134,6 +135,7 @@ class BatchSession:
         items: list[dict[str, Any]] = []
         cursor: str | None = None
         cursors: set[str] = set()
+        guard = PageGuard("GET", path)
         while True:
             params = {"limit": str(PAGE), **({"from": cursor} if cursor else {})}
             response = await self.http.call("GET", path, params=params, kind="list")
@@ -147,7 +149,9 @@ class BatchSession:
                     status=response.status,
                     advice="check base_url and api_version: this does not look like Batch's API",
                 )
-            items.extend(item for item in page if isinstance(item, dict))
+            listed = [item for item in page if isinstance(item, dict)]
+            guard.page((str(item.get("id")) for item in listed), full=len(page) >= PAGE)
+            items.extend(listed)
             assert isinstance(data, dict)
             cursor = data.get("next_from") if data.get("has_more") else None
             if not isinstance(cursor, str) or not cursor:

@@ -21,6 +21,7 @@ from syncer.model.vendor import Arrived, RemoteCampaign, RemoteSnapshot, SendRes
 from syncer.providers.moengage import normalize, revisions, rules
 from syncer.providers.moengage.listing import list_pages
 from syncer.providers.moengage.reading import PAGE, ReadChoice, Seen, choose
+from syncer.providers.paging import PageGuard
 from syncer.remote.answer import too_deep, within_depth
 from syncer.remote.client import HttpResponse
 from syncer.remote.ratelimit import Windows
@@ -214,9 +215,11 @@ class MoEngageSession:
     async def search_all(self, fields: dict[str, Any]) -> list[Found]:
         """Every page of a search (V1 has no total count: stop on a short page)."""
         items: list[Found] = []
+        guard = PageGuard("POST", f"{BASE}/campaigns/search")
         page = 1
         while True:
             batch = await self.search(fields, page)
+            guard.page(_ids(batch), full=len(batch) >= PAGE)
             items.extend(batch)
             if len(batch) < PAGE:
                 return items
@@ -263,8 +266,10 @@ class MoEngageSession:
         remaining = set(ids)
         taken: set[str] = set()
         repeated: dict[str, list[RemoteCampaign]] = {}
+        guard = PageGuard("POST", f"{BASE}/campaigns/search")
 
         def take(items: list[Found]) -> bool:
+            guard.page(_ids(items), full=len(items) >= PAGE)
             for item, text in items:
                 remote = to_remote(item, text)
                 if remote:
@@ -428,3 +433,9 @@ def _touched(request: PlannedRequest) -> tuple[list[str], list[str | None]]:
     basic = body.get("basic_details")
     name = basic.get("name") if isinstance(basic, dict) else None
     return ids, [name if isinstance(name, str) else None]
+
+
+def _ids(items: list[Found]) -> list[str]:
+    """What tells a page's items apart (for `PageGuard`): their exact text, hashed. Not the
+    campaign id alone: a listing shows every revision of a versioned campaign under one id."""
+    return [f"{hash(text):x}" for _item, text in items]
