@@ -1,8 +1,8 @@
 """PAGING: the pages of one listing or search, as they come -> an error when paging has no end.
 
-Takes each page's item keys (ids, or what tells items apart), in order; raises an `ApiError` naming the call when the vendor
-repeats a page (every id of a full page was already listed: its paging loops) or when the
-listing passes `MAX_PAGES` (a vendor that returns full pages forever). Both vendors' listings
+Takes each page's item keys (ids, or what tells items apart), in order; raises an `ApiError`
+naming the call when the vendor repeats a page (every item of a full page was already listed:
+its paging loops) or when the listing passes `MAX_PAGES` (a vendor that returns full pages forever). Both vendors' listings
 and MoEngage's name searches pass their pages through one `PageGuard`.
 
 Assumption (docs silent): ids repeated across pages are tolerated as long as a page brings at

@@ -56,8 +56,7 @@ def test_a_vendor_answering_full_pages_forever_stops_at_the_documented_maximum(
     vendor = hostile_vendor(endless)
     project = vendor_project(tmp_path / "p", vendor.url, "rate_limit_scale = 1000")
     # Without an id, plan looks the campaign's name up: a search that pages too.
-    welcome = project.read("welcome.yaml")
-    project.write("welcome.yaml", welcome.replace("id: 66a1f0c2e4b0a1b2c3d4e501\n", ""))
+    project.write("new.yaml", fleet.text("A new campaign", "Hello"))
     for command, target, env, call in (
         ("import", "vendor", MOE_ENV, SEARCH),
         ("import", "vendor-batch", BATCH_ENV, "GET /2.11/orchestrations/list"),
