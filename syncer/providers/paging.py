@@ -2,8 +2,9 @@
 
 Takes each page's item keys (ids, or what tells items apart), in order; raises an `ApiError`
 naming the call when the vendor repeats a page (every item of a full page was already listed:
-its paging loops) or when the listing passes `MAX_PAGES` (a vendor that returns full pages forever). Both vendors' listings
-and MoEngage's name searches pass their pages through one `PageGuard`.
+its paging loops) or when the listing passes `MAX_PAGES` (a vendor that returns full pages
+forever). Both vendors' listings and MoEngage's name searches pass their pages through one
+`PageGuard`.
 
 Assumption (docs silent): ids repeated across pages are tolerated as long as a page brings at
 least one new id — offset paging shifts when a campaign is created or deleted during the
