@@ -272,5 +272,5 @@ def preview(
     changes: a page per campaign, index.html, and PNGs at 600 and 375 px wide."""
     from syncer.cli.commands import preview as command
 
-    selection = Selection(target=target, only=keys)
+    selection = _selection(target, keys, ())
     run(lambda ctx: command.run(ctx, selection, out, browser, sample_profile))
