@@ -35,6 +35,11 @@ WIDTHS = (600, 375)
 PREVIEWED = ("create", "update", "replace")
 
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+# What a Content-Security-Policy does not stop: a meta refresh navigates away (and fetches),
+# and link hints (dns-prefetch, preconnect) may resolve or connect. Both are dropped.
+_NAVIGATORS = re.compile(
+    r"""<meta\b[^>]*http-equiv\s*=\s*["']?refresh[^>]*>|<link\b[^>]*>""", re.IGNORECASE
+)
 _SRCSET = re.compile(r"""\s(?:srcset|data-src)\s*=\s*(["']).*?\1""", re.IGNORECASE | re.DOTALL)
 _TOKEN = re.compile(r"\{\{\s*UserAttribute\[['\"]([^'\"]+)['\"]\]\s*(?:\|[^}]*)?\}\}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -137,7 +142,8 @@ def _placeholder(url: str) -> str:
 
 
 def offline(body: str) -> str:
-    """The email's HTML with every remote image replaced by a placeholder naming it."""
+    """The email's HTML with every remote image replaced by a placeholder naming it, and no
+    meta refresh or `<link>` (stylesheets could not load anyway)."""
 
     def swap(match: re.Match[str]) -> str:
         url = html.unescape(match.group(3))
@@ -145,7 +151,7 @@ def offline(body: str) -> str:
             return match.group(0)
         return f"{match.group(1)}{match.group(2)}{_placeholder(url)}{match.group(2)}"
 
-    return _IMG_SRC.sub(swap, _SRCSET.sub("", body))
+    return _IMG_SRC.sub(swap, _SRCSET.sub("", _NAVIGATORS.sub("", body)))
 
 
 def personalize(body: str, profile: dict[str, str] | None) -> str:

@@ -76,7 +76,9 @@ async def screenshot(browser: str, page: Path, png: Path, width: int) -> None:
             await process.wait()
             raise BrowserError(f"{browser} took over {TIMEOUT:.0f} s to render {page}") from None
     if process.returncode != 0 or not png.is_file():
-        tail = err.decode(errors="replace").strip().splitlines()[-3:]
+        # Chromium logs D-Bus complaints on every headless start: they explain nothing.
+        lines = err.decode(errors="replace").strip().splitlines()
+        tail = [line for line in lines if "dbus" not in line.lower()][-3:]
         raise BrowserError(
             f"{browser} could not screenshot {page} (exit {process.returncode}): "
             + (" / ".join(tail) or "no output")

@@ -66,6 +66,8 @@ def _edit_welcome(project: Project, pixel: str) -> None:
         f'<table><tr><td background="{host}/td.gif">.</td></tr></table>'
         f'<link rel="stylesheet" href="{host}/s.css"><script src="{host}/x.js"></script>'
         f'<iframe src="{host}/frame.html"></iframe>'
+        f'<link rel="preconnect" href="{host}/"><link rel="prefetch" href="{host}/next.html">'
+        f'<meta http-equiv="refresh" content="0;url={host}/refresh.html">'
     )
     project.write(WELCOME, text.replace(old, f"<h1>Welcome aboard</h1>{fetchers}"))
 
