@@ -197,6 +197,8 @@ class Provider(Protocol):
     name: str
     states: tuple[str, ...]
     finished: frozenset[str]
+    author_required: bool
+    """The vendor records an author on every write (a plan needs one before it is made)."""
     """Remote statuses of campaigns that no longer send (`import` leaves them out by default)."""
     """Values accepted in a campaign file's top-level `state:`."""
     state_only: str | None

@@ -134,16 +134,22 @@ def test_in_ci_the_author_is_whoever_the_ci_says(project: Project, sandbox: Any)
     assert [p["updated_by"] for p in patches(sandbox)] == ["merger@users.noreply.github.com"]
 
 
-def test_without_any_author_the_change_is_blocked_with_the_way_out(project: Project) -> None:
+def test_without_any_author_the_config_is_refused_with_the_way_out(
+    project: Project, sandbox: Any
+) -> None:
     project.configure()
     text = (project.root / "syncer.toml").read_text(encoding="utf-8")
     (project.root / "syncer.toml").write_text(
         text.replace('updated_by = "crm-bot@example.com"\n', ""), encoding="utf-8"
     )
     welcome_change(project)
+    sandbox.clear_requests()
     result = project.run("plan", env=dict.fromkeys(CI_VARS))
-    assert result.code == 3
-    assert "SYNCER_UPDATED_BY" in result.out
+    assert result.code == 1, result.all  # a config error, once, not a block per campaign
+    problems = [line for line in result.err.splitlines() if line.startswith("syncer.toml:")]
+    assert len(problems) == 1 and "targets.sandbox: moengage records who makes" in problems[0]
+    assert "SYNCER_UPDATED_BY" in problems[0]
+    assert sandbox.requests() == []
 
 
 def test_a_saved_plan_keeps_the_author_of_plan_time(project: Project, sandbox: Any) -> None:

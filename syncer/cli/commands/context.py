@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from syncer.cli.output import Output
 from syncer.config import settings as config
-from syncer.errors import DefinitionError
+from syncer.errors import ConfigError, DefinitionError, Problem
 from syncer.providers import registry
 from syncer.remote.redact import Redactor
 
@@ -51,6 +51,8 @@ class Context:
             planned = creating.under(self.settings.campaigns_dir).apply(definitions)
         else:
             planned = definitions if creating else []
+        if not isinstance(creating, bool):
+            self._check_authors(planned)
         incomplete = [d for d in planned if d.incomplete]
         if incomplete and (self.settings.state.backend == "local" or not self.offline):
             # A key the state store already knows has a campaign: not a create.
@@ -65,6 +67,38 @@ class Context:
         for warning in sorted({w for d in definitions for w in d.warnings}):
             self.out.warning(warning)
         return definitions
+
+    def _check_authors(self, planned: list[CampaignDefinition]) -> None:
+        """A vendor that records who made each change needs an author before a plan is made:
+        a config error at the target's table, not a blocked change per campaign."""
+        from syncer.config import credentials
+
+        missing = sorted(
+            {
+                d.target
+                for d in planned
+                if registry.get(d.provider).author_required
+                and credentials.actor(self.settings, d.target).updated_by is None
+            }
+        )
+        if not missing:
+            return
+        text = self.config_path.read_text(encoding="utf-8")
+        problems = []
+        for name in missing:
+            line, col = config.locate_toml(text, ["targets", name])
+            problems.append(
+                Problem(
+                    self.config_path.name,
+                    line,
+                    col,
+                    f"targets.{name}: {self.settings.targets[name].provider} records who makes "
+                    'each change: set updated_by = "you@example.com" here or at the top of the '
+                    "file, or SYNCER_UPDATED_BY (in CI, GITHUB_ACTOR or GITLAB_USER_EMAIL "
+                    "is used)",
+                )
+            )
+        raise ConfigError(problems)
 
     @cached_property
     def backend(self) -> StateBackend:

@@ -21,6 +21,7 @@ class BatchProvider:
     state_only: str | None = "last-applied digests"
     """What the state store holds for this vendor that the API cannot show back (its update
     replaces the whole campaign): said when a CI runner with local state would lose it."""
+    author_required: bool = False  # Batch's API records no author
     finished: frozenset[str] = frozenset({"COMPLETED", "STOPPED"})
 
     def validate_campaign(self, raw: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ class MoEngageProvider:
     name = "moengage"
     states: tuple[str, ...] = ("ACTIVE", "PAUSED", "STOPPED")
     state_only: str | None = None  # every field it applies can be read back
+    author_required: bool = True  # V1: created_by / updated_by on every write
     finished: frozenset[str] = rules.FINISHED
 
     def validate_campaign(self, raw: Any) -> dict[str, Any]:
