@@ -50,9 +50,10 @@ def _html(label: str, html: Any) -> list[str]:
 
 def _email_lines(where: str, email: dict[str, Any]) -> list[str]:
     lines = []
-    if "subject" in email:
+    # A field declared null is left out of the campaign: nothing to show.
+    if email.get("subject") is not None:
         lines.append(f"subject{where}: {full(email['subject'])}")
-    if "preview_text" in email:
+    if email.get("preview_text") is not None:
         lines.append(f"preview text{where}: {full(email['preview_text'])}")
     sender = " ".join(
         part
