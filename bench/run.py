@@ -1,10 +1,11 @@
-"""`python -m bench.run`: the benchmark of issue 8 (see bench/README.md).
+"""`python -m bench.run`: the benchmark (see bench/README.md).
 
     python -m bench.run                 # N = 1,000 and 10,000, 1 % changed, 80 ms, limits x10
-    python -m bench.run --quick         # N = 30: a smoke run of a few seconds
+    python -m bench.run --quick         # N = 30 and small sizes: a smoke run for CI
     python -m bench.run -n 2000 -k 50 --latency-ms 40 --scale 5
 
-Prints a Markdown table; writes it, with every figure as JSON, to bench/results/.
+Prints Markdown tables (the scenarios; cold starts against their bare baselines; the scaling
+tests as ratios); writes them, with every figure as JSON, to bench/results/.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import report
+from bench import report, scaling, startup
 from bench.scenario import Result, Settings, run_scenario
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -33,6 +34,9 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--naive-sample", type=int, default=1000)
     parser.add_argument("--quick", action="store_true", help="N = 30, for a smoke run")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--repeat", type=int, help="runs of each cold start (default 10, 3)")
+    parser.add_argument("--files", type=int, help="files of the cold validate (1000, 200)")
+    parser.add_argument("--no-scenarios", action="store_true", help="only starts and scaling")
     return parser.parse_args(argv)
 
 
@@ -57,12 +61,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[Result] = []
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     args.results.mkdir(parents=True, exist_ok=True)
-    for settings in scenarios(args):
+    for settings in [] if args.no_scenarios else scenarios(args):
         work = args.results / f"work-{settings.campaigns}"
         results.append(run_scenario(work, settings, progress=_err))
-    text = report.markdown(results, command)
+    _err("cold starts")
+    repeat = args.repeat or (3 if args.quick else 10)
+    files = args.files or (200 if args.quick else 1000)
+    starts = startup.run_startup(args.results / "work-startup", repeat=repeat, files=files)
+    scales = scaling.run_scaling(quick=args.quick, progress=_err)
+    text = "\n\n".join(
+        [
+            report.markdown(results, command) if results else f"Machine: {report.machine()}.",
+            f"Cold starts ({repeat} runs each; median, min-max):",
+            startup.markdown(starts),
+            "Scaling (best of three at N and at 4N, in one process):",
+            scaling.markdown(scales),
+        ]
+    )
     (args.results / f"{stamp}.md").write_text(text + "\n", encoding="utf-8")
-    data = {"command": command, "machine": report.machine(), "results": [r.data() for r in results]}
+    data = {
+        "command": command,
+        "machine": report.machine(),
+        "results": [r.data() for r in results],
+        "startup": [r.data() for r in starts],
+        "scaling": [r.data() for r in scales],
+    }
     (args.results / f"{stamp}.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
     print(text)
     return 0
