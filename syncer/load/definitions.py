@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,13 +20,14 @@ from syncer.load import targets
 from syncer.load.cache import DefinitionCache
 from syncer.load.content.resolve import Anchor
 from syncer.load.content.step import Content
+from syncer.load.creatable import incomplete
 from syncer.load.filenames import inside
 from syncer.load.locate import at, located, real_path, value_at
 from syncer.load.names import duplicate_names
 from syncer.load.vars import uses_vars
 from syncer.load.yaml import read as yamlio
 from syncer.model.base import StrictModel
-from syncer.model.campaign import CampaignDefinition, Lifecycle, OnLocked, Spot
+from syncer.model.campaign import CampaignDefinition, Lifecycle, OnLocked
 from syncer.model.digest import digest
 from syncer.model.overlay import split_path
 from syncer.model.vendor import Provider, ProviderLookup
@@ -341,37 +341,8 @@ def _definition(
         line=line,
         templates=tuple(sorted(resolved.files.items())),
         warnings=tuple(str(w) for w in warnings),
-        incomplete=_incomplete(provider, campaign, tree, view.where) if view.id is None else (),
+        incomplete=incomplete(provider, campaign, tree, view.where) if view.id is None else (),
     ), []
-
-
-def _incomplete(
-    provider: Provider,
-    campaign: dict[str, Any],
-    tree: Any,
-    where: Callable[[tuple[str | int, ...]], tuple[str | int, ...]],
-) -> tuple[Spot, ...]:
-    """What the vendor requires to create this campaign and the file lacks, located. Known
-    offline; whether it matters (the key may already have an id in the state store) is the
-    caller's to decide: see `creation_problems`."""
-    spots = []
-    for loc, message in provider.creation_problems(campaign):
-        line, col = yamlio.locate(tree, where(("campaign", *loc)))
-        spots.append((line, col, f"campaign.{message}"))
-    return tuple(spots)
-
-
-def creation_problems(
-    definitions: Iterable[CampaignDefinition], known: Container[tuple[str, str]]
-) -> list[Problem]:
-    """The located problems of every file that would create its campaign (no `id:`, and no
-    id for its (target, key) in `known`) but lacks what the vendor requires to create one."""
-    return [
-        Problem(d.file, line, col, f"{message} (no `id:`: apply would create this campaign)")
-        for d in definitions
-        if d.id is None and (d.target, d.key) not in known
-        for line, col, message in d.incomplete
-    ]
 
 
 @functools.cache

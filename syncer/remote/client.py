@@ -14,7 +14,6 @@ import asyncio
 import dataclasses
 import logging
 import math
-import socket
 import ssl
 import time
 from collections import Counter
@@ -28,6 +27,7 @@ from tenacity import RetryCallState
 from syncer.errors import ApiError, ApiTransportError, RateLimitedError
 from syncer.remote.answer import MAX_ANSWER_BYTES, TooLarge, receive
 from syncer.remote.answer import HttpResponse as HttpResponse  # where callers import it
+from syncer.remote.causes import connection_failure
 from syncer.remote.ratelimit import RateLimiter
 from syncer.remote.redact import Redactor
 from syncer.remote.retry import (
@@ -94,29 +94,9 @@ MAX_CONNECTIONS = 256
 
 
 def _cause(exc: Exception) -> str:
-    """Why a connection failed, in a person's words: from the OS error under httpx's (its own
-    text is often only "All connection attempts failed")."""
     if isinstance(exc, httpx.TimeoutException):
         return "the connection timed out"
-    seen: BaseException | None = exc
-    texts: list[str] = []
-    while seen is not None and len(texts) < 10:
-        if isinstance(seen, socket.gaierror):
-            return "the host name does not resolve (DNS)"
-        if isinstance(seen, ConnectionRefusedError):
-            return "connection refused (nothing listens on that port?)"
-        if isinstance(seen, TimeoutError):
-            return "the connection timed out"
-        texts.append(str(seen).lower())
-        seen = seen.__cause__ or seen.__context__
-    text = " ".join(texts)
-    if "refused" in text:
-        return "connection refused (nothing listens on that port?)"
-    if any(s in text for s in ("name or service", "nodename", "name resolution", "getaddrinfo")):
-        return "the host name does not resolve (DNS)"
-    if "unreachable" in text:
-        return "the network is unreachable"
-    return type(exc).__name__
+    return connection_failure(exc)
 
 
 def connections(limiter: RateLimiter) -> int:

@@ -44,7 +44,8 @@ class Context:
         `creating` (validate: every file; plan and apply: the files their selection plans), a
         file that would create its campaign must also hold what the vendor requires to create
         one (a located error, before any call); import and pull read files to link or update."""
-        from syncer.load.definitions import creation_problems, load_definitions
+        from syncer.load.creatable import creation_problems
+        from syncer.load.definitions import load_definitions
 
         definitions = load_definitions(self.settings, registry.get)
         if not isinstance(creating, bool):  # a Selection
