@@ -11,12 +11,13 @@ library's HTMLParser.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from syncer.render.linediff import unified
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
 _BLOCK = frozenset(
@@ -201,13 +202,13 @@ def read(html: str) -> Reading:
 
 
 def _text_diff(old: list[str], new: list[str]) -> list[str]:
-    lines = [
-        line
-        for line in difflib.unified_diff(old, new, lineterm="", n=1)
-        if not line.startswith(("---", "+++"))
-    ]
-    lines = ["  …" if line.startswith("@@") else f"{line[0]} {line[1:]}" for line in lines]
-    return lines[1:] if lines and lines[0] == "  …" else lines
+    # Bounded cost (linediff): a long email's visible lines repeat ("Shop now") as its tags do.
+    diff, uncompared = unified(old, new, 1)
+    lines = ["  …" if line.startswith("@@") else f"{line[0]} {line[1:]}" for line in diff]
+    lines = lines[1:] if lines and lines[0] == "  …" else lines
+    if uncompared:
+        lines.append(f"  … and {uncompared} more lines of text that differ, not compared")
+    return lines
 
 
 def _counted_diff(old: list[str], new: list[str]) -> list[str]:
