@@ -2,14 +2,16 @@
 
 Takes a `RetryPolicy` and whether the call is safe to repeat; returns the tenacity loop that
 `HttpClient.call` runs its attempts in. Retries use jittered exponential backoff, honour
-`Retry-After` (and, after a 429 only, `x-ratelimit-reset`), and respect a vendor's floor after a
-429; a wait longer
-than the policy allows is not waited for (the error says when to run again instead).
+`Retry-After` (seconds or an HTTP-date; and, after a 429 only, `x-ratelimit-reset`), and respect
+a vendor's floor after a 429; a wait longer than the policy allows is not waited for (the error
+says what the vendor asked, and when to run again).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import email.utils
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -42,12 +44,25 @@ class Retryable(Exception):
 
 def _seconds_until(reset: str) -> float | None:
     # MoEngage documents x-ratelimit-reset both as an epoch and as a delta (vendor notes, 10.9):
-    # a value above ~1e9 is an epoch.
+    # a value above ~1e9 is an epoch. Retry-After may also be an HTTP-date (RFC 9110, 10.2.3).
     try:
         value = float(reset)
     except ValueError:
+        return _until_date(reset)
+    if value != value or value < 0:  # NaN, or a negative delay: no usable hint
         return None
     return max(0.0, value - time.time()) if value > 1e9 else value
+
+
+def _until_date(text: str) -> float | None:
+    """Seconds until an HTTP-date (`Wed, 21 Oct 2015 07:28:00 GMT`), 0 if it is past."""
+    try:
+        when = email.utils.parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)  # HTTP-dates are GMT
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def retry_after(headers: Mapping[str, str], status: int | None = None) -> float | None:
@@ -64,7 +79,9 @@ def retry_after(headers: Mapping[str, str], status: int | None = None) -> float 
         if value:
             seconds = _seconds_until(value)
             if seconds is not None:
-                return min(seconds, 3600.0)
+                # Kept as asked (never cut to a maximum): a wait longer than the run allows is
+                # not waited for, and the report says what the vendor asked.
+                return seconds
     return None
 
 
@@ -114,12 +131,25 @@ def retrying(
 def rate_limited_advice(retry_after: float | None, longest: float) -> str:
     """What to do once the vendor kept answering 429 past the retries (or asked too long)."""
     if retry_after is not None and retry_after > longest:
-        when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=retry_after)
         return (
-            f"the vendor asks to wait {retry_after:.0f} s (until {when:%H:%M:%S} UTC), longer "
-            "than this run waits: run again then (nothing is applied twice)"
+            f"the vendor asks to wait {_wait(retry_after)}, longer than this run waits: run "
+            "again then (nothing is applied twice)"
         )
     return (
         "the vendor kept refusing with 429; wait a few minutes and run again (nothing is "
         "applied twice)"
     )
+
+
+def _wait(seconds: float) -> str:
+    """`999999 s (11.6 days, until 2026-12-14 10:46 UTC)`: the wait as the vendor asked it."""
+    parts = []
+    if seconds >= 2 * 86400:
+        parts.append(f"{seconds / 86400:.1f} days")
+    elif seconds >= 2 * 3600:
+        parts.append(f"{seconds / 3600:.1f} hours")
+    with contextlib.suppress(OverflowError):  # a wait past the year 9999 has no date
+        when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+        shape = "%Y-%m-%d %H:%M" if seconds >= 86400 else "%H:%M:%S"
+        parts.append(f"until {when.strftime(shape)} UTC")
+    return f"{seconds:.0f} s" + (f" ({', '.join(parts)})" if parts else "")

@@ -5,6 +5,7 @@ that the run fails clearly (exit 1, the call named, no traceback, no secret) wit
 
 from __future__ import annotations
 
+import email.utils
 import time
 from pathlib import Path
 from typing import Any
@@ -139,3 +140,33 @@ def test_the_sandbox_huge_and_deep_knobs_fail_a_plan_cleanly(project: Any, sandb
     sandbox.set_faults({"deep_body": deep})
     result = project.run("plan", "--target", "sandbox-batch")
     assert result.code == 1 and "nested too deeply" in result.err, result.all
+
+
+def test_retry_after_as_an_http_date_is_waited_for(tmp_path: Path, hostile_vendor: Any) -> None:
+    answers = iter([429])
+
+    def limited(call: Call) -> Answer:
+        if next(answers, 200) == 429:
+            when = email.utils.formatdate(time.time() + 3, usegmt=True)
+            return Answer(429, [b"{}"], {"Retry-After": when})
+        return Answer(200, [b"[]"])
+
+    vendor = hostile_vendor(limited)
+    project = vendor_project(tmp_path / "p", vendor.url, retries=2)
+    started = time.monotonic()
+    result = project.run("plan", "--target", "vendor", env=MOE_ENV)
+    assert "Traceback" not in result.all
+    assert len(vendor.calls) >= 2
+    # The date is whole seconds: 3 s ahead means more than 2 s of waiting.
+    assert time.monotonic() - started > 2.0
+
+
+def test_a_huge_retry_after_is_reported_as_the_vendor_asked(
+    tmp_path: Path, hostile_vendor: Any
+) -> None:
+    vendor = hostile_vendor(lambda call: Answer(429, [b"{}"], {"Retry-After": "999999"}))
+    project = vendor_project(tmp_path / "p", vendor.url, retries=2)
+    result = project.run("plan", "--target", "vendor", env=MOE_ENV)
+    assert result.code == 1, result.all
+    assert "the vendor asks to wait 999999 s (11.6 days, until " in result.err
+    assert len(vendor.calls) == 1  # not retried now: the report says when

@@ -114,10 +114,11 @@ MOE_ENV = {"MOENGAGE_WORKSPACE_ID": "ws-hostile-1", "MOENGAGE_API_KEY": "moe/Hos
 BATCH_ENV = {"BATCH_PROJECT_KEY": "proj-hostile-1", "BATCH_API_KEY": "batch-hostile-key-0123"}
 
 
-def vendor_project(root: Path, url: str, settings: str = "") -> Project:
+def vendor_project(root: Path, url: str, settings: str = "", retries: int = 0) -> Project:
     """A project whose targets `vendor` (MoEngage) and `vendor-batch` (Batch) are real,
     credentialed targets at `url` (a `HostileVendor`), with the example welcome and push
-    campaigns; `settings` adds keys to both targets (e.g. `timeout = 2`)."""
+    campaigns; `settings` adds keys to both targets (e.g. `timeout = 2`); `retries`: their
+    max_retries (none by default: each test sees the vendor's first answer)."""
     project = Project(root, url)
     text = f"""
         campaigns_dir = "campaigns"
@@ -127,13 +128,13 @@ def vendor_project(root: Path, url: str, settings: str = "") -> Project:
         provider = "moengage"
         base_url = "{url}"
         updated_by = "crm-bot@example.com"
-        max_retries = 0
+        max_retries = {retries}
         {settings}
 
         [targets.vendor-batch]
         provider = "batch"
         base_url = "{url}"
-        max_retries = 0
+        max_retries = {retries}
         {settings}
     """
     (root / "syncer.toml").write_text(textwrap.dedent(text), encoding="utf-8")
