@@ -140,6 +140,7 @@ def project(tmp_path: Path, served: SandboxHandle) -> Project:
     proj = Project(tmp_path / "project", served.base_url)
     proj.configure()
     shutil.copy(REPO / "campaigns" / "onboarding" / "welcome.yaml", proj.campaigns)
+    shutil.copytree(REPO / "templates", proj.root / "templates")
     return proj
 
 

@@ -33,7 +33,8 @@ SETTINGS = Settings.model_validate(
         "root": ROOT,
     }
 )
-GOOD = (REPO / "campaigns" / "onboarding" / "welcome.yaml").read_text(encoding="utf-8")
+# A complete example whose content is inline (a {file:} would need the project's templates).
+GOOD = (REPO / "campaigns" / "transactional" / "password-reset.yaml").read_text(encoding="utf-8")
 RUNS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TOKENS = [

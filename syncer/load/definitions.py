@@ -303,9 +303,11 @@ def _definition(
                 f"state: {envelope.state!r} is not one of {allowed}",
             )
         )
-    anchor = Anchor(display, tree, view.where)
+    anchor = Anchor(display, tree, view.where, document.text)
     resolved = content.resolve(envelope.campaign, anchor, view.target)
     problems.extend(resolved.problems)
+    # A file that could not be read is reported once, not again as a missing string.
+    unknown = unknown | {view.where(("campaign", *loc)) for loc in resolved.failed}
     try:
         campaign = provider.validate_campaign(resolved.campaign)
     except ValidationError as exc:

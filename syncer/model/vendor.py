@@ -17,6 +17,7 @@ from pydantic import Field
 from syncer.model import packed
 from syncer.model.base import FrozenModel
 from syncer.model.campaign import CampaignDefinition
+from syncer.model.email import Email, Personalization
 from syncer.model.plan import CampaignPlan, PlannedRequest, TargetIdentity
 from syncer.model.state import StateEntry
 from syncer.model.target import TargetSettings
@@ -204,6 +205,12 @@ class Provider(Protocol):
     state_only: str | None
     """What the state store holds for this vendor that its API cannot show back (None:
     nothing): said when a CI runner with a local state store would lose it."""
+    personalization: Personalization
+    """The language the vendor personalizes subjects and bodies with (offline checks)."""
+
+    def emails(self, campaign: dict[str, Any]) -> list[Email]:
+        """Where the emails of a validated campaign block are (none for push campaigns)."""
+        ...
 
     def validate_campaign(self, raw: Any) -> dict[str, Any]:
         """Validate a `campaign:` block; return the declared fields (explicit nulls kept).

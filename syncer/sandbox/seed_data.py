@@ -15,10 +15,13 @@ from typing import Any
 CONNECTOR = {"connector_type": "SENDGRID", "connector_name": "default"}
 ALL_USERS = {"is_all_user_campaign": True}
 
+# What templates/onboarding/welcome.html.j2 renders to (layout and footer included): in sync.
 WELCOME_HTML = (
-    "<html><body>\n<h1>Welcome to Acme</h1>\n"
-    '<p>Your account is ready. <a href="https://acme.example/start">Get started</a>.</p>\n'
-    "</body></html>\n"
+    '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Acme</title></head>\n'
+    "<body>\n\n<h1>Welcome to Acme</h1>\n"
+    '<p>Your account is ready. <a href="https://acme.example/start">Get started</a>.</p>\n\n'
+    '<p style="font-size:12px;color:#666666">Acme · 1 Example Street, Paris ·\n'
+    '<a href="https://acme.example/help">Help</a></p>\n\n</body>\n</html>\n'
 )
 
 
@@ -130,7 +133,8 @@ MOENGAGE_CAMPAIGNS: list[tuple[str, str, bool, str, str | None, dict[str, Any]]]
         "connector": {"connector_type": "SENDGRID", "connector_name": "transactional"},
         "campaign_content": _email(
             "Reset your Acme password", "security",
-            '<html><body><p><a href="{{reset_link}}">Reset your password</a></p></body></html>',
+            '<html lang="en"><body><p><a href="{{EventAttribute[\'reset_link\']}}">'
+            "Reset your password</a></p></body></html>",
         ),
         "trigger_condition": {
             "included_filters": _action("Password Reset Requested"),

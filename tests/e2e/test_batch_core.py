@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.project import Project
+from tests.support.project import Project, example_html
 
 REACTIVATION = "orchestration_0664hyh918hr1gnzka9py5t62nrc0e1q"
 APP_UPDATE = "orchestration_0664hz00push00000000000000000000002"
@@ -27,7 +27,7 @@ REACTIVATION_CAMPAIGN: dict[str, Any] = {
             "subject": "We miss you",
             "sender_identity_id": "4012",
             "reply_to": {"email_address": "support@acme.example"},
-            "html": "<html><body><p>Come back for 20% off.</p></body></html>",
+            "html": example_html("batch/reactivation.mjml.j2", "sandbox-batch"),
         }
     ],
 }

@@ -18,10 +18,12 @@ def test_quickstart_plan_apply_plan_against_the_embedded_sandbox(tmp_path: Path)
     root.mkdir()
     shutil.copy(REPO / "syncer.toml", root / "syncer.toml")
     shutil.copytree(REPO / "campaigns", root / "campaigns")
+    shutil.copytree(REPO / "templates", root / "templates")  # layouts, partials, MJML
     project = Project(root, base_url="(embedded)")
 
     first = project.run("plan")
     assert first.code == 3, first.all  # one change is blocked on purpose
+    assert "warning [" not in first.err  # the example's emails pass every check
     assert "embedded sandbox" in first.out
     summary = [line for line in first.out.splitlines() if line.startswith("Plan:")]
     assert summary == [

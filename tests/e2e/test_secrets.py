@@ -92,18 +92,24 @@ base_url = "{sandbox.base_url}"
 updated_by = "crm-bot@example.com"
 rate_limit_scale = 20.0
 max_retries = 2
+[targets.sandbox.vars]
+brand = "Acme"
 
 [targets.sandbox-batch]
 provider = "batch"
 base_url = "{sandbox.base_url}"
 rate_limit_scale = 20.0
 max_retries = 2
+[targets.sandbox-batch.vars]
+brand = "Acme"
 
 [targets.wrong]
 provider = "moengage"
 base_url = "{sandbox.base_url}"
 api_key_env = "WRONG_API_KEY"
 rate_limit_scale = 20.0
+[targets.wrong.vars]
+brand = "Acme"
 """,
         encoding="utf-8",
     )

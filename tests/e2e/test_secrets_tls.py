@@ -216,10 +216,11 @@ def requests_seen(served: TlsSandbox, certs: Path) -> list[dict[str, Any]]:
 def tls_project(tmp_path: Path, base_url: str, extra: str = "") -> Project:
     project = Project(tmp_path / "project", base_url)
     shutil.copy(REPO / "campaigns" / "onboarding" / "welcome.yaml", project.campaigns)
+    shutil.copytree(REPO / "templates", project.root / "templates")
     (project.root / "syncer.toml").write_text(
         f'default_target = "tls"\n\n[targets.tls]\nprovider = "moengage"\n'
         f'base_url = "{base_url}"\nmax_retries = 3\nupdated_by = "crm-bot@example.com"\n'
-        f"{extra}",
+        f'{extra}\n[targets.tls.vars]\nbrand = "Acme"\n',
         encoding="utf-8",
     )
     return project

@@ -20,9 +20,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import mjml
+
 from syncer.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def example_html(name: str, target: str, brand: str = "Acme") -> str:
+    """What the example template `templates/NAME` renders to, computed here with Jinja2 and
+    MJML directly (not with the tool's code): the bytes a request must carry."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(REPO / "templates"),
+        undefined=jinja2.StrictUndefined,
+        block_start_string="[%",
+        block_end_string="%]",
+        variable_start_string="[[",
+        variable_end_string="]]",
+        comment_start_string="[#",
+        comment_end_string="#]",
+        keep_trailing_newline=True,
+    )
+    text = env.get_template(name).render(var={"brand": brand}, target=target)
+    if name.removesuffix(".j2").endswith(".mjml"):
+        html: str = mjml.mjml2html(text)
+        return html
+    return text
 
 
 @dataclass(frozen=True)
@@ -76,9 +100,10 @@ class Project:
         push: bool = True,
     ) -> None:
         """Write syncer.toml: target `sandbox` (MoEngage) and `sandbox-batch` (Batch) served at
-        `base_url`, plus `extra` TOML; `moengage` / `batch` add keys to those targets. `scale`
-        multiplies the vendors' rate limits (the e2e `sandbox` fixture's is 20 too). `push`:
-        the Batch target writes push messages (`experimental_push`), as the example's does."""
+        `base_url`, plus `extra` TOML; `moengage` / `batch` add keys to those targets (whose
+        vars hold the `brand` the example templates use). `scale` multiplies the vendors' rate
+        limits (the e2e `sandbox` fixture's is 20 too). `push`: the Batch target writes push
+        messages (`experimental_push`), as the example's does."""
         text = f"""
             campaigns_dir = "campaigns"
             default_target = "sandbox"
@@ -90,6 +115,8 @@ class Project:
             updated_by = "crm-bot@example.com"
             rate_limit_scale = {scale}
             {moengage}
+            [targets.sandbox.vars]
+            brand = "Acme"
 
             [targets.sandbox-batch]
             provider = "batch"
@@ -98,6 +125,8 @@ class Project:
             rate_limit_scale = {scale}
             experimental_push = {"true" if push else "false"}
             {batch}
+            [targets.sandbox-batch.vars]
+            brand = "Acme"
         """
         (self.root / "syncer.toml").write_text(textwrap.dedent(text) + extra, encoding="utf-8")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from syncer.cli import exitcodes
 from syncer.cli.commands.context import Context
+from syncer.load.content.resolve import accepting_references
 from syncer.providers import registry
 
 _ENVELOPE_DOC = (
@@ -129,11 +130,14 @@ def campaign_file_schema() -> dict[str, Any]:
                         },
                     },
                     **_envelope(provider.states),
-                    "campaign": _hoist(copy.deepcopy(provider.json_schema()), name, defs),
+                    "campaign": accepting_references(
+                        _hoist(copy.deepcopy(provider.json_schema()), name, defs)
+                    ),
                 },
                 "not": {"required": ["target", "targets"]},
             }
         )
+    defs = {key: accepting_references(value) for key, value in defs.items()}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "campaign-syncer campaign file",

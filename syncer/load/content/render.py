@@ -129,7 +129,11 @@ class Renderer:
             raise RenderError(exc.message or f"{exc.name} not found", display, line) from None
         except jinja2.UndefinedError as exc:
             display, line = _innermost(exc.__traceback__, first.display)
-            message = f"undefined: {_undefined(exc.message or '')}"
+            known = ", ".join(sorted(variables)) or "none"
+            message = (
+                f"undefined: {_undefined(exc.message or '')}; var holds "
+                f"[targets.{target}.vars]: {known}"
+            )
             raise RenderError(
                 message, display, line, _column(self.files, display, line, exc)
             ) from None
@@ -182,7 +186,7 @@ def _undefined(message: str) -> str:
         return f"{match.group(1)} is not defined (templates see var and target)"
     if match and match.group(2):
         return f"{match.group(2)} is not defined ({message})"
-    return message
+    return message  # pragma: no cover - Jinja names the missing name in both forms
 
 
 def _column(files: TemplateFiles, display: str, line: int, exc: Exception) -> int:

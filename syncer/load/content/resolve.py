@@ -34,12 +34,20 @@ class Anchor:
     display: str
     tree: Any
     where: Callable[[Loc], Loc] = _same
+    text: str = ""
+    """The YAML text, for the indentation of block scalars."""
 
     def key(self, loc: Loc) -> tuple[int, int]:
         return yamlio.locate(self.tree, self.where(("campaign", *loc)))
 
     def value(self, loc: Loc) -> tuple[int, int, str | None]:
         return yamlio.value_start(self.tree, self.where(("campaign", *loc)))
+
+    def indent(self, line: int) -> int:
+        """The indentation of 1-based `line` of the YAML text (0 when unknown)."""
+        lines = self.text.splitlines()
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return len(text) - len(text.lstrip(" "))
 
 
 @dataclass
@@ -50,6 +58,35 @@ class Resolved:
     origins: dict[Loc, Rendered] = field(default_factory=dict)
     """The strings that came from files, by their path in the block."""
     problems: list[Problem] = field(default_factory=list)
+    failed: list[Loc] = field(default_factory=list)
+    """The paths whose file could not be read or rendered (their value is None)."""
+
+
+FILE_REFERENCE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["file"],
+    "properties": {"file": {"type": "string", "minLength": 1}},
+    "description": "the text of a file of templates_dir (.j2 rendered, .mjml compiled)",
+}
+"""What `{file: PATH}` looks like in the JSON Schema of campaign files (`syncer schema`)."""
+
+
+def accepting_references(schema: Any) -> Any:
+    """A JSON Schema in which every string may also be written `{file: PATH}`."""
+    if isinstance(schema, list):
+        return [accepting_references(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    walked = {
+        key: value
+        if key in ("enum", "const", "default", "examples")
+        else accepting_references(value)
+        for key, value in schema.items()
+    }
+    if walked.get("type") == "string":
+        return {"anyOf": [walked, FILE_REFERENCE_SCHEMA]}
+    return walked
 
 
 def is_reference(value: Any) -> bool:
@@ -105,15 +142,18 @@ def _reference(
         resolved.problems.append(
             Problem(anchor.display, line, col, f"{dotted}: file: takes a path (a string)")
         )
+        resolved.failed.append(loc)
         return None
     try:
         rendered = renderer.render(name, variables, target)
     except TemplateFileError as exc:
         resolved.problems.append(Problem(anchor.display, line, col, f"{dotted}: {exc}"))
+        resolved.failed.append(loc)
         return None
     except RenderError as exc:
         message = f"{exc.message} (rendering {dotted})"
         resolved.problems.append(Problem(exc.display, exc.line, exc.col, message))
+        resolved.failed.append(loc)
         return None
     resolved.origins[loc] = rendered
     for read in rendered.files:

@@ -44,6 +44,8 @@ class Document:
 
     data: Any
     tree: Tree
+    text: str = ""
+    """The text it was parsed from (where a block scalar's lines are indented)."""
 
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
@@ -79,7 +81,7 @@ def load(text: str, display: str) -> tuple[Document | None, list[Problem]]:
         data, tree = fast.compose(text)
     except fast.Unusual:
         return load_exact(text, display)
-    return Document(data=data, tree=tree), []
+    return Document(data=data, tree=tree, text=text), []
 
 
 def load_exact(text: str, display: str) -> tuple[Document | None, list[Problem]]:
@@ -90,4 +92,4 @@ def load_exact(text: str, display: str) -> tuple[Document | None, list[Problem]]
     if loaded is None:
         return None, problems
     data, tree = loaded
-    return Document(data=data, tree=exact.places(tree)), []
+    return Document(data=data, tree=exact.places(tree), text=text), []

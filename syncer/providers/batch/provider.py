@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from syncer.model.email import Email
 from syncer.model.plan import CampaignPlan, PlannedRequest
 from syncer.model.state import StateEntry, utcnow
 from syncer.model.target import TargetSettings
 from syncer.model.vendor import Location, PlanItem, RemoteCampaign, Session, SessionSpec
+from syncer.providers.batch import emails as email_parts
 from syncer.providers.batch import models, normalize, planner, routes, rules
 from syncer.providers.batch import settings as target_settings
 
@@ -23,6 +25,7 @@ class BatchProvider:
     replaces the whole campaign): said when a CI runner with local state would lose it."""
     author_required: bool = False  # Batch's API records no author
     finished: frozenset[str] = frozenset({"COMPLETED", "STOPPED"})
+    personalization = email_parts.PERSONALIZATION
 
     def validate_campaign(self, raw: Any) -> dict[str, Any]:
         return models.validate(raw)
@@ -31,6 +34,8 @@ class BatchProvider:
         # Batch's create page marks no field of an email campaign as required beyond what the
         # file model already requires; a refusal is reported by the vendor at apply time.
         return []
+    def emails(self, campaign: dict[str, Any]) -> list[Email]:
+        return email_parts.emails(campaign)
 
     def campaign_name(self, campaign: dict[str, Any]) -> str | None:
         name = campaign.get("name")

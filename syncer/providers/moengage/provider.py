@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from syncer.model.email import Email
 from syncer.model.plan import CampaignPlan, PlannedRequest
 from syncer.model.state import StateEntry
 from syncer.model.target import TargetSettings
 from syncer.model.vendor import Location, PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.moengage import creation, describe, models, normalize, planner, routes, rules
+from syncer.providers.moengage import emails as email_parts
 
 # The HTTP client (httpx, the rate limiter) is imported by the methods that open a session or
 # read its quota: `validate` never does.
@@ -21,6 +23,7 @@ class MoEngageProvider:
     state_only: str | None = None  # every field it applies can be read back
     author_required: bool = True  # V1: created_by / updated_by on every write
     finished: frozenset[str] = rules.FINISHED
+    personalization = email_parts.PERSONALIZATION
 
     def validate_campaign(self, raw: Any) -> dict[str, Any]:
         campaign = models.EmailCampaign.model_validate(raw)
@@ -29,6 +32,8 @@ class MoEngageProvider:
 
     def creation_problems(self, campaign: dict[str, Any]) -> list[tuple[Location, str]]:
         return creation.file_problems(campaign)
+    def emails(self, campaign: dict[str, Any]) -> list[Email]:
+        return email_parts.emails(campaign)
 
     def campaign_name(self, campaign: dict[str, Any]) -> str | None:
         basic = campaign.get("basic_details")
