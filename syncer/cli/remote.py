@@ -16,15 +16,21 @@ from syncer.cli.root import app, common, run
 @click.argument("keys", nargs=-1, metavar="[KEY]...")
 @click.option("--target", "-t", default=None, help="Only the campaigns of this target.")
 @click.option("--dry-run", is_flag=True, help="Show the rewrites as a diff; change no file.")
+@click.option(
+    "--save-remote",
+    is_flag=True,
+    help="For content that comes from a template file: write the remote text next to the "
+    "template (NAME.remote.html) instead of only saying that it differs.",
+)
 @common
-def pull(keys: tuple[str, ...], target: str | None, dry_run: bool) -> None:
+def pull(keys: tuple[str, ...], target: str | None, dry_run: bool, save_remote: bool) -> None:
     """Bring remote values into existing campaign files (all, or the KEYs given; globs allowed).
 
     Only declared fields are rewritten, in place: comments, key order and formatting are kept.
     """
     from syncer.cli.commands import pull as command
 
-    run(lambda ctx: command.run(ctx, keys, target, dry_run))
+    run(lambda ctx: command.run(ctx, keys, target, dry_run, save_remote))
 
 
 @app.command("import")
@@ -81,6 +87,12 @@ def pull(keys: tuple[str, ...], target: str | None, dry_run: bool) -> None:
     help="Import campaigns whose writability the vendor's API cannot confirm "
     "(MoEngage: not known to be API-created) without read_only: true.",
 )
+@click.option(
+    "--split-content",
+    is_flag=True,
+    help="Write each email's HTML into its own file below templates_dir (DIR/NAME.html) and "
+    "reference it from the campaign file as {file: ...}.",
+)
 @common
 def import_(
     target: str | None,
@@ -92,6 +104,7 @@ def import_(
     dry_run: bool,
     everything: bool,
     writable: bool,
+    split_content: bool,
 ) -> None:
     """Write campaign files for remote campaigns that nothing manages yet, and record their ids."""
     from syncer.cli.commands import import_ as command
@@ -105,6 +118,7 @@ def import_(
         directory=directory,
         dry_run=dry_run,
         writable=writable,
+        split_content=split_content,
     )
     run(lambda ctx: command.run(ctx, options))
 

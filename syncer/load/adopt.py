@@ -10,6 +10,7 @@ command's job.
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -96,6 +97,9 @@ class Adoption:
     """Why the file says `read_only: true`, if it does."""
     problem: str | None = None
     """Why this campaign cannot be imported (then there is no file)."""
+    content: tuple[tuple[str, str], ...] = ()
+    """With `--split-content`: (name below templates_dir, text) of each file the campaign
+    file references as `{file: name}` (its emails' HTML)."""
 
 
 def adopt(
@@ -107,6 +111,7 @@ def adopt(
     *,
     writable: bool = False,
     when: str = "",
+    templates: Collection[str] | None = None,
 ) -> list[Adoption]:
     """A file per remote campaign, named after the campaign inside `directory`.
 
@@ -115,6 +120,8 @@ def adopt(
             campaigns directory); new names never collide with them, case-insensitively.
         writable: import campaigns whose writability the vendor cannot confirm as writable.
         when: the import time, for the file's header comment.
+        templates: to split each email's HTML into its own file below `templates_dir`
+            (`<directory>/<name>.html`), the names already taken there; None keeps it inline.
     """
     names = FreeNames(PurePosixPath(k).name for k in taken if PurePosixPath(k).parent == directory)
     result = []
@@ -131,14 +138,54 @@ def adopt(
             result.append(Adoption(remote, problem=problem))
             continue
         name = names.take(slugify(remote.name))
+        content: tuple[tuple[str, str], ...] = ()
+        if templates is not None:
+            # Split first: the HTML files hold the remote text itself (no ${var.NAME} there).
+            stem = PurePosixPath(name).stem
+            data["campaign"], content = split_content(
+                data["campaign"], provider, directory, stem, templates
+            )
+            templates = {*templates, *(n for n, _ in content)}
         # A remote `${` is text: written `$${`, the file loads back as the remote campaign.
         written = {**data, "campaign": escape(data["campaign"])}
         text = yamlwrite.dump_document(
             written, _header(remote, target, provider.name, when, reason)
         )
         key = (directory / name).as_posix()
-        result.append(Adoption(remote, key=key, text=text, read_only=reason))
+        result.append(Adoption(remote, key=key, text=text, read_only=reason, content=content))
     return result
+
+
+def split_content(
+    campaign: dict[str, Any],
+    provider: Provider,
+    directory: PurePosixPath,
+    stem: str,
+    taken: Collection[str],
+) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
+    """`campaign` with the HTML of each email replaced by `{file: NAME}`, and the files:
+    plain `.html` (never `.j2`: the vendor's HTML is not a build-time template)."""
+    result = copy.deepcopy(campaign)
+    files: list[tuple[str, str]] = []
+    names = {n.lower() for n in taken}
+    for email in provider.emails(campaign):
+        if email.html is None:
+            continue
+        *parents, last = email.html
+        holder: Any = result
+        for part in parents:
+            holder = holder[part]
+        number = 1
+        while True:
+            suffix = "" if number == 1 else f"-{number}"
+            name = (directory / f"{stem}{suffix}.html").as_posix()
+            if name.lower() not in names:
+                break
+            number += 1
+        names.add(name.lower())
+        files.append((name, holder[last]))
+        holder[last] = {"file": name}
+    return result, tuple(files)
 
 
 @dataclass(frozen=True)

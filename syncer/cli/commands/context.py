@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 # The steps are imported by the methods that use them: `validate` needs neither the HTTP
 # client nor the sandbox nor the pipeline, and pays for none of them.
 
+WARNINGS_SHOWN = 20
+"""Content warnings a plan or apply prints before summing up the rest (a fleet of 5,000
+campaigns without an unsubscribe link must not bury the plan)."""
+
 
 @dataclass
 class Context:
@@ -39,11 +43,14 @@ class Context:
     def settings(self) -> config.Settings:
         return config.load(self.config_path, registry.target_models())
 
-    def definitions(self, *, creating: bool | Selection = False) -> list[CampaignDefinition]:
+    def definitions(
+        self, *, creating: bool | Selection = False, every_warning: bool = False
+    ) -> list[CampaignDefinition]:
         """Every campaign file, validated; the warnings about their content go to stderr. With
         `creating` (validate: every file; plan and apply: the files their selection plans), a
         file that would create its campaign must also hold what the vendor requires to create
-        one (a located error, before any call); import and pull read files to link or update."""
+        one (a located error, before any call); import and pull read files to link or update.
+        Only the first `WARNINGS_SHOWN` warnings are printed, unless `every_warning` (validate)."""
         from syncer.load.creatable import creation_problems
         from syncer.load.definitions import load_definitions
 
@@ -65,8 +72,15 @@ class Context:
             problems = creation_problems(incomplete, known)
             if problems:
                 raise DefinitionError(problems)
-        for warning in sorted({w for d in definitions for w in d.warnings}):
+        warnings = sorted({w for d in definitions for w in d.warnings})
+        shown = warnings if every_warning else warnings[:WARNINGS_SHOWN]
+        for warning in shown:
             self.out.warning(warning)
+        if len(shown) < len(warnings):
+            self.out.warning(
+                f"... and {len(warnings) - len(shown)} more warning(s): `syncer validate` "
+                "lists them all, [checks] in syncer.toml sets their levels"
+            )
         return definitions
 
     def _check_authors(self, planned: list[CampaignDefinition]) -> None:

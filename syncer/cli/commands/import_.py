@@ -38,6 +38,8 @@ class ImportOptions:
     """Below the campaigns directory; default: the target's name."""
     dry_run: bool = False
     writable: bool = False
+    split_content: bool = False
+    """Write each email's HTML into its own file below templates_dir, referenced by `{file:}`."""
 
 
 def run(ctx: Context, options: ImportOptions) -> int:
@@ -88,6 +90,7 @@ async def _import(
                 taken,
                 writable=options.writable,
                 when=utcnow().date().isoformat(),
+                templates=_taken_templates(ctx, directory) if options.split_content else None,
             )
             if options.dry_run:
                 bad_links = _report_links(ctx, found, {}, dry_run=True)
@@ -95,7 +98,7 @@ async def _import(
                 return max(code, bad_links)
             private_dir(root)
             pins, state = _link(ctx, target, found, state)
-            written, state = _write(root, adoptions, state)
+            written, state = _write(root, adoptions, state, ctx.settings.templates_path)
             run.backend.save(state)
             bad_links = _report_links(ctx, found, pins, dry_run=False)
             code = _report(ctx, written, target, dry_run=False, linked=_linked(found))
@@ -158,10 +161,19 @@ def _taken(root: Path, directory: PurePosixPath, state: TargetState) -> set[str]
     return taken
 
 
+def _taken_templates(ctx: Context, directory: PurePosixPath) -> set[str]:
+    """Names below templates_dir that split content must not take (files already there)."""
+    folder = ctx.settings.templates_path / directory
+    if not folder.is_dir():
+        return set()
+    return {(directory / p.name).as_posix() for p in folder.iterdir()}
+
+
 def _write(
-    root: Path, adoptions: list[Adoption], state: TargetState
+    root: Path, adoptions: list[Adoption], state: TargetState, templates: Path
 ) -> tuple[list[Adoption], TargetState]:
-    """Create each file (private, never over an existing one) and record its id."""
+    """Create each file (private, never over an existing one) and record its id; the content
+    files of a split campaign first, so that its campaign file never names a missing one."""
     written = []
     now = utcnow().isoformat()
     draft = StateDraft(state)
@@ -170,13 +182,18 @@ def _write(
             written.append(adoption)
             continue
         try:
+            for name, text in adoption.content:
+                private_dir(templates)
+                folder = PurePosixPath(name).parent
+                path = make_directory(templates, folder) / PurePosixPath(name).name
+                create_private(path, text, templates)
             key = _create(root, adoption)
         except (OSError, SecurityError) as exc:
             # One file that cannot be written does not lose the others' state entries.
             written.append(Adoption(adoption.remote, problem=f"not written: {exc}"))
             continue
         draft.set(key, StateEntry(id=adoption.remote.id, origin="adopted", applied_at=now))
-        written.append(Adoption(adoption.remote, key, adoption.text, adoption.read_only))
+        written.append(replace(adoption, key=key))
     return written, draft.build()
 
 
@@ -217,6 +234,8 @@ def _report(
             f"+ {campaigns_dir}/{adoption.key}  {remote.name!r} "
             f"({remote.id}, {remote.state or 'unknown status'}){extra}\n"
         )
+        templates_dir = ctx.settings.templates_dir.rstrip("/")
+        lines.extend(f"+ {templates_dir}/{name}\n" for name, _ in adoption.content)
     for adoption in bad:
         remote = adoption.remote
         lines.append(f"! {remote.name!r} ({remote.id}): not imported: {adoption.problem}\n")

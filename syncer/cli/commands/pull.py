@@ -4,7 +4,9 @@ Plans the selected files as `syncer plan` would, and for each campaign found rem
 its field changes into in-place edits (`pullmerge`, `yamledit`): the declared values that
 differ take the remote's value, a replaced campaign's `id:` pin moves to its replacement, and
 `state:` follows the remote status. Comments, key order and every other byte stay as they
-were. Each rewritten file is planned again; anything still differing is reported.
+were. A value that comes from a `{file:}` (a template) is never inlined: pull says the remote
+differs and leaves the template alone (`--save-remote` writes the remote text next to it).
+Each rewritten file is planned again; anything still differing is reported.
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ from __future__ import annotations
 import asyncio
 import difflib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from syncer.cli import exitcodes
 from syncer.cli.commands.context import Context
 from syncer.errors import UsageError
+from syncer.load.content.resolve import reference_at
 from syncer.load.definitions import load_file
-from syncer.load.filenames import replace_text
+from syncer.load.filenames import create_private, make_directory, replace_text
 from syncer.load.pullmerge import pull_edits
 from syncer.load.yaml import read as yamlio
 from syncer.load.yaml.edit import EditError, apply_edits
 from syncer.model.campaign import CampaignDefinition
-from syncer.model.plan import CampaignPlan
+from syncer.model.overlay import split_path
+from syncer.model.plan import CampaignPlan, FieldChange
 from syncer.model.state import utcnow
 from syncer.plan.builder import TargetContext, build_plan
 from syncer.providers import registry
@@ -40,13 +45,19 @@ class Outcome:
     diff: str = ""
 
 
-def run(ctx: Context, keys: tuple[str, ...], target: str | None, dry_run: bool) -> int:
+def run(
+    ctx: Context,
+    keys: tuple[str, ...],
+    target: str | None,
+    dry_run: bool,
+    save_remote: bool = False,
+) -> int:
     definitions = ctx.definitions()  # bad input stops here: no connection is opened
     selection = Selection(target=target, only=keys).under(ctx.settings.campaigns_dir)
     chosen = selection.apply(definitions)
     if keys and not chosen:
         raise UsageError(f"no campaign file matches {' '.join(keys)}")
-    outcomes = aio.run(_pull(ctx, chosen, dry_run))
+    outcomes = aio.run(_pull(ctx, chosen, dry_run, save_remote))
     for outcome in outcomes:
         if outcome.diff:
             ctx.out.document(outcome.diff)
@@ -57,7 +68,9 @@ def run(ctx: Context, keys: tuple[str, ...], target: str | None, dry_run: bool) 
     return exitcodes.ERROR if any(o.symbol == "!" for o in outcomes) else exitcodes.OK
 
 
-async def _pull(ctx: Context, chosen: list[CampaignDefinition], dry_run: bool) -> list[Outcome]:
+async def _pull(
+    ctx: Context, chosen: list[CampaignDefinition], dry_run: bool, save_remote: bool
+) -> list[Outcome]:
     run = ctx.run()
     try:
         targets = sorted({d.target for d in chosen})
@@ -67,7 +80,16 @@ async def _pull(ctx: Context, chosen: list[CampaignDefinition], dry_run: bool) -
         planned = {(c.target, c.key): c for c in plan.campaigns}
         # Each file's targets one after the other: each reads what the one before wrote.
         return [
-            _pull_one(ctx, run, d, planned[(d.target, d.key)], contexts, dry_run, len(targets))
+            _pull_one(
+                ctx,
+                run,
+                d,
+                planned[(d.target, d.key)],
+                contexts,
+                dry_run,
+                save_remote,
+                len(targets),
+            )
             for d in chosen
         ]
     finally:
@@ -81,6 +103,7 @@ def _pull_one(
     campaign: CampaignPlan,
     contexts: dict[str, TargetContext],
     dry_run: bool,
+    save_remote: bool = False,
     targets: int = 1,
 ) -> Outcome:
     key = definition.file if targets == 1 else f"{definition.target}/{definition.file}"
@@ -98,9 +121,12 @@ def _pull_one(
     document, problems = yamlio.load(text, definition.file)
     if document is None or not isinstance(document.data, dict):
         return Outcome(key, "!", "; ".join(str(p) for p in problems) or "not a mapping")
+    changes, kept = _from_files(
+        ctx, document.data, definition, campaign, save_remote and not dry_run
+    )
     pulled = pull_edits(
         definition,
-        campaign.changes,
+        changes,
         remote_state=remote_state,
         campaign_id=campaign.id,
         data=document.data,
@@ -116,7 +142,7 @@ def _pull_one(
         f"; not pulled (ambiguous path): {', '.join(pulled.skipped)}" if pulled.skipped else ""
     )
     if new == text:
-        return Outcome(key, "=", "up to date" + skipped)
+        return Outcome(key, "!" if kept else "=", (kept or "up to date") + skipped)
     what = ", ".join(_describe(e.path) for e in pulled.edits)
     if dry_run:
         diff = "".join(
@@ -124,11 +150,63 @@ def _pull_one(
                 text.splitlines(keepends=True), new.splitlines(keepends=True), key, key
             )
         )
-        return Outcome(key, "~", f"would pull {what}{skipped}", diff)
+        note = f"; {kept}" if kept else ""
+        return Outcome(key, "!" if kept else "~", f"would pull {what}{skipped}{note}", diff)
     replace_text(path, new)
+    if kept:
+        # The plan still differs in the template's value: that is what `kept` says.
+        return Outcome(key, "!", f"pulled {what}{skipped}; {kept}")
     residue = _residue(run, path, definition, contexts)
     symbol = "!" if residue else "~"
     return Outcome(key, symbol, f"pulled {what}{skipped}{residue}")
+
+
+def _from_files(
+    ctx: Context,
+    data: dict[str, Any],
+    definition: CampaignDefinition,
+    campaign: CampaignPlan,
+    save: bool,
+) -> tuple[list[FieldChange], str]:
+    """The changes pull may write into the file, and a note about those it must not: a value
+    that comes from a `{file:}` (a template, maybe shared) is never inlined. With `save`, the
+    remote text is written next to its template (`NAME.remote.html`) for a person to merge."""
+    changes: list[FieldChange] = []
+    notes: list[str] = []
+    templates_dir = ctx.settings.templates_dir.rstrip("/")
+    for change in campaign.changes:
+        try:
+            parts = tuple(split_path(change.path))
+        except ValueError:
+            parts = ()
+        name = reference_at(data, definition.target, parts) if parts else None
+        if name is None:
+            changes.append(change)
+            continue
+        note = (
+            f"{change.path} comes from {templates_dir}/{name} and the remote differs from "
+            "the rendered template: not pulled (the template is left as it is)"
+        )
+        if save and isinstance(change.before, str):
+            saved = _save_remote(ctx, name, change.before)
+            note += f"; the remote text is in {templates_dir}/{saved}"
+        notes.append(note)
+    return changes, "; ".join(notes)
+
+
+def _save_remote(ctx: Context, name: str, text: str) -> str:
+    """Write `text` to `<name without its .j2/.mjml/.html>.remote.html` below templates_dir."""
+    stem = name
+    for suffix in (".j2", ".mjml", ".html", ".htm"):
+        stem = stem.removesuffix(suffix)
+    saved = f"{stem}.remote.html"
+    folder = PurePosixPath(saved).parent
+    path = make_directory(ctx.settings.templates_path, folder) / PurePosixPath(saved).name
+    if path.exists() and not path.is_symlink():
+        replace_text(path, text)
+    else:
+        create_private(path, text, ctx.settings.templates_path)
+    return saved
 
 
 def _describe(path: tuple[str | int, ...]) -> str:

@@ -8,7 +8,7 @@ from syncer.cli.commands.context import Context
 
 def run(ctx: Context) -> int:
     ctx.offline = True
-    definitions = ctx.definitions(creating=True)
+    definitions = ctx.definitions(creating=True, every_warning=True)
     targets = sorted({d.target for d in definitions})
     files = len({d.key for d in definitions})
     # A file with targets: is one campaign per target: both counts, when they differ.

@@ -94,6 +94,45 @@ def is_reference(value: Any) -> bool:
     return isinstance(value, dict) and len(value) == 1 and "file" in value
 
 
+def reference_at(data: Any, target: str, path: Loc) -> str | None:
+    """The file a value of a campaign file comes from: `path` (inside `campaign:`) or a value
+    above or below it written as `{file: PATH}`, in `campaign:` or in `overrides.<target>`.
+    None when the value is written in the YAML itself."""
+    blocks: list[Any] = [data.get("campaign") if isinstance(data, dict) else None]
+    overrides = data.get("overrides") if isinstance(data, dict) else None
+    if isinstance(overrides, dict) and isinstance(overrides.get(target), dict):
+        blocks.append(overrides[target].get("campaign"))
+    for block in blocks:
+        node: Any = block
+        for part in path:
+            if is_reference(node):
+                return str(node["file"])
+            if isinstance(node, dict) and isinstance(part, str):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                node = None
+                break
+        found = _first_reference(node)
+        if found is not None:
+            return found
+    return None
+
+
+def _first_reference(value: Any) -> str | None:
+    if is_reference(value):
+        return str(value["file"])
+    children = (
+        value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    )
+    for child in children:
+        found = _first_reference(child)
+        if found is not None:
+            return found
+    return None
+
+
 def has_references(value: Any) -> bool:
     if is_reference(value):
         return True
