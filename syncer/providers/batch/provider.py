@@ -34,6 +34,7 @@ class BatchProvider:
         # Batch's create page marks no field of an email campaign as required beyond what the
         # file model already requires; a refusal is reported by the vendor at apply time.
         return []
+
     def emails(self, campaign: dict[str, Any]) -> list[Email]:
         return email_parts.emails(campaign)
 

@@ -32,6 +32,7 @@ class MoEngageProvider:
 
     def creation_problems(self, campaign: dict[str, Any]) -> list[tuple[Location, str]]:
         return creation.file_problems(campaign)
+
     def emails(self, campaign: dict[str, Any]) -> list[Email]:
         return email_parts.emails(campaign)
 
