@@ -13,6 +13,7 @@ import http.server
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import threading
@@ -277,6 +278,9 @@ class FakeGitLab(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         assert self.headers["PRIVATE-TOKEN"] == "glpat-test"
+        if self.path == "/api/v4/user":
+            self._reply(BOT)
+            return
         path = self.path.split("?")[0].removeprefix("/api/v4/projects/7")
         routes: dict[str, Any] = {
             "/repository/commits/merge123/merge_requests": [
@@ -303,14 +307,19 @@ class FakeGitLab(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers["Content-Length"])
-        note = {"id": 77, **json.loads(self.rfile.read(length))}
+        note = {"id": 77, "author": BOT, **json.loads(self.rfile.read(length))}
         self.notes.append(note)
         self._reply(note)
 
     def do_PUT(self) -> None:
         length = int(self.headers["Content-Length"])
-        self.notes[0].update(json.loads(self.rfile.read(length)))
-        self._reply(self.notes[0])
+        number = int(self.path.rsplit("/", 1)[1])
+        (note,) = [n for n in self.notes if n["id"] == number]
+        note.update(json.loads(self.rfile.read(length)))
+        self._reply(note)
+
+
+BOT = {"id": 42, "username": "project_7_bot"}
 
 
 @pytest.fixture
@@ -347,7 +356,6 @@ def test_gitlab_helper_posts_then_updates_one_note_and_fetches_the_reviewed_plan
     second = tmp_path / "second.md"
     second.write_text(f"{MARKER}\n<!-- checksum: {checksum} -->\nplan 2\n")
     assert helper(gitlab, "comment", str(first), cwd=tmp_path).returncode == 0
-    FakeGitLab.notes.reverse()  # the plan note first, as the PUT handler expects
     assert helper(gitlab, "comment", str(second), cwd=tmp_path).returncode == 0
     assert [n["body"] for n in FakeGitLab.notes].count(second.read_text()) == 1
     assert len(FakeGitLab.notes) == 2
@@ -401,3 +409,76 @@ def test_the_schema_refuses_multi_target_mistakes(schema: dict[str, Any], typo: 
     typo(doc)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, schema)
+
+
+def _step_script(workflow: str, step: str) -> str:
+    """The github-script `script:` of one step of a GitHub workflow example."""
+    data = load_yaml(GITOPS / "github" / "workflows" / workflow)
+    for job in data["jobs"].values():
+        for found in job.get("steps", []):
+            if found.get("name") == step:
+                script: str = found["with"]["script"]
+                return script
+    raise AssertionError(f"no step {step!r} in {workflow}")
+
+
+def _run_script(script: str, comments: list[dict[str, Any]], target: str) -> dict[str, Any]:
+    """Run a github-script snippet in node with a fake `github`, `context` and `core`."""
+    fakes = """
+        const failed = [];
+        const github = {
+          paginate: async () => comments,
+          rest: { issues: { listComments: () => null } },
+        };
+        const context = { repo: { owner: "o", repo: "r" }, payload: {
+          pull_request: { number: 5 } } };
+        const core = { setFailed: (m) => failed.push(m) };
+    """.replace("\n        ", "\n")
+    body = script.replace("${{ matrix.target }}", target)
+    harness = (
+        f"const comments = {json.dumps(comments)};\n{fakes}\n"
+        f"process.env.TARGET = {json.dumps(target)};\n"
+        f"(async () => {{ {body} }})()"
+        ".then((result) => console.log(JSON.stringify({ result, failed })));"
+    )
+    done = subprocess.run(["node", "-e", harness], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    found: dict[str, Any] = json.loads(done.stdout)
+    return found
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node runs the workflow's script")
+def test_github_apply_trusts_only_the_bots_own_plan_comment() -> None:
+    script = _step_script(
+        "campaign-syncer-apply-target.yml",
+        "Checksum shown in the pull request's plan comment for this target",
+    )
+    forged, real = "sha256:" + "f" * 64, "sha256:" + "b" * 64
+
+    def comment(checksum: str, login: str, kind: str) -> dict[str, Any]:
+        body = f"{MARKER}\n<!-- checksum: {checksum} -->\n{TAG.format('prod')}\n"
+        return {"body": body, "user": {"login": login, "type": kind}}
+
+    mallory = comment(forged, "mallory", "User")
+    other_app = comment(forged, "some-app[bot]", "Bot")
+    bot = comment(real, "github-actions[bot]", "Bot")
+    assert _run_script(script, [mallory, other_app, bot], "prod")["result"] == real
+    alone = _run_script(script, [mallory, other_app], "prod")
+    assert alone["result"] == "" and alone["failed"]
+
+
+def test_gitlab_helper_trusts_only_its_own_plan_note(
+    gitlab: dict[str, str], tmp_path: Path
+) -> None:
+    forged, real = "sha256:" + "f" * 64, "sha256:" + "b" * 64
+    FakeGitLab.notes.append(
+        {"id": 9, "author": {"id": 7, "username": "mallory"}, "body": f"{MARKER}\n"
+         f"<!-- checksum: {forged} -->\n"}
+    )
+    note = tmp_path / "plan.md"
+    note.write_text(f"{MARKER}\n<!-- checksum: {real} -->\nplan\n")
+    assert helper(gitlab, "comment", str(note), cwd=tmp_path).returncode == 0
+    assert FakeGitLab.notes[1]["body"].count(forged) == 1  # the forged note is left as it is
+    fetched = helper(gitlab, "fetch-plan", "reviewed", cwd=tmp_path)
+    assert fetched.returncode == 0, fetched.stderr
+    assert fetched.stdout.strip() == real

@@ -30,7 +30,10 @@ CHECKSUM = re.compile(r"<!-- checksum: (sha256:[0-9a-f]{64}) -->")
 
 
 def api(method: str, path: str, data: dict[str, Any] | None = None, raw: bool = False) -> Any:
-    url = f"{os.environ['CI_API_V4_URL']}/projects/{os.environ['CI_PROJECT_ID']}{path}"
+    """A call to the project's API (`path` below /projects/ID), or to `/user` itself."""
+    base = os.environ["CI_API_V4_URL"]
+    project = f"{base}/projects/{os.environ['CI_PROJECT_ID']}"
+    url = f"{base}/user" if path == "/user" else f"{project}{path}"
     body = None if data is None else json.dumps(data).encode()
     request = urllib.request.Request(url, data=body, method=method)
     request.add_header("PRIVATE-TOKEN", os.environ["GITLAB_TOKEN"])
@@ -58,10 +61,14 @@ def tag(target: str | None) -> str:
 
 
 def plan_note(iid: str, target: str | None = None) -> dict[str, Any] | None:
+    """The plan note this token's user posted: anyone who can comment on the merge request can
+    post a note that starts with the marker, so only our own is trusted (and updated)."""
+    me = api("GET", "/user")["id"]
     notes = pages(f"/merge_requests/{iid}/notes?sort=asc")
     for note in notes:
         body = str(note.get("body", ""))
-        if body.startswith(MARKER) and tag(target) in body:
+        author = (note.get("author") or {}).get("id")
+        if author == me and body.startswith(MARKER) and tag(target) in body:
             return note
     return None
 
