@@ -15,6 +15,9 @@ from bench.workload import body, to_yaml
 from syncer.config import settings as config
 from syncer.load.definitions import load_definitions
 from syncer.providers import registry
+from syncer.providers.moengage.client import RATE_LIMITS
+from syncer.remote.client import connections
+from syncer.remote.ratelimit import RateLimiter
 from syncer.sandbox.bulk import put_moengage
 from syncer.sandbox.handle import SandboxHandle
 from syncer.state.local import LocalBackend
@@ -150,3 +153,27 @@ def test_a_second_plan_in_the_same_run_reads_nothing(
     first, second = asyncio.run(twice())
     assert first == 3  # pages: all five managed campaigns are among the last 15
     assert second == first
+
+
+def test_keep_alive_holds_one_pool_reused_for_every_call(
+    project: Project, sandbox: SandboxHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpcore._backends.anyio as backend
+
+    opened: list[str] = []
+    connect = backend.AnyIOBackend.connect_tcp
+
+    async def counted(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+        opened.append(f"{host}:{port}")
+        return await connect(self, host, port, **kwargs)
+
+    monkeypatch.setattr(backend.AnyIOBackend, "connect_tcp", counted)
+    workspace(project, sandbox, 600, 600)
+    remember_size(project, 600)
+    result = project.run("plan", "--detailed-exitcode")
+    assert result.code == 0, result.all
+    calls = len(sandbox.requests())
+    pool = connections(RateLimiter(RATE_LIMITS, SCALE))
+    # 40 pages over at most the pool's connections, each kept open and reused.
+    assert calls == 40
+    assert len(opened) <= pool and len(opened) < calls, (len(opened), pool)
