@@ -10,7 +10,6 @@ Each command runs `repeat` times in a child process; the median is kept, and the
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -23,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import workload
+from bench.measure import child_env
 
 REPO = Path(__file__).resolve().parents[1]
-PYC = str(REPO / "bench" / "results" / "pycache")
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,7 @@ class Startup:
 
 
 def _timed(command: list[str], cwd: Path, repeat: int, before: Callable[[], None]) -> Timing:
-    # As an installed package runs: with its bytecode cached (kept out of the tree).
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO), "PYTHONPYCACHEPREFIX": PYC}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env = child_env({"PYTHONPATH": str(REPO)})
     subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)  # warm-up
     seconds = []
     for _ in range(repeat):
