@@ -110,6 +110,51 @@ def _chunks(body: Iterable[bytes]) -> Iterator[bytes]:
     yield from body
 
 
+WELCOME = """\
+# Sent when a user signs up. Managed in git: edit here, not in the dashboard.
+provider: moengage
+id: 66a1f0c2e4b0a1b2c3d4e501
+lifecycle:
+  # Copywriters tune the preview text in the dashboard; never overwrite it from git.
+  ignore_changes: [campaign_content.content.email.preview_text]
+campaign:
+  channel: EMAIL
+  campaign_delivery_type: EVENT_TRIGGERED
+  basic_details:
+    name: Welcome email
+    content_type: TRANSACTIONAL
+    user_attribute_identifier: MOE_EMAIL_ID
+    tags: [onboarding]
+  campaign_content:
+    content:
+      email:
+        subject: "Welcome to Acme, {{UserAttribute['First Name']}}!"
+        sender_name: Acme
+        from_address: hello@acme.example
+        reply_to_address: support@acme.example
+        html_content: |
+          <html><body>
+          <h1>Welcome to Acme</h1>
+          <p>Your account is ready. <a href="https://acme.example/start">Get started</a>.</p>
+          </body></html>
+  trigger_condition:
+    included_filters:
+      filter_operator: and
+      filters:
+        - filter_type: actions
+          action_name: Signed Up
+          executed: true
+    trigger_delay_type: DELAY
+    trigger_delay_value: 10
+    trigger_delay_granularity: MINUTES
+    trigger_relation: AFTER
+  utm_params:
+    utm_source: moengage
+    utm_medium: email
+    utm_campaign: welcome
+"""
+"""The example welcome email, self-contained (its HTML inline, no template or vars)."""
+
 MOE_ENV = {"MOENGAGE_WORKSPACE_ID": "ws-hostile-1", "MOENGAGE_API_KEY": "moe/Hostile+Key=0123"}
 BATCH_ENV = {"BATCH_PROJECT_KEY": "proj-hostile-1", "BATCH_API_KEY": "batch-hostile-key-0123"}
 
@@ -138,8 +183,7 @@ def vendor_project(root: Path, url: str, settings: str = "", retries: int = 0) -
         {settings}
     """
     (root / "syncer.toml").write_text(textwrap.dedent(text), encoding="utf-8")
-    welcome = (REPO / "campaigns/onboarding/welcome.yaml").read_text(encoding="utf-8")
-    project.write("welcome.yaml", welcome)
+    project.write("welcome.yaml", WELCOME)
     push = (REPO / "campaigns/batch/spring-push.yaml").read_text(encoding="utf-8")
     project.write("push.yaml", push.replace("target: sandbox-batch", "target: vendor-batch"))
     return project
