@@ -11,7 +11,12 @@ from typing import Any
 from syncer.cli.commands.init import STARTER
 from tests.support.project import REPO, Project
 
-NEW = (STARTER / "campaigns" / "welcome.yaml").read_text(encoding="utf-8")
+NEW = (
+    (STARTER / "campaigns" / "welcome.yaml")
+    .read_text(encoding="utf-8")
+    .replace("{file: welcome.html.j2}", '"<html lang=en><body><p>Hi</p></body></html>"')
+)
+"""The example `syncer init` writes, complete for a create, with its HTML inline."""
 
 INCOMPLETE = """\
     provider: moengage
@@ -39,7 +44,10 @@ def test_init_makes_a_project_that_plans_applies_and_converges(tmp_path: Path) -
 
     made = project.run("init", str(root))
     assert made.code == 0, made.all
-    for name in ("syncer.toml", "campaigns/welcome.yaml", "templates/README.md", ".gitignore"):
+    for name in (
+        "syncer.toml", "campaigns/welcome.yaml", "templates/welcome.html.j2",
+        "templates/layouts/email.html.j2", "templates/partials/footer.html.j2", ".gitignore",
+    ):  # fmt: skip
         assert (root / name).is_file(), name
     assert ".syncer/" in (root / ".gitignore").read_text().splitlines()
     assert project.run("validate").code == 0
