@@ -173,3 +173,9 @@ def test_tabs_read_the_same(style: str, content: list[str], after: str) -> None:
 @given(st.text(max_size=300))
 def test_any_text_reads_the_same(text: str) -> None:
     agree(text)
+
+
+def test_a_yaml_1_1_directive_is_honoured_as_ruamel_honours_it() -> None:
+    document, problems = yamlio.load("%YAML 1.1\n---\na: yes\nb: 010\n", "x.yaml")
+    assert not problems and document is not None
+    assert document.data == {"a": True, "b": 8}
