@@ -25,6 +25,7 @@ from syncer.config.private import (
 )
 from syncer.errors import LockHeldError, StateError
 from syncer.model.state import TargetState, parse_state
+from syncer.remote.answer import within_depth
 
 
 class LocalBackend:
@@ -76,6 +77,10 @@ class LocalBackend:
         lock = filelock.FileLock(str(lock_path), mode=0o600)
         try:
             lock.acquire(timeout=self.lock_timeout)
+        except IsADirectoryError:
+            raise StateError(
+                f"{lock_path}:1:1: is a directory, not a lock file: remove it and run again"
+            ) from None
         except filelock.Timeout:
             who = _read_text(holder_path) or "another run"
             raise LockHeldError(
@@ -111,22 +116,53 @@ class LocalBackend:
             raise StateError(f"{path}:1:1: cannot write the journal: {exc.strerror}") from None
 
     def journal_read(self, target: str) -> list[dict[str, Any]]:
+        """The journal's records, in order. A line cut short by a crash is skipped (the call it
+        announced stays "unknown", and `replay` skips records it cannot use); a file that cannot
+        be read, or a line that is not UTF-8 or too deep to parse, is damage, located.
+
+        Raises:
+            StateError: `PATH:LINE:COL: the journal is damaged (...)`, with the way out.
+        """
         path = self._journal_file(target)
+        refuse_links(path, self.base)
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            raw = path.read_bytes()
         except FileNotFoundError:
             return []
+        except OSError as exc:
+            raise damaged(path, 1, 1, f"cannot be read: {exc.strerror}") from None
         records = []
-        for line in lines:
+        for number, line in enumerate(raw.split(b"\n"), start=1):
+            if not line.strip():
+                continue
             try:
-                records.append(json.loads(line))
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise damaged(path, number, exc.start + 1, "not UTF-8 text") from None
+            try:
+                records.append(json.loads(text))
             except json.JSONDecodeError:
                 continue  # a line cut short by a crash: the call it announced is "unknown"
+            except RecursionError:
+                raise damaged(path, number, 1, "a line nested too deeply to read") from None
+            if not within_depth(records[-1]):
+                raise damaged(path, number, 1, "a line nested too deeply to use")
         return records
 
     def journal_clear(self, target: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self._journal_file(target).unlink()
+
+
+RECOVERY = (
+    "to recover, move the file aside (keep it for a post-mortem) and run `syncer plan`: the "
+    "remote is read again and names are looked up before any creation, so nothing is sent "
+    "twice; only calls of the interrupted apply whose outcome was unknown are not reported"
+)
+
+
+def damaged(path: Path, line: int, column: int, why: str) -> StateError:
+    return StateError(f"{path}:{line}:{column}: the apply journal is damaged ({why}); {RECOVERY}")
 
 
 def _read_text(path: Path) -> str:
