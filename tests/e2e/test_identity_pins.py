@@ -37,6 +37,7 @@ rate_limit_scale = 20.0
 provider = "batch"
 base_url = "{project.base_url}"
 rate_limit_scale = 20.0
+experimental_push = true
 """
     )
     config = project.root / "syncer.toml"
