@@ -99,10 +99,12 @@ def compare(
     for key, wanted in want.listed.items():
         if normalize.same_listed(key, wanted, seen[key], now):
             continue
-        if key == "labels" and _labels_as_written(wanted, observed):
+        if key == "labels" and _labels_as_written(wanted, seen[key], observed):
             # Labels go out as codes; the docs do not say what comes back (codes or names,
             # batch-cep-api-from-docs.md 6 and 10.5). Writing them again would change nothing
-            # Batch shows, on every plan: a perpetual diff. The last write is the answer.
+            # Batch shows, on every plan: a perpetual diff. As many labels as were written,
+            # shown otherwise, are taken as the same labels (codes and names are one to one);
+            # a different number is a real change (drift), planned and pulled as such.
             written = ", ".join(normalize.labels(wanted))
             shown = ", ".join(seen[key]) or "none"
             found.notes.append(LABELS_SHOWN.format(shown=f"[{shown}]", written=f"[{written}]"))
@@ -140,10 +142,14 @@ def compare(
     return found
 
 
-def _labels_as_written(wanted: Any, observed: dict[str, Any]) -> bool:
-    """The file's labels are the ones campaign-syncer last wrote (its record says so)."""
-    return "labels" in observed and normalize.labels(observed["labels"]) == normalize.labels(
-        wanted
+def _labels_as_written(wanted: Any, shown: Any, observed: dict[str, Any]) -> bool:
+    """The file's labels are the ones campaign-syncer last wrote (its record says so), and
+    Batch shows as many: the same labels, read back in another form."""
+    mine = normalize.labels(wanted)
+    return (
+        "labels" in observed
+        and normalize.labels(observed["labels"]) == mine
+        and len(normalize.labels(shown)) == len(mine)
     )
 
 
