@@ -53,9 +53,13 @@ def _substitute(request: PlannedRequest, new_id: str | None) -> PlannedRequest:
     )
 
 
-def _loud(request: PlannedRequest, message: str) -> str:
-    """A failure's message, led by what the vendor is left doing, when the plan says."""
-    return f"{request.if_failed}. {message}" if request.if_failed else message
+def _loud(request: PlannedRequest, message: str, *, unsure: bool = False) -> str:
+    """A failure's message, led by what the vendor is left doing, when the plan says
+    (`unsure`: the call's outcome is unknown, so it may have landed after all)."""
+    if not request.if_failed:
+        return message
+    lead = f"IF THIS CALL DID NOT LAND: {request.if_failed}" if unsure else request.if_failed
+    return f"{lead}. {message}"
 
 
 def _replace(value: Any, new_id: str) -> Any:
@@ -257,7 +261,7 @@ async def _send(
             )
             return True
         rest = "an earlier call of this campaign has an unknown outcome"
-        message, note = _loud(request, exc.describe()), exc.describe()
+        message, note = _loud(request, exc.describe(), unsure=True), exc.describe()
         progress.stopped(
             index, request, "unknown", message, note=note, rest=rest, attempts=exc.attempts
         )

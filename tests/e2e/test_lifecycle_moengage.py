@@ -173,6 +173,20 @@ def test_a_pause_refused_after_a_creation_fails_loudly(project: Project, sandbox
     ) in " ".join(result.out.split())
 
 
+def test_a_pause_lost_after_a_creation_says_what_if_it_did_not_land(
+    project: Project, sandbox: Any
+) -> None:
+    project.write("nudge.yaml", EVENT_ASAP)
+    sandbox.set_faults({"drop_connection": {"count": 1, "route": f"POST {V1}/campaigns/status"}})
+    result = project.run("apply", "--auto-approve")
+    assert result.code == 1, result.all
+    new_id = project.state()["campaigns"]["nudge.yaml"]["id"]
+    assert (
+        f"IF THIS CALL DID NOT LAND: campaign 'Signup nudge' WAS CREATED (id {new_id}) BUT IS "
+        "NOT PAUSED"
+    ) in " ".join(result.out.split())
+
+
 def test_pause_then_resume_in_a_safe_order_around_content_updates(
     demo: Project, sandbox: Any
 ) -> None:
