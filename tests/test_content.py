@@ -200,3 +200,27 @@ def test_mjml_is_compiled_and_vendor_tokens_survive(tmp_path: Path) -> None:
 def test_broken_mjml_is_an_error_in_its_file(tmp_path: Path) -> None:
     (problem,) = problems(project(tmp_path, "{file: w.mjml}", {"w.mjml": "<mjml><mj-body>"}))
     assert problem.startswith("templates/w.mjml:1:1: MJML: ")
+
+
+def test_templates_that_include_each_other_without_end_are_an_error(tmp_path: Path) -> None:
+    files = {"page.html.j2": '[% include "page.html.j2" %]'}
+    (problem,) = problems(project(tmp_path, "{file: page.html.j2}", files))
+    assert problem.startswith("templates/page.html.j2:1:1: templates include or extend each other")
+
+
+@pytest.mark.parametrize("expression", ["'x' * 100000000", "[1] * 10000000", "2 ** 100000"])
+def test_a_template_cannot_exhaust_the_machine(tmp_path: Path, expression: str) -> None:
+    files = {"page.html.j2": f"[[ {expression} ]]"}
+    (problem,) = problems(project(tmp_path, "{file: page.html.j2}", files))
+    assert problem.startswith("templates/page.html.j2:1:1: template error: ")
+    assert "not allowed" in problem
+
+
+def test_a_templates_directory_leading_out_of_the_project_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", "{file: x.html}", {})
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.html").write_text("secret", encoding="utf-8")
+    (root / "templates").symlink_to(tmp_path / "elsewhere")
+    (problem,) = problems(root)
+    assert "templates leads outside the project: refusing to read it" in problem

@@ -38,6 +38,8 @@ class TemplateFiles:
     root: Path
     display_root: str
     """`templates_dir` as written in syncer.toml (the prefix of every shown path)."""
+    project: Path | None = None
+    """The project directory: a `templates_dir` that leads out of it (a link) is refused."""
     _read: dict[str, TemplateFile] = field(default_factory=dict)
 
     def read(self, name: str) -> TemplateFile:
@@ -49,6 +51,10 @@ class TemplateFiles:
         clean = normalize(name)
         if clean in self._read:
             return self._read[clean]
+        if self.project is not None and not _inside(self.project, self.root):
+            raise TemplateFileError(
+                f"{self.display_root} leads outside the project: refusing to read it"
+            )
         path = self.root / clean
         display = f"{self.display_root.rstrip('/')}/{clean}"
         if not path.exists():
@@ -78,6 +84,14 @@ class TemplateFiles:
             return self.read(name).sha256
         except TemplateFileError:
             return None
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def normalize(name: str) -> str:

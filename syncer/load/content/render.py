@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+import jinja2.exceptions
 import jinja2.sandbox
 import mjml
 
@@ -58,11 +59,29 @@ class _Loader(jinja2.BaseLoader):
         return read.text, read.display, lambda: True
 
 
+MAX_PRODUCT = 1_000_000
+MAX_POWER = 1_000
+
+
 class _Environment(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """Remembers the templates each render asks for: compiled templates are cached for the
     whole load (fifty campaigns share one layout), so the loader alone would not see them."""
 
     asked: list[str] | None = None
+    # A template in a pull request must not exhaust the machine that plans it: the sandbox
+    # already bounds `range`; products and powers are bounded here.
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        sizes = [len(v) for v in (left, right) if isinstance(v, str | list | tuple)]
+        counts = [v for v in (left, right) if isinstance(v, int)]
+        if operator == "**" and any(abs(c) > MAX_POWER for c in counts[1:] or counts):
+            raise jinja2.exceptions.SecurityError(f"powers above {MAX_POWER} are not allowed")
+        if operator == "*" and sizes and counts and max(sizes) * max(counts) > MAX_PRODUCT:
+            raise jinja2.exceptions.SecurityError(
+                f"repeating a text or list beyond {MAX_PRODUCT:,} items is not allowed"
+            )
+        return super().call_binop(context, operator, left, right)
 
     def get_template(self, name: Any, *args: Any, **kwargs: Any) -> jinja2.Template:
         if self.asked is not None and isinstance(name, str):
@@ -140,6 +159,10 @@ class Renderer:
         except jinja2.TemplateError as exc:
             display, line = _innermost(exc.__traceback__, first.display)
             raise RenderError(f"template error: {exc.message or exc}", display, line) from None
+        except RecursionError:
+            raise RenderError(
+                "templates include or extend each other without end", first.display
+            ) from None
         finally:
             self.env.asked = None
         return text, [self.files.read(n) for n in dict.fromkeys(asked) if n != first.name]

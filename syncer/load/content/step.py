@@ -25,7 +25,9 @@ class Content:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.files = TemplateFiles(settings.templates_path, settings.templates_dir)
+        self.files = TemplateFiles(
+            settings.templates_path, settings.templates_dir, project=settings.root
+        )
         self.renderer = Renderer(self.files)
 
     def resolve(self, campaign: Any, anchor: Anchor, target: str) -> Resolved:
