@@ -13,6 +13,7 @@ from syncer.errors import DefinitionError
 from syncer.load.definitions import load_definitions
 from syncer.model.campaign import CampaignDefinition
 from syncer.providers import registry
+from tests.test_definition_cache import CountingLoads
 
 TOML = """
 default_target = "sandbox"
@@ -173,16 +174,42 @@ def test_an_include_out_of_the_templates_directory_is_refused(tmp_path: Path) ->
     assert "outside the templates directory" in problem
 
 
-def test_the_cache_notices_a_changed_partial(tmp_path: Path) -> None:
+def test_the_cache_notices_a_changed_partial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = {"layout.html.j2": LAYOUT, "footer.j2": FOOTER, "page.html.j2": PAGE}
     root = project(tmp_path, "{file: page.html.j2}", files)
+    parses = CountingLoads(monkeypatch)
     assert html(load(root)[0]) == RENDERED
-    assert html(load(root)[0]) == RENDERED  # from the cache
+    assert html(load(root)[0]) == RENDERED
+    assert parses.count == 1  # the second load came from the cache
     (root / "templates" / "footer.j2").write_text("<p>New footer</p>\n", encoding="utf-8")
     assert "<p>New footer</p>" in html(load(root)[0])
+    assert parses.count == 2  # the YAML did not change, a file it reads did
+    assert "<p>New footer</p>" in html(load(root)[0])
+    assert parses.count == 2
     (root / "templates" / "footer.j2").unlink()
     (problem,) = problems(root)
     assert problem.startswith("templates/layout.html.j2:3:1: ")
+
+
+def test_an_override_may_take_its_content_from_another_file(tmp_path: Path) -> None:
+    files = {"page.html.j2": "<p>[[ target ]]</p>", "prod.html": "<p>prod</p>"}
+    root = project(tmp_path, "{file: page.html.j2}", files)
+    text = (root / "campaigns" / "w.yaml").read_text(encoding="utf-8")
+    override = (
+        "targets: [sandbox, other]\noverrides:\n  other:\n    campaign:\n"
+        "      campaign_content: {content: {email: {html_content: {file: missing.html}}}}\n"
+    )
+    (root / "campaigns" / "w.yaml").write_text(override + text, encoding="utf-8")
+    (problem,) = problems(root)
+    assert problem.startswith("campaigns/w.yaml:5:59: ")
+    assert "templates/missing.html not found (target other)" in problem
+    (root / "campaigns" / "w.yaml").write_text(
+        override.replace("missing.html", "prod.html") + text, encoding="utf-8"
+    )
+    rendered = {d.target: html(d) for d in load(root)}
+    assert rendered == {"sandbox": "<p>sandbox</p>", "other": "<p>prod</p>"}
 
 
 def test_mjml_is_compiled_and_vendor_tokens_survive(tmp_path: Path) -> None:
