@@ -251,3 +251,18 @@ def test_a_templates_directory_leading_out_of_the_project_is_refused(tmp_path: P
     (root / "templates").symlink_to(tmp_path / "elsewhere")
     (problem,) = problems(root)
     assert "templates leads outside the project: refusing to read it" in problem
+
+
+def test_a_template_imports_macros_and_the_cache_tracks_the_macro_file(tmp_path: Path) -> None:
+    files = {
+        "macros.j2": (
+            '[% macro button(url, text) %]<a href="[[ url ]]">[[ text ]]</a>[% endmacro %]'
+        ),
+        "page.html.j2": '[% import "macros.j2" as m %]<p>[[ m.button("https://a.example", "Go") ]]'
+        " {{ UserAttribute['x'] }}</p>",
+    }
+    (definition,) = load(project(tmp_path, "{file: page.html.j2}", files))
+    assert html(definition) == (
+        "<p><a href=\"https://a.example\">Go</a> {{ UserAttribute['x'] }}</p>"
+    )
+    assert [name for name, _ in definition.templates] == ["macros.j2", "page.html.j2"]
