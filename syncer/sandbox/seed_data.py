@@ -15,13 +15,10 @@ from typing import Any
 CONNECTOR = {"connector_type": "SENDGRID", "connector_name": "default"}
 ALL_USERS = {"is_all_user_campaign": True}
 
-# What templates/onboarding/welcome.html.j2 renders to (layout and footer included): in sync.
 WELCOME_HTML = (
-    '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Acme</title></head>\n'
-    "<body>\n\n<h1>Welcome to Acme</h1>\n"
-    '<p>Your account is ready. <a href="https://acme.example/start">Get started</a>.</p>\n\n'
-    '<p style="font-size:12px;color:#666666">Acme · 1 Example Street, Paris ·\n'
-    '<a href="https://acme.example/help">Help</a></p>\n\n</body>\n</html>\n'
+    '<html lang="en"><body>\n<h1>Welcome to Acme</h1>\n'
+    '<p>Your account is ready. <a href="https://acme.example/start">Get started</a>.</p>\n'
+    "</body></html>\n"
 )
 
 

@@ -1,9 +1,9 @@
 """The files of `templates_dir`, read safely and once per load.
 
-Takes names relative to `templates_dir` (`onboarding/welcome.html.j2`); returns their text, or
-raises `TemplateFileError` when a name is absolute, climbs out (`..`), leads out through a link,
-is not a regular UTF-8 file or does not exist. Every file read is remembered with the sha256 of
-its bytes: the definition cache keys a campaign on the files its content came from.
+Takes names relative to `templates_dir` (`newsletters/monthly-digest.html.j2`); returns their
+text, or raises `TemplateFileError` when a name is absolute, climbs out (`..`), leads out through
+a link, is not a regular UTF-8 file or does not exist. Every file read is remembered with the
+sha256 of its bytes: the definition cache keys a campaign on the files its content came from.
 """
 
 from __future__ import annotations
