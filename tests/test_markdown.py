@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from syncer.model.plan import CampaignPlan, FieldChange, Plan, PlannedRequest, TargetIdentity
 from syncer.model.plan import summarize as summarize_
 from syncer.render.escape import code, fenced, md
-from syncer.render.markdown import LIMIT, MARKER, render_plan_markdown
+from syncer.render.markdown import LIMIT, MARKER, NAME_CHARS, render_plan_markdown
 from syncer.render.visible import html_diff, read
 
 IDENTITY = TargetIdentity(
@@ -324,3 +324,45 @@ def test_creates_shown_in_full_still_keep_the_comment_under_the_limit() -> None:
     assert "This comment is shortened" in text
     first = text.split("</details>", 1)[0]
     assert "Paragraph 0 words" in first and "subject: " in first
+
+
+def _accounted(text: str, keys: list[str]) -> int:
+    """Campaigns named (by key) in the comment plus those it counts as "and N more"."""
+    named = sum(1 for key in keys if f"`{key}`" in text or f"<code>{key}</code>" in text)
+    counted = sum(int(n) for n in re.findall(r"- and (\d+) more", text.split("####", 1)[-1]))
+    return named + counted
+
+
+def test_long_names_cannot_hide_campaigns_that_start_sending() -> None:
+    sending = [
+        campaign(f"s{i:02d}.yaml", "create", name="N" * 5000, starts_sending="S" * 5000)
+        for i in range(96)
+    ]
+    text = render_plan_markdown(plan_of(*sending))
+    assert len(text) < LIMIT
+    head = text.split("####", 1)[0]
+    assert "N" * (NAME_CHARS + 1) not in head and "S" * (NAME_CHARS + 1) not in head
+    assert "- and 86 more (marked ⚠️ below, or counted there)" in head
+    assert "listed below" not in head
+    body = text.split("####", 1)[1]
+    keys = [c.key for c in sending]
+    assert _accounted(body, keys) == 96  # each in a section, on a line, or counted
+    assert text.count("starts sending") >= 10
+    assert text.rstrip().endswith("</sub>") and "plan checksum <code>sha256:" in text
+
+
+def test_a_72000_character_name_keeps_the_footer_and_checksum() -> None:
+    huge = campaign("huge.yaml", "create", name="X" * 72_000, starts_sending="starts")
+    others = [campaign(f"c{i}.yaml") for i in range(5)]
+    text = render_plan_markdown(plan_of(huge, *others))
+    assert len(text) < LIMIT
+    assert "plan checksum <code>sha256:" + "ab" * 32 + "</code>" in text
+    assert _accounted(text, ["huge.yaml", *[c.key for c in others]]) == 6
+
+
+def test_the_last_guard_keeps_the_footer_and_closes_what_it_cut() -> None:
+    notes = tuple("n" * 4000 + str(i) for i in range(40))
+    text = render_plan_markdown(plan_of(campaign("a.yaml"), notes=notes), limit=3000)
+    assert len(text) < 3000
+    assert "plan checksum <code>sha256:" in text
+    assert text.count("<details") == text.count("</details>")

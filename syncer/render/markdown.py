@@ -48,6 +48,9 @@ CONTENT_LINES = 200
 """Lines of a new campaign's content shown before pointing at the full plan."""
 LINE_CHARS = 240
 LISTED = 10
+NAME_CHARS = 200
+"""Names, sending sentences and notes are cut to this many characters in the comment's lists
+(the full text is in the plan): ten 5,000-character names once filled the whole comment."""
 OPEN_UP_TO = 10
 """A plan changing at most this many campaigns shows each one open: few changes are read one
 by one, and clicking each open is a chore. More stay folded (blocked and sending ones excepted)
@@ -55,6 +58,10 @@ so that the comment can be scanned."""
 
 
 # --- one campaign ------------------------------------------------------------------------
+
+
+def _short(text: str, limit: int = NAME_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _wrapped(lines: list[str]) -> list[str]:
@@ -96,7 +103,7 @@ def summary_of(campaign: CampaignPlan, show_target: bool) -> str:
     words = campaign.action.replace("_", " ")
     text = f"{ICONS[campaign.action]} <b>{words}</b> {where}{hcode(campaign.key)}"
     if campaign.name:
-        text += f" — {h(campaign.name)}"
+        text += f" — {h(_short(campaign.name))}"
     details = [hcode(campaign.id)] if campaign.id else []
     if campaign.remote_state:
         details.append(h(campaign.remote_state))
@@ -152,11 +159,12 @@ def campaign_block(
 
 def one_line(campaign: CampaignPlan, show_target: bool) -> str:
     where = f"{code(campaign.target)} / " if show_target else ""
-    name = f" — {md(campaign.name)}" if campaign.name else ""
+    name = f" — {md(_short(campaign.name))}" if campaign.name else ""
     changes = f", {len(campaign.changes)} field(s)" if campaign.changes else ""
+    sending = " ⚠️ **starts sending**" if campaign.starts_sending else ""
     return (
         f"- {ICONS[campaign.action]} {campaign.action.replace('_', ' ')} "
-        f"{where}{code(campaign.key)}{name}{changes}"
+        f"{where}{code(_short(campaign.key))}{name}{changes}{sending}"
     )
 
 
@@ -187,12 +195,14 @@ def _head(plan: Plan) -> list[str]:
         )
         several = len({c.target for c in plan.campaigns}) > 1
         lines += [
-            f"- {code(c.target) + ' / ' if several else ''}{code(c.key)}: "
-            f"{md(c.starts_sending or '')}"
+            f"- {code(c.target) + ' / ' if several else ''}{code(_short(c.key))}: "
+            f"{md(_short(c.starts_sending or ''))}"
             for c in sending[:LISTED]
         ]
         if len(sending) > LISTED:
-            lines.append(f"- and {len(sending) - LISTED} more (listed below)")
+            # Below, each is a section or a line marked ⚠️, or among those only counted.
+            more = len(sending) - LISTED
+            lines.append(f"- and {more} more (marked ⚠️ below, or counted there)")
         lines.append("")
     blocked = plan.count("blocked")
     if blocked:
@@ -203,7 +213,7 @@ def _head(plan: Plan) -> list[str]:
         ]
     lines += _targets(plan)
     for note in plan.notes[:LISTED]:
-        lines.append(f"> note: {md(note)}")
+        lines.append(f"> note: {md(_short(note, 5 * NAME_CHARS))}")
     if plan.notes:
         lines.append("")
     return lines
@@ -292,8 +302,8 @@ def render_plan_markdown(
     body += lines
     unchanged, budget = _unchanged(plan, show_target, budget)
     body += unchanged
-    text = head + "\n".join(body) + "\n" + "\n".join(_footer(plan, artifact_url, len(rest)))
-    return _hard_limit(text + "\n", limit)
+    footer = "\n".join(_footer(plan, artifact_url, len(rest))) + "\n"
+    return _hard_limit(head + "\n".join(body) + "\n", footer, limit)
 
 
 def _listed(rest: list[CampaignPlan], show_target: bool, budget: int) -> tuple[list[str], int]:
@@ -334,9 +344,13 @@ def _unchanged(plan: Plan, show_target: bool, budget: int) -> tuple[list[str], i
     return [head, *listed, "", "</details>", ""], budget - used
 
 
-def _hard_limit(text: str, limit: int) -> str:
-    """A last guard: never reached by the budgeting above, never wrong if it is."""
-    if len(text) < limit:
-        return text
-    notice = "\n\n**Truncated** at the comment limit: see the full plan.\n"
-    return text[: limit - len(notice) - 1] + notice
+def _hard_limit(text: str, footer: str, limit: int) -> str:
+    """A last guard, never reached by the budgeting above: the text cut short (its open code
+    fences and sections closed), and the footer, with the checksum, always there."""
+    if len(text) + len(footer) < limit:
+        return text + footer
+    notice = "\n\n**Truncated** at the comment limit: see the full plan.\n\n"
+    kept = text[: max(0, limit - len(footer) - len(notice) - 200)]
+    closing = "\n```" if kept.count("```") % 2 else ""
+    closing += "\n</details>" * max(0, kept.count("<details") - kept.count("</details>"))
+    return kept + closing + notice + footer
