@@ -277,6 +277,16 @@ class SizeAware(Protocol):
         ...
 
 
+class Redacting(Protocol):
+    """Scrubs the run's secrets out of text (`syncer.remote.redact.Redactor`)."""
+
+    def add(self, secret: str) -> None:
+        """Scrub `secret` from now on."""
+        ...
+
+    def __call__(self, text: str) -> str: ...
+
+
 @dataclass(frozen=True)
 class SessionSpec:
     """Everything a provider needs to open a session to one target."""
@@ -287,8 +297,8 @@ class SessionSpec:
     base_url: str
     account: str
     secret: str = field(repr=False)
-    redactor: Any = None
-    """The run's `syncer.redact.Redactor` (secrets are added to it)."""
+    redactor: Redacting | None = None
+    """The run's redactor (`syncer.remote.redact.Redactor`): the session adds its secrets."""
     transport: Any = None
     """An httpx transport to use instead of the network (tests)."""
     history: Path | None = None

@@ -25,11 +25,11 @@ import httpx
 from tenacity import RetryCallState
 
 from syncer.errors import ApiError, ApiTransportError, RateLimitedError
+from syncer.model.vendor import Redacting
 from syncer.remote.answer import MAX_ANSWER_BYTES, TooLarge, receive
 from syncer.remote.answer import HttpResponse as HttpResponse  # where callers import it
 from syncer.remote.causes import connection_failure
 from syncer.remote.ratelimit import RateLimiter
-from syncer.remote.redact import Redactor
 from syncer.remote.retry import (
     RETRY_STATUSES,
     Retryable,
@@ -117,7 +117,7 @@ class HttpClient:
         limiter: RateLimiter,
         policy: RetryPolicy,
         read_error: ErrorReader,
-        redactor: Redactor,
+        redactor: Redacting,
         ca_bundle: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,

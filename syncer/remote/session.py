@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NotRequired, TypedDict, Unpack
 from urllib.parse import urlsplit
 
-from syncer.model.vendor import SessionSpec
+from syncer.model.vendor import Redacting, SessionSpec
 from syncer.remote.client import ErrorReader, HttpClient, HttpResponse
 from syncer.remote.ratelimit import RateLimiter, Windows
 from syncer.remote.redact import Redactor
@@ -28,7 +28,7 @@ class ClientOptions(TypedDict):
     timeout: float
     policy: RetryPolicy
     rate_scale: float
-    redactor: Redactor
+    redactor: Redacting
     ca_bundle: NotRequired[str | None]
     transport: NotRequired[Any]
     """An httpx transport to use instead of the network (tests)."""
