@@ -330,14 +330,17 @@ def test_a_real_process_on_the_whole_corpus_neither_hangs_nor_crashes(
 def test_a_link_to_another_campaign_file_cannot_duplicate_a_creation(
     project: Project, served: SandboxHandle
 ) -> None:
-    """A link inside the project is read (it is the project's own file), but the same new
-    campaign under two keys is blocked: it would be created twice."""
+    """A link inside the project is read (it is the project's own file), but the same
+    campaign name under two keys is refused before any call: it would be created twice."""
     new = (REPO / "campaigns" / "newsletters" / "monthly-digest.yaml").read_text(encoding="utf-8")
     (project.campaigns / "digest.yaml").write_text(new, encoding="utf-8")
     (project.campaigns / "digest-again.yaml").symlink_to("digest.yaml")
     result = run(project, "apply", "--auto-approve")
-    assert result.code == 3, result.all
-    assert "digest.yaml would also create a campaign named 'Monthly digest'" in result.out
+    assert result.code == 1, result.all
+    assert (
+        "campaign name 'Monthly digest' is also declared by campaigns/digest-again.yaml"
+        in result.err
+    )
     creations = [r for r in served.requests() if r["path"] == "/core-services/v1/campaigns"]
     assert creations == []
 
