@@ -55,10 +55,12 @@ experimental_push = true
 
 
 def clone(project: Project, where: Path) -> Project:
-    """A teammate's fresh clone: syncer.toml and campaigns/, no .syncer/."""
+    """A teammate's fresh clone: syncer.toml, campaigns/ and templates/, no .syncer/."""
     where.mkdir()
     shutil.copy(project.root / "syncer.toml", where / "syncer.toml")
     shutil.copytree(project.campaigns, where / "campaigns")
+    if (project.root / "templates").is_dir():
+        shutil.copytree(project.root / "templates", where / "templates")
     return Project(where, project.base_url)
 
 
@@ -198,6 +200,7 @@ def test_the_quickstart_replays_after_sandbox_reset(tmp_path: Path) -> None:
     root.mkdir()
     shutil.copy(REPO / "syncer.toml", root / "syncer.toml")
     shutil.copytree(REPO / "campaigns", root / "campaigns")
+    shutil.copytree(REPO / "templates", root / "templates")
     project = Project(root, base_url="(embedded)")
     before = {p: p.read_bytes() for p in project.campaigns.rglob("*.yaml")}
     first = project.run("plan")
