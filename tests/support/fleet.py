@@ -58,7 +58,7 @@ def body(name: str, subject: str = "Hello") -> dict[str, Any]:
 def text(name: str, subject: str, campaign_id: str | None = None, state: str | None = None) -> str:
     """The campaign file of `body(name, subject)`, pinned to `campaign_id` when given, with a
     desired `state` when given."""
-    pin = f"id: {campaign_id}\n" if campaign_id else ""
+    pin = f"id: \"{campaign_id}\"\n" if campaign_id else ""  # quoted: a hex id may read as a number
     pin += f"state: {state}\n" if state else ""
     return f"""\
 provider: moengage
