@@ -28,16 +28,19 @@ def _both(project: Project, *args: str) -> tuple[str, str]:
 
 
 def test_a_create_shows_what_it_sends(demo: Project, sandbox: Any) -> None:
-    _edit(demo, DIGEST, "<h1>This month at Acme</h1>", "<h1>This month at Acme</h1>" + "x" * 80)
     text, markdown = _both(demo, "--only", DIGEST)
     for out in (text, markdown):
-        assert 'subject: "Your {{month}} digest"' in out
+        assert (
+            "subject: \"Your Acme digest, {{UserAttribute['First Name'] | default('friend')}}\""
+            in out
+        )
         assert 'preview text: "The best of Acme this month"' in out
         assert "sender: Acme <news@acme.example>" in out
         assert "audience: ALL USERS (is_all_user_campaign: true)" in out
         assert "schedule: AT_FIXED_TIME, start time 2030-01-01T09:00:00 UTC" in out
         assert "content (what recipients see):" in out
-        assert "+ This month at Acme" in out
+        assert "+ This month at Acme" in out  # the template's visible text, rendered
+        assert "+ https://acme.example/preferences" in out
     assert "from 2030-01-01T09:00:00 UTC" in text.splitlines()[-1]
 
 
