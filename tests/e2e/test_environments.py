@@ -461,3 +461,26 @@ sender = "news@acme.example"
     plan = envs.run("plan", "--target", "live", "--detailed-exitcode", "--format", "json", env=env)
     assert plan.code == 0, plan.all
     assert {c["action"] for c in plan.json()["campaigns"]} == {"noop"}
+
+
+def test_a_target_dropped_from_the_list_leaves_an_orphan_there_only(
+    envs: Project, sandbox: Any
+) -> None:
+    assert envs.run("apply", "--auto-approve").code == 0
+    envs.write(
+        KEY,
+        TIPS.replace("targets: [staging, prod]", "targets: [staging]").split("overrides:")[0]
+        + "campaign:"
+        + TIPS.split("\ncampaign:", 1)[1],
+    )
+    plan = envs.run("plan", "--format", "json")
+    assert plan.code == 0, plan.all
+    assert {(c["target"], c["action"]) for c in plan.json()["campaigns"]} == {
+        ("staging", "noop"),
+        ("prod", "orphan"),
+    }
+    sandbox.clear_requests()
+    assert envs.run("apply", "--auto-approve").code == 0
+    assert writes(sandbox) == []  # forgotten, never stopped unless asked
+    assert envs.state("prod")["campaigns"] == {}
+    assert KEY in envs.state("staging")["campaigns"]
