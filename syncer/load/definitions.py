@@ -12,43 +12,21 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import ValidationError
 
 from syncer.config.settings import Settings
 from syncer.errors import DefinitionError, Problem
 from syncer.load import targets
 from syncer.load.cache import DefinitionCache
-from syncer.load.content.resolve import Anchor
 from syncer.load.content.step import Content
-from syncer.load.creatable import incomplete
+from syncer.load.effective import effective_definition, name_targets
 from syncer.load.filenames import inside
-from syncer.load.locate import at, located, real_path, value_at
+from syncer.load.locate import at, located
 from syncer.load.names import duplicate_names
-from syncer.load.vars import uses_vars
 from syncer.load.yaml import read as yamlio
 from syncer.model.base import StrictModel
-from syncer.model.campaign import CampaignDefinition, Lifecycle, OnLocked
-from syncer.model.digest import digest
-from syncer.model.overlay import split_path
-from syncer.model.vendor import Provider, ProviderLookup
-
-
-class _LifecycleIn(StrictModel):
-    ignore_changes: list[str] = Field(default_factory=list)
-    on_locked: OnLocked = "fail"
-
-    @field_validator("ignore_changes")
-    @classmethod
-    def _paths(cls, paths: list[str]) -> list[str]:
-        for path in paths:
-            try:
-                parts = split_path(path)
-            except ValueError:
-                parts = []
-            empty = ".." in path or path.startswith(".") or path.endswith(".")
-            if empty or not parts or not isinstance(parts[0], str) or "" in parts:
-                raise ValueError(f"{path!r} is not a dotted path like campaign_content.subject")
-        return paths
+from syncer.model.campaign import CampaignDefinition
+from syncer.model.vendor import ProviderLookup
 
 
 class _File(StrictModel):
@@ -63,16 +41,6 @@ class _File(StrictModel):
     read_only: Any = None
     lifecycle: Any = None
     campaign: Any
-
-
-class _Effective(StrictModel):
-    """One target's envelope, after its override is merged."""
-
-    state: str | None = None
-    read_only: bool = False
-    """Never write this campaign; show its differences only."""
-    lifecycle: _LifecycleIn = _LifecycleIn()
-    campaign: dict[str, Any]
 
 
 def discover(root: Path, display_root: Path) -> tuple[list[Path], list[Problem]]:
@@ -223,12 +191,14 @@ def load_file(
         located_vars = [at(document.tree, loc, display, m) for loc, m in var_problems]
         # A value whose var is unknown is reported once, for the var, not again as invalid.
         unknown = {loc for loc, _ in var_problems}
-        definition, invalid = _definition(view, key, display, document, provider, unknown, content)
+        definition, invalid = effective_definition(
+            view, key, display, document, provider, unknown, content
+        )
         named.extend((problem, name) for problem in located_vars + invalid)
         if definition is not None and not located_vars:
             definitions.append(definition)
     if named:
-        return [], _name_targets(named, multi="targets" in data)
+        return [], name_targets(named, multi="targets" in data)
     return definitions, []
 
 
@@ -255,125 +225,9 @@ def _parse(
     return document, []
 
 
-def _definition(
-    view: targets.TargetView,
-    key: str,
-    display: str,
-    document: yamlio.Document,
-    provider: Provider,
-    unknown: set[tuple[str | int, ...]],
-    content: Content,
-) -> tuple[CampaignDefinition | None, list[Problem]]:
-    """One target's effective data -> its definition, or the problems in it (none at the
-    file locations in `unknown`, already reported). `{file: PATH}` values are resolved after
-    the vars are expanded, so that a path may use `${var.NAME}`."""
-    tree = document.tree
-
-    def hint(path: tuple[str | int, ...], err: Any) -> str:
-        written = value_at(document.data, view.where(path))
-        if isinstance(written, str) and uses_vars(written) and err.get("type") != "missing":
-            return " (a ${var.NAME} is always replaced by text)"
-        return ""
-
-    def locate_errors(
-        exc: ValidationError, prefix: tuple[str | int, ...], schema: dict[str, Any]
-    ) -> list[Problem]:
-        errors = [
-            e
-            for e in exc.errors()
-            if view.where(real_path(prefix + tuple(e["loc"]), view.data)) not in unknown
-        ]
-        return located(
-            errors, prefix, tree, display,
-            data=view.data, where=view.where, hint=hint, schema=schema,
-        )  # fmt: skip
-
-    try:
-        envelope = _Effective.model_validate(view.data)
-    except ValidationError as exc:
-        return None, locate_errors(exc, (), _effective_schema())
-    problems = []
-    if envelope.state is not None and envelope.state not in provider.states:
-        allowed = " | ".join(provider.states)
-        problems.append(
-            at(
-                tree,
-                view.where(("state",)),
-                display,
-                f"state: {envelope.state!r} is not one of {allowed}",
-            )
-        )
-    anchor = Anchor(display, tree, view.where, document.text)
-    resolved = content.resolve(envelope.campaign, anchor, view.target)
-    problems.extend(resolved.problems)
-    # A file that could not be read is reported once, not again as a missing string.
-    unknown = unknown | {view.where(("campaign", *loc)) for loc in resolved.failed}
-    try:
-        campaign = provider.validate_campaign(resolved.campaign)
-    except ValidationError as exc:
-        problems.extend(locate_errors(exc, ("campaign",), provider.json_schema()))
-        campaign = {}
-    errors, warnings = content.check(campaign, resolved, anchor, provider)
-    problems.extend(errors)
-    if problems:
-        return None, problems
-    lifecycle = Lifecycle(
-        ignore_changes=tuple(envelope.lifecycle.ignore_changes),
-        on_locked=envelope.lifecycle.on_locked,
-    )
-    line, _ = yamlio.locate(tree, ("campaign",))
-    desired = {
-        "campaign": campaign,
-        "state": envelope.state,
-        "id": view.id,
-        "ignore": lifecycle.ignore_changes,
-    }
-    return CampaignDefinition(
-        key=key,
-        file=display,
-        provider=provider.name,
-        target=view.target,
-        id=view.id,
-        state=envelope.state,
-        read_only=envelope.read_only,
-        lifecycle=lifecycle,
-        campaign=campaign,
-        digest=digest(desired),
-        name=provider.campaign_name(campaign),
-        line=line,
-        templates=tuple(sorted(resolved.files.items())),
-        warnings=tuple(str(w) for w in warnings),
-        incomplete=incomplete(provider, campaign, tree, view.where) if view.id is None else (),
-    ), []
-
-
 @functools.cache
 def _file_schema() -> dict[str, Any]:
     return _File.model_json_schema()
-
-
-@functools.cache
-def _effective_schema() -> dict[str, Any]:
-    return _Effective.model_json_schema()
-
-
-def _name_targets(named: list[tuple[Problem, str]], *, multi: bool) -> list[Problem]:
-    """In a multi-target file each problem names the targets it holds for; one problem of the
-    shared part of the file is listed once, naming all of them."""
-    if not multi:
-        return list(dict.fromkeys(problem for problem, _ in named))
-    grouped: dict[Problem, list[str]] = {}
-    for problem, name in named:
-        grouped.setdefault(problem, []).append(name)
-    result = []
-    for problem, names in grouped.items():
-        if len(names) == 1 and f"target {names[0]!r}" in problem.message:
-            result.append(problem)  # names its target already
-            continue
-        label = "target" if len(names) == 1 else "targets"
-        message = f"{problem.message} ({label} {', '.join(names)})"
-        result.append(Problem(problem.file, problem.line, problem.col, message))
-    return result
 
 
 def _duplicate_ids(definitions: list[CampaignDefinition]) -> list[Problem]:
