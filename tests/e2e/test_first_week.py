@@ -171,7 +171,7 @@ def test_an_upper_case_suffix_is_refused_like_yml(project: Project) -> None:
     assert result.code == 1
     for name, suffix in (("Welcome.YAML", ".YAML"), ("other.yml", ".yml")):
         expected = (
-            f"campaigns/{name}:1:1: campaign files must end in .yaml (rename this {suffix} file)"  # noqa: E501
+            f"campaigns/{name}:1:1: campaign files must end in .yaml (rename this {suffix} file)"
         )
         assert expected in result.err
 
