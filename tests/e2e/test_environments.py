@@ -484,3 +484,32 @@ def test_a_target_dropped_from_the_list_leaves_an_orphan_there_only(
     assert writes(sandbox) == []  # forgotten, never stopped unless asked
     assert envs.state("prod")["campaigns"] == {}
     assert KEY in envs.state("staging")["campaigns"]
+
+
+def test_apply_pins_each_target_s_id_into_its_entry(envs: Project, sandbox: Any) -> None:
+    """Real (not sandbox) targets pin ids into the file: `id: {<target>: ...}`, one entry per
+    target, the other's kept."""
+    config = envs.root / "syncer.toml"
+    text = config.read_text(encoding="utf-8")
+    for name in ("staging", "prod"):
+        text = text.replace(
+            f'sandbox_workspace = "ws-{name}"',
+            f'workspace_id_env = "{name.upper()}_WS"\napi_key_env = "{name.upper()}_KEY"',
+        )
+    config.write_text(text.replace("sandbox = true\n", ""), encoding="utf-8")
+    env = {
+        "STAGING_WS": "ws-staging",
+        "STAGING_KEY": "staging-key",
+        "PROD_WS": "ws-prod",
+        "PROD_KEY": "prod-key-12",
+    }
+    first = envs.run("apply", "--auto-approve", "--target", "staging", env=env)
+    assert first.code == 0, first.all
+    staging_id = stored(sandbox, "ws-staging")[0]["id"]
+    assert yaml_data(envs.read(KEY))["id"] == {"staging": staging_id}
+    second = envs.run("apply", "--auto-approve", env=env)
+    assert second.code == 0, second.all
+    prod_id = stored(sandbox, "ws-prod")[0]["id"]
+    assert yaml_data(envs.read(KEY))["id"] == {"staging": staging_id, "prod": prod_id}
+    assert "# One reviewed definition, two workspaces." in envs.read(KEY)
+    assert envs.run("plan", "--detailed-exitcode", env=env).code == 0

@@ -204,3 +204,22 @@ class Project:
             text=True,
             **popen,
         )
+
+
+def example_definitions(provider: str) -> list[Any]:
+    """The effective definitions of the repository's example campaigns of `provider`, loaded
+    as the tool loads them (its syncer.toml: one per target, vars and templates applied), and
+    without the definition cache (nothing is written into the repository)."""
+    from syncer.config import settings as config
+    from syncer.load.definitions import discover, load_file
+    from syncer.providers import registry
+
+    settings = config.load(REPO / "syncer.toml", registry.target_models())
+    files, problems = discover(settings.campaigns_path, REPO)
+    assert not problems, problems
+    found: list[Any] = []
+    for path in files:
+        definitions, problems = load_file(path, settings.campaigns_path, settings, registry.get)
+        assert not problems, problems
+        found.extend(d for d in definitions if d.provider == provider)
+    return found

@@ -6,36 +6,29 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from ruamel.yaml import YAML
 
+from syncer.model.campaign import CampaignDefinition
 from syncer.providers.batch import models
 from tests.providers.batch.helpers import EMAIL, PUSH, email, push, with_message
+from tests.support.project import example_definitions
 
-REPO = Path(__file__).resolve().parents[3]
-
-
-def example_files() -> list[Path]:
-    yaml = YAML(typ="rt")
-    return [
-        path
-        for path in sorted(REPO.glob("campaigns/**/*.yaml"))
-        if yaml.load(path.read_text(encoding="utf-8"))["provider"] == "batch"
-    ]
+EXAMPLES = example_definitions("batch")
 
 
 def test_example_files_are_found() -> None:
-    assert len(example_files()) >= 2
+    assert len(EXAMPLES) >= 2
 
 
-@pytest.mark.parametrize("path", example_files(), ids=lambda p: p.stem)
-def test_example_files_validate_and_round_trip(path: Path) -> None:
-    campaign = YAML(typ="rt").load(path.read_text(encoding="utf-8"))["campaign"]
-    assert models.validate(campaign) == json.loads(json.dumps(campaign))
+@pytest.mark.parametrize("definition", EXAMPLES, ids=lambda d: PurePosixPath(d.key).stem)
+def test_example_files_validate_and_round_trip(definition: CampaignDefinition) -> None:
+    # Loaded the way the tool loads them: the effective block (templates rendered).
+    campaign = definition.campaign
+    assert models.validate(campaign) == campaign
 
 
 GOOD = {

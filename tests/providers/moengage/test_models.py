@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any, get_args
 
 import pytest
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 
+from syncer.model.campaign import CampaignDefinition
 from syncer.providers.moengage.models import (
     DELIVERY_TYPES,
     OPERATORS_BY_DATA_TYPE,
@@ -26,8 +26,8 @@ from syncer.providers.moengage.models import (
     json_schema,
 )
 from syncer.providers.moengage.schema import openapi_document
+from tests.support.project import example_definitions
 
-REPO = Path(__file__).resolve().parents[3]
 TOOL_OWNED = ("request_id", "created_by", "updated_by")
 
 
@@ -44,15 +44,6 @@ def vendor_examples(path: str, method: str) -> dict[str, dict[str, Any]]:
 
 CREATE_EXAMPLES = vendor_examples("/campaigns", "post")
 UPDATE_EXAMPLES = vendor_examples("/campaigns/{campaign_id}", "patch")
-
-
-def example_files() -> list[Path]:
-    yaml = YAML(typ="rt")
-    return [
-        path
-        for path in sorted(REPO.glob("campaigns/*/*.yaml"))
-        if yaml.load(path.read_text(encoding="utf-8"))["provider"] == "moengage"
-    ]
 
 
 def dumped(body: dict[str, Any]) -> dict[str, Any]:
@@ -72,16 +63,20 @@ def test_vendor_examples_validate_and_round_trip(body: dict[str, Any]) -> None:
     assert dumped(body) == body
 
 
-@pytest.mark.parametrize("path", example_files(), ids=lambda p: p.stem)
-def test_example_files_validate(path: Path) -> None:
-    # Loaded the way the tool loads them: ruamel round-trip types (TimeStamp, CommentedMap, ...).
-    campaign = YAML(typ="rt").load(path.read_text(encoding="utf-8"))["campaign"]
+EXAMPLES = example_definitions("moengage")
+
+
+@pytest.mark.parametrize("definition", EXAMPLES, ids=lambda d: f"{d.key}@{d.target}")
+def test_example_files_validate(definition: CampaignDefinition) -> None:
+    # Loaded the way the tool loads them: each target's effective block (vars, templates).
+    campaign = definition.campaign
     model = EmailCampaign.model_validate(campaign)
     assert model.model_dump(mode="json", exclude_unset=True) == json.loads(json.dumps(campaign))
 
 
 def test_example_files_are_found() -> None:
-    assert len(example_files()) == 4
+    # Five files, one of them for two environments.
+    assert len({d.key for d in EXAMPLES}) == 5 and len(EXAMPLES) == 6
 
 
 PLUS_TWO = timezone(timedelta(hours=2))
