@@ -13,6 +13,7 @@ from syncer.render.preview import (
     page_path,
     page_url,
     pairs_of,
+    personalize,
 )
 
 
@@ -76,3 +77,16 @@ def test_a_create_has_no_before() -> None:
     (pair,) = pairs_of("moengage", None, after, "a new campaign")
     assert pair.before.html is None and pair.before.note == "a new campaign"
     assert "a new campaign" in email_document(pair.before)
+
+
+def test_a_sample_profile_fills_tokens_and_their_defaults() -> None:
+    body = (
+        "Hi {{UserAttribute['First Name']}} / {{ UserAttribute['City'] | default('there') }} / "
+        "{{UserAttribute['Plan'] | upper}} / {{UserAttribute['Tag']}}"
+    )
+    filled = personalize(body, {"First Name": "<Ada>"})
+    assert (
+        filled
+        == "Hi &lt;Ada&gt; / there / {{UserAttribute['Plan'] | upper}} / {{UserAttribute['Tag']}}"
+    )
+    assert personalize(body, None) == body

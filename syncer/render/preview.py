@@ -41,7 +41,10 @@ _NAVIGATORS = re.compile(
     r"""<meta\b[^>]*http-equiv\s*=\s*["']?refresh[^>]*>|<link\b[^>]*>""", re.IGNORECASE
 )
 _SRCSET = re.compile(r"""\s(?:srcset|data-src)\s*=\s*(["']).*?\1""", re.IGNORECASE | re.DOTALL)
-_TOKEN = re.compile(r"\{\{\s*UserAttribute\[['\"]([^'\"]+)['\"]\]\s*(?:\|[^}]*)?\}\}")
+_TOKEN = re.compile(
+    r"\{\{\s*UserAttribute\[['\"]([^'\"]+)['\"]\]\s*"
+    r"(?:\|\s*default\(\s*['\"]([^'\"]*)['\"]\s*\)\s*)?\}\}"
+)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -155,10 +158,19 @@ def offline(body: str) -> str:
 
 
 def personalize(body: str, profile: dict[str, str] | None) -> str:
-    """Fill `{{UserAttribute['Name']}}` tokens from a sample profile (others stay tokens)."""
+    """Fill `{{UserAttribute['Name']}}` tokens (plain, or with `| default('...')`) from a
+    sample profile; other tokens stay as written."""
     if not profile:
         return body
-    return _TOKEN.sub(lambda m: html.escape(profile.get(m.group(1), m.group(0))), body)
+
+    def fill(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in profile:
+            return html.escape(profile[name])
+        # The profile lacks it: a user without the attribute gets the token's default.
+        return html.escape(default) if default is not None else match.group(0)
+
+    return _TOKEN.sub(fill, body)
 
 
 def email_document(email: Email, profile: dict[str, str] | None = None) -> str:
