@@ -247,3 +247,32 @@ def test_calls_are_spread_evenly_and_kept_clear_of_the_windows_edges() -> None:
     # ...and never the whole window's calls at once: at most a tenth of them together.
     for start in times:
         assert sum(1 for t in times if start <= t < start + 0.02) <= 2
+
+
+@pytest.mark.parametrize(
+    "path", ["http://other.test/x", "//other.test/x", "/a/../../x", "https:/x", "\\\\other/x"]
+)
+def test_a_path_that_is_not_below_the_base_url_is_never_sent(path: str) -> None:
+    script = Script([(200, {}, {"ok": True})])
+    http = client(script, [])
+
+    async def send() -> HttpResponse:
+        try:
+            return await http.call("PATCH", path, body={"a": 1})
+        finally:
+            await http.aclose()
+
+    with pytest.raises(ApiError, match="not a path of the target's base_url"):
+        run(send())
+    assert script.requests == []
+
+
+def test_a_stop_between_retries_keeps_the_last_attempts_outcome() -> None:
+    script = Script([(503, {}, {"message": "busy"})])
+    http = client(script, [])
+    asked = iter([True, False])  # the first attempt leaves; then a stop is asked
+
+    with pytest.raises(NotSent) as stopped:
+        run(call(http, proceed=lambda: next(asked, False)))
+    assert len(script.requests) == 1
+    assert stopped.value.after is not None and stopped.value.after.status == 503
