@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from syncer.config import settings as config
-from syncer.errors import DefinitionError
+from syncer.errors import ConfigError, DefinitionError
 from syncer.load.definitions import load_definitions
 from syncer.model.campaign import CampaignDefinition
 from syncer.providers import registry
@@ -242,3 +242,20 @@ def test_warnings_come_back_from_the_cache(tmp_path: Path) -> None:
     first = warnings(root)
     assert len(first) == 2
     assert warnings(root) == first
+
+
+@pytest.mark.parametrize(
+    ("checks", "message"),
+    [
+        ('insecure_link = "loud"', "syncer.toml:12:1: checks.insecure_link: must be one of"),
+        ('nope = "warn"', "syncer.toml:11:1: checks: unknown check nope (known: insecure_link,"),
+    ],
+)
+def test_a_bad_checks_table_is_a_located_config_error(
+    tmp_path: Path, checks: str, message: str
+) -> None:
+    root = write(tmp_path, moengage("Hi", f"'{GOOD_HTML}'"), {}, checks)
+    with pytest.raises(ConfigError) as info:
+        config.load(root / "syncer.toml", registry.target_models())
+    (problem,) = [str(p) for p in info.value.problems]
+    assert problem.startswith(message)
