@@ -179,6 +179,9 @@ def test_a_check_at_each_level(
     result = project.run("apply", "--auto-approve")
     assert result.code == code, result.all
     assert len(writes(sandbox)) == sent
+    validated = project.run("validate")
+    if level == "warn":
+        assert validated.code == 0 and "1 warning(s) about their content" in validated.err
     line = "templates/w.html:2:1: {} [insecure_link]: "
     if level == "off":
         assert "insecure_link" not in result.err
