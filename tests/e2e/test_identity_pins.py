@@ -33,11 +33,17 @@ base_url = "{project.base_url}"
 updated_by = "crm-bot@example.com"
 rate_limit_scale = 20.0
 
+[targets.team.vars]
+brand = "Acme"
+
 [targets.team-batch]
 provider = "batch"
 base_url = "{project.base_url}"
 rate_limit_scale = 20.0
 experimental_push = true
+
+[targets.team-batch.vars]
+brand = "Acme"
 """
     )
     config = project.root / "syncer.toml"
@@ -224,6 +230,9 @@ provider = "moengage"
 base_url = "{project.base_url}"
 updated_by = "crm-bot@example.com"
 rate_limit_scale = 20.0
+
+[targets.team.vars]
+brand = "Acme"
 """
     )
     project.copy_examples()
