@@ -172,3 +172,29 @@ def test_labels_read_back_as_names_never_make_a_perpetual_diff(
         )
         assert project.run("apply", "--auto-approve").code == 0
         assert writes(named) == []
+
+
+def test_the_listing_pages_by_has_more_whatever_count_says(project: Project, sandbox: Any) -> None:
+    """`count` is undocumented (the docs' example: 132 with more pages, above the 100 a page
+    holds); the sandbox answers the total. The client pages by has_more / next_from alone."""
+    sandbox.set_faults({"rate_limit_scale": 0})
+    headers = batch_auth_headers("sandbox", "sandbox")
+    with httpx.Client(base_url=sandbox.base_url, headers=headers) as client:
+        for index in range(105):
+            body = {
+                "name": f"Bulk {index:03d}",
+                "state": "DRAFT",
+                "when": {"start_time": "2030-04-01T08:00:00Z"},
+                "messages": [{"channel_type": "push", "platform_type": ["ios"], "body": "Hi"}],
+            }
+            assert client.post(CREATE, json=body).status_code == 200
+        first = client.get("/2.11/orchestrations/list", params={"limit": 100}).json()
+    assert first["count"] > 100 and first["has_more"] is True
+    sandbox.set_faults({"rate_limit_scale": 4.0})
+    sandbox.clear_requests()
+    result = project.run("import", "--target", "sandbox-batch", "--dry-run")
+    assert result.code == 0, result.all
+    lists = [r for r in sandbox.requests() if r["path"].endswith("/orchestrations/list")]
+    assert len(lists) == 2
+    assert "from" not in lists[0]["query"] and "from" in lists[1]["query"]
+    assert result.out.count("Bulk ") == 105
