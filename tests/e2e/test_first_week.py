@@ -268,3 +268,13 @@ def test_the_schema_describes_fields_and_says_which_a_create_needs(project: Proj
     assert share > 0.7, share  # the vendor's own words where the models have none
     for key in ("state", "read_only", "lifecycle", "targets", "overrides", "id"):
         assert moengage["properties"][key].get("description"), key
+    batch = [
+        prop
+        for name, node in schema["$defs"].items()
+        if name.startswith("batch.")
+        for prop in node.get("properties", {}).values()
+    ]
+    assert all(p.get("description") for p in batch)  # a string field keeps its own description
+    assert "Required to create" in schema["$defs"]["batch.EmailMessage"]["properties"]["reply_to"][
+        "description"
+    ]

@@ -85,7 +85,9 @@ def accepting_references(schema: Any) -> Any:
         for key, value in schema.items()
     }
     if walked.get("type") == "string":
-        return {"anyOf": [walked, FILE_REFERENCE_SCHEMA]}
+        # The field's own description stays on the field, where editors show it.
+        described = {k: walked[k] for k in ("title", "description") if k in walked}
+        return {**described, "anyOf": [walked, FILE_REFERENCE_SCHEMA]}
     return walked
 
 

@@ -178,28 +178,40 @@ class Targeting(VendorModel):
 
 
 class ReplyTo(VendorModel):
+    """Where replies go."""
+
     email_address: Annotated[Text, AfterValidator(_email)]
+    """An email address, e.g. support@acme.example."""
 
 
 class EmailLanguage(VendorModel):
     """The content of an email message in one more language."""
 
     language: NonEmptyText
+    """The language code these users get this content for, e.g. fr."""
     subject: NonEmptyText
+    """The subject line in this language."""
     sender_identity_id: NonEmptyText
+    """The sender identity for this language (each language may use another), as a string."""
     reply_to: ReplyTo
+    """Where replies to this language's email go."""
     html: NonEmptyText
+    """The email's HTML in this language (`{file: PATH}` for a file of templates_dir)."""
 
 
 class EmailMessage(VendorModel):
     """An email. Batch cannot show its content back: campaign-syncer remembers what it sent."""
 
     channel_type: Literal["email"]
+    """`email` for an email message."""
     subject: NonEmptyText
+    """The subject line (the default language's)."""
     sender_identity_id: NonEmptyText
     """A sender identity configured in Batch (Settings), as a string: "4012"."""
     reply_to: ReplyTo
+    """Where replies go. Required to create a campaign."""
     html: NonEmptyText
+    """The email's HTML (`{file: PATH}` for a file of templates_dir). Batch cannot show it back."""
     languages: list[EmailLanguage] | None = None
     """Content for further languages."""
 
@@ -208,12 +220,17 @@ class PushMessage(VendorModel):
     """A push notification (the fields campaign-syncer models; our notes, 4.3 and 10.3)."""
 
     channel_type: Literal["push"]
+    """`push` for a push notification (needs experimental_push = true on the target)."""
     platform_type: Annotated[
         list[Literal["ios", "android", "web"]], BeforeValidator(_not_empty), AfterValidator(_unique)
     ]
+    """The platforms it goes to: ios, android, web (at least one)."""
     body: NonEmptyText
+    """The notification's message body."""
     title: Text | None = None
+    """The notification's title (optional)."""
     deeplink: Text | None = None
+    """Where a tap leads, e.g. acme://collections/spring (optional)."""
 
 
 Message = Annotated[EmailMessage | PushMessage, Field(discriminator="channel_type")]
@@ -233,7 +250,10 @@ class Campaign(VendorModel):
     """
 
     name: NonEmptyText
+    """The campaign's name in Batch's dashboard: unique in a target (it finds the campaign
+    before a create)."""
     when: When
+    """When it sends: `start_time` ("now" or a UTC date-time) and `local_time`."""
     targeting: Targeting | None = Field(default=None, validate_default=True)
     """Who receives it; `{}` for everyone (required: Batch's default is everyone)."""
     labels: Annotated[list[NonEmptyText], AfterValidator(_unique)] | None = None
