@@ -16,12 +16,12 @@ from syncer.cli.root import app, common, run
 if TYPE_CHECKING:
     # Imported where a command runs: `syncer --version` and `--help` load none of the steps.
     from syncer.cli.commands.context import Context
+    from syncer.load.selection import Selection
     from syncer.render.values import View
-    from syncer.workflows.pipeline import Selection
 
 
 def _selection(target: str | None, only: tuple[str, ...], exclude: tuple[str, ...]) -> Selection:
-    from syncer.workflows.pipeline import Selection
+    from syncer.load.selection import Selection
 
     return Selection(target=target, only=only, exclude=exclude)
 

@@ -19,6 +19,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from syncer.load.selection import Selection
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.plan import Plan
 from syncer.model.report import ApplyReport
@@ -27,7 +28,6 @@ from syncer.workflows.ci import ci_notice
 from syncer.workflows.pins import pin_created
 from syncer.workflows.pipeline import (
     Run,
-    Selection,
     apply_plan,
     make_plan,
     plan_targets,

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 
 from syncer.config.settings import Settings
 from syncer.errors import UsageError
+from syncer.load.selection import Selection
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.state import utcnow
 from syncer.plan.builder import build_plan
 from syncer.plan.compare import Comparison, Side, compare
-from syncer.workflows.pipeline import Run, Selection, read_target
+from syncer.workflows.pipeline import Run, read_target
 
 
 def check_targets(run_settings: Settings, left: str, right: str) -> None:

@@ -7,15 +7,14 @@ values and returns values; printing and exit codes belong to the CLI.
 from __future__ import annotations
 
 import asyncio
-import fnmatch
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from syncer.apply.execute import apply_target, plan_digest
 from syncer.config import credentials
 from syncer.config.settings import Settings
 from syncer.errors import DefinitionError, UsageError
-from syncer.load.keys import as_pattern
+from syncer.load.selection import Selection
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.plan import Plan
 from syncer.model.report import ApplyReport, CallOutcome, Verification
@@ -28,48 +27,6 @@ from syncer.remote.answer import vendor_values
 from syncer.state.journal import created_entry, replay
 from syncer.workflows.connect import Connections
 from syncer.workflows.pins import unknown_pins
-
-
-def matches(key: str, pattern: str) -> bool:
-    """A campaign key matches a pattern with or without its `.yaml` (fnmatch: `*` spans `/`)."""
-    return fnmatch.fnmatchcase(key, pattern) or fnmatch.fnmatchcase(
-        key.removesuffix(".yaml"), pattern
-    )
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which campaigns a command works on: `--target`, `--only`, `--exclude`."""
-
-    target: str | None = None
-    only: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-
-    def under(self, campaigns_dir: str) -> Selection:
-        """The patterns as keys under `campaigns_dir` (typed with `./`, the directory itself,
-        or without `.yaml`, they name the same campaigns)."""
-        return replace(
-            self,
-            only=tuple(as_pattern(p, campaigns_dir) for p in self.only),
-            exclude=tuple(as_pattern(p, campaigns_dir) for p in self.exclude),
-        )
-
-    def keeps(self, key: str) -> bool:
-        if self.only and not any(matches(key, p) for p in self.only):
-            return False
-        return not any(matches(key, p) for p in self.exclude)
-
-    def unmatched(self, keys: Iterable[str]) -> list[str]:
-        """`--only` / `--exclude` patterns that match none of `keys` (most likely typos)."""
-        known = list(keys)
-        return [p for p in (*self.only, *self.exclude) if not any(matches(k, p) for k in known)]
-
-    def apply(self, definitions: Sequence[CampaignDefinition]) -> list[CampaignDefinition]:
-        return [
-            d
-            for d in definitions
-            if (self.target is None or d.target == self.target) and self.keeps(d.key)
-        ]
 
 
 def targets_of(

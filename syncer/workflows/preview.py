@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from syncer.config.private import write_private
+from syncer.load.selection import Selection
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.overlay import overlay
 from syncer.model.plan import CampaignPlan, Plan
@@ -21,7 +22,7 @@ from syncer.model.state import utcnow
 from syncer.plan.builder import TargetContext, build_plan
 from syncer.render.preview import Preview, documents, page_path, pairs_of, previewed
 from syncer.workflows import browser as chromium
-from syncer.workflows.pipeline import Run, Selection, read_for_plan
+from syncer.workflows.pipeline import Run, read_for_plan
 
 NEW = "a new campaign: nothing is sent today"
 UNREADABLE = "remote content not readable: Batch cannot show an email's content"

@@ -14,6 +14,7 @@ import pytest
 from bench.workload import body, to_yaml
 from syncer.config import settings as config
 from syncer.load.definitions import load_definitions
+from syncer.load.selection import Selection
 from syncer.providers import registry
 from syncer.providers.moengage.client import RATE_LIMITS
 from syncer.remote.client import connections
@@ -22,7 +23,7 @@ from syncer.sandbox.bulk import put_moengage
 from syncer.sandbox.handle import SandboxHandle
 from syncer.state.local import LocalBackend
 from syncer.workflows.connect import Connections
-from syncer.workflows.pipeline import Run, Selection, make_plan
+from syncer.workflows.pipeline import Run, make_plan
 from tests.support.project import Project
 
 SCALE = 20.0  # the projects' client-side scale too: the counts matter here, not the pacing

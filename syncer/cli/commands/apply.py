@@ -12,6 +12,7 @@ from syncer.cli import exitcodes
 from syncer.cli.commands.context import Context
 from syncer.cli.progress import CallProgress
 from syncer.errors import UsageError
+from syncer.load.selection import Selection
 from syncer.model.plan import Plan
 from syncer.model.report import ApplyReport
 from syncer.providers import registry
@@ -19,7 +20,6 @@ from syncer.render.report import render_report, render_report_json
 from syncer.render.text import render_plan
 from syncer.workflows import aio
 from syncer.workflows.apply import ApplyOutcome, ApplyRequest, run_apply
-from syncer.workflows.pipeline import Selection
 from syncer.workflows.saved import check_age, read_plan
 from syncer.workflows.tampering import check_routes, check_signature, signing_key
 

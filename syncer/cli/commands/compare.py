@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from syncer.cli import exitcodes
 from syncer.cli.commands.context import Context
+from syncer.load.selection import Selection
 from syncer.plan.compare import Comparison, compare
 from syncer.render.compare import render_comparison_json, render_comparison_text
 from syncer.workflows import aio
 from syncer.workflows.compare import check_targets, compare_targets
-from syncer.workflows.pipeline import Selection
 
 
 def run(

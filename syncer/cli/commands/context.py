@@ -16,9 +16,10 @@ from syncer.remote.redact import Redactor
 
 if TYPE_CHECKING:
     from syncer.cli.progress import CallProgress
+    from syncer.load.selection import Selection
     from syncer.model.campaign import CampaignDefinition
     from syncer.model.state import StateBackend
-    from syncer.workflows.pipeline import Run, Selection
+    from syncer.workflows.pipeline import Run
 
 # The steps are imported by the methods that use them: `validate` needs neither the HTTP
 # client nor the sandbox nor the pipeline, and pays for none of them.

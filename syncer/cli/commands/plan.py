@@ -7,6 +7,7 @@ from pathlib import Path
 
 from syncer.cli import exitcodes
 from syncer.cli.commands.context import Context
+from syncer.load.selection import Selection
 from syncer.model.plan import Plan
 from syncer.render.json import render_plan_json
 from syncer.render.markdown import render_plan_markdown
@@ -14,7 +15,7 @@ from syncer.render.text import render_plan
 from syncer.render.values import View
 from syncer.workflows import aio
 from syncer.workflows.ci import ci_notice
-from syncer.workflows.pipeline import Selection, make_plan
+from syncer.workflows.pipeline import make_plan
 from syncer.workflows.saved import seal, write_plan
 from syncer.workflows.tampering import signing_key
 

@@ -12,9 +12,9 @@ from ruamel.yaml.error import YAMLError
 from syncer.cli import exitcodes
 from syncer.cli.commands.context import Context
 from syncer.errors import UsageError
+from syncer.load.selection import Selection
 from syncer.workflows import aio
 from syncer.workflows import browser as chromium
-from syncer.workflows.pipeline import Selection
 from syncer.workflows.preview import Written, make_previews
 
 DEFAULT_OUT = Path(".syncer/preview")

@@ -24,6 +24,7 @@ from syncer.load.content.resolve import reference_at
 from syncer.load.definitions import load_file
 from syncer.load.filenames import create_private, make_directory, replace_text
 from syncer.load.pullmerge import pull_edits
+from syncer.load.selection import Selection
 from syncer.load.yaml import read as yamlio
 from syncer.load.yaml.edit import EditError, apply_edits
 from syncer.model.campaign import CampaignDefinition
@@ -33,7 +34,7 @@ from syncer.model.state import utcnow
 from syncer.plan.builder import TargetContext, build_plan
 from syncer.providers import registry
 from syncer.workflows import aio
-from syncer.workflows.pipeline import Run, Selection, read_target
+from syncer.workflows.pipeline import Run, read_target
 
 
 @dataclass(frozen=True)
