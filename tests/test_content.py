@@ -8,11 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from syncer.config import settings as config
-from syncer.errors import DefinitionError
-from syncer.load.definitions import load_definitions
 from syncer.model.campaign import CampaignDefinition
-from syncer.providers import registry
+from tests.support.content import load, problems, write_project
 from tests.test_definition_cache import CountingLoads
 
 TOML = """
@@ -57,26 +54,8 @@ RENDERED = (
 
 
 def project(tmp_path: Path, html: str, templates: dict[str, str], toml: str = TOML) -> Path:
-    (tmp_path / "syncer.toml").write_text(toml, encoding="utf-8")
-    (tmp_path / "campaigns").mkdir(exist_ok=True)
     campaign = textwrap.dedent(CAMPAIGN.format(html=html)).lstrip()
-    (tmp_path / "campaigns" / "w.yaml").write_text(campaign, encoding="utf-8")
-    for name, text in templates.items():
-        path = tmp_path / "templates" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return tmp_path
-
-
-def load(root: Path) -> list[CampaignDefinition]:
-    settings = config.load(root / "syncer.toml", registry.target_models())
-    return load_definitions(settings, registry.get)
-
-
-def problems(root: Path) -> list[str]:
-    with pytest.raises(DefinitionError) as info:
-        load(root)
-    return [str(p) for p in info.value.problems]
+    return write_project(tmp_path, toml, campaign, templates)
 
 
 def html(definition: CampaignDefinition) -> str:

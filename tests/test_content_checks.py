@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from syncer.config import settings as config
-from syncer.errors import ConfigError, DefinitionError
-from syncer.load.definitions import load_definitions
-from syncer.model.campaign import CampaignDefinition
+from syncer.errors import ConfigError
 from syncer.providers import registry
+from tests.support.content import load, problems, write_project
 
 TOML = """
 default_target = "sandbox"
@@ -46,25 +45,7 @@ def moengage(subject: str, html: str, kind: str = "TRANSACTIONAL") -> str:
 
 def write(tmp_path: Path, campaign: str, templates: dict[str, str], checks: str = "") -> Path:
     toml = TOML + (f"\n[checks]\n{checks}\n" if checks else "")
-    (tmp_path / "syncer.toml").write_text(toml, encoding="utf-8")
-    (tmp_path / "campaigns").mkdir(exist_ok=True)
-    (tmp_path / "campaigns" / "w.yaml").write_text(campaign, encoding="utf-8")
-    for name, text in templates.items():
-        path = tmp_path / "templates" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return tmp_path
-
-
-def load(root: Path) -> list[CampaignDefinition]:
-    settings = config.load(root / "syncer.toml", registry.target_models())
-    return load_definitions(settings, registry.get)
-
-
-def problems(root: Path) -> list[str]:
-    with pytest.raises(DefinitionError) as info:
-        load(root)
-    return [str(p) for p in info.value.problems]
+    return write_project(tmp_path, toml, campaign, templates)
 
 
 def warnings(root: Path) -> list[str]:
