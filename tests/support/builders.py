@@ -92,7 +92,7 @@ def remote(body: dict[str, Any], *, id: str = "c1", status: str = "Active") -> R
         "updated_at": "2024-07-05 08:00:54.847000",
         **copy.deepcopy(body),
     }
-    from syncer.providers.moengage.client import to_remote
+    from syncer.providers.moengage.answers import to_remote
 
     result = to_remote(item)
     assert result is not None

@@ -18,14 +18,21 @@ from syncer.errors import ApiError
 from syncer.model import packed
 from syncer.model.plan import PlannedRequest, TargetIdentity
 from syncer.model.vendor import Arrived, RemoteCampaign, RemoteSnapshot, SendResult
-from syncer.providers.moengage import normalize, revisions, rules
+from syncer.providers.moengage import revisions
+from syncer.providers.moengage.answers import (
+    Found,
+    by_campaign,
+    one_revision,
+    read_error,
+    remotes_of,
+    to_remote,
+)
 from syncer.providers.moengage.listing import list_pages
 from syncer.providers.moengage.reading import PAGE, ReadChoice, Seen, choose
 from syncer.providers.paging import PageGuard
 from syncer.remote.answer import too_deep, within_depth
-from syncer.remote.client import HttpResponse
 from syncer.remote.ratelimit import Windows
-from syncer.remote.session import ClientOptions, error_reader, vendor_client
+from syncer.remote.session import ClientOptions, vendor_client
 
 BASE = "/core-services/v1"
 EMAIL_ONLY = {"channels": ["EMAIL"]}  # the only channel this tool manages
@@ -38,98 +45,8 @@ RATE_LIMITS: dict[str, Windows] = {
 }
 DAILY_CREATIONS = 100
 
-_ADVICE = {
-    400: "fix the campaign file (or the remote campaign) as the vendor says, then plan again",
-    401: "check the workspace id and API key environment variables named in syncer.toml",
-    403: "the API key lacks the Campaigns scope; ask a workspace admin",
-    404: "check base_url / data_center in syncer.toml",
-    429: "rate limited; wait and run again",
-    500: "MoEngage failed; run again later (the outcome is checked before anything is resent)",
-    503: "MoEngage is unavailable; run again later",
-}
-
-
-def _message(response: HttpResponse) -> str:
-    """The V1 envelope `{"error": {code, message, target, details[]}}`, read leniently.
-
-    `details` entries can nest and `message` can be a list (vendor notes, 9.1 and 10.24).
-    """
-    data = response.json()
-    if not isinstance(data, dict) or not isinstance(data.get("error"), dict):
-        return ""
-    error = data["error"]
-    parts = [_text(error.get("message")) or _text(error.get("code")) or f"HTTP {response.status}"]
-    target = _text(error.get("target"))
-    if target:
-        parts[0] = f"{target}: {parts[0]}"
-    for detail in error.get("details") or []:
-        if isinstance(detail, dict):
-            text = _text(detail.get("message"))
-            where = _text(detail.get("target"))
-            if text:
-                parts.append(f"{where}: {text}" if where else text)
-    return "; ".join(parts)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(_text(v) for v in value if v)
-    return str(value) if value not in (None, "") else ""
-
-
-read_error = error_reader(_ADVICE, _message)
-
-
-Found = tuple[dict[str, Any], str]
-"""One campaign of a search's answer: the object, and its own JSON text (packed as is)."""
-
-
-def to_remote(item: dict[str, Any], text: str | None = None) -> RemoteCampaign | None:
-    """A campaign from a search's answer; `text` (its JSON) spares encoding it again."""
-    campaign_id = item.get("campaign_id")
-    if not isinstance(campaign_id, str) or not campaign_id:
-        return None
-    basic = item.get("basic_details")
-    name = basic.get("name") if isinstance(basic, dict) else None
-    kind = item.get("campaign_delivery_type")
-    return RemoteCampaign(
-        id=campaign_id,
-        name=name if isinstance(name, str) else None,
-        state=normalize.status(item.get("status")),
-        kind=kind if isinstance(kind, str) else None,
-        body=packed.pack_json(text.encode("utf-8")) if text is not None else item,
-        write_unverified=rules.API_ORIGIN_UNKNOWN,
-    )
-
-
 def _ignore(remote: RemoteCampaign, body: dict[str, Any] | None) -> None:
     return None
-
-
-def _remotes(found: list[Found]) -> list[RemoteCampaign]:
-    return [r for r in (to_remote(item, text) for item, text in found) if r is not None]
-
-
-def one_revision(found: Sequence[RemoteCampaign]) -> RemoteCampaign:
-    """Of several rows of one campaign (campaign versioning: they share its `campaign_id`), the
-    newest revision; when the rows do not say which it is, the first, read-only, saying why."""
-    if len(found) == 1:
-        return found[0]
-    bodies = [remote.body for remote in found]
-    newest = revisions.newest_revision(bodies)
-    for remote, body in zip(found, bodies, strict=True):
-        if body is newest:
-            return remote
-    reason = revisions.VERSIONED.format(id=found[0].id)
-    return found[0].model_copy(update={"read_only": reason})
-
-
-def by_campaign(found: Sequence[RemoteCampaign]) -> list[RemoteCampaign]:
-    """One campaign per `campaign_id`, in first-seen order (see `one_revision`)."""
-    grouped: dict[str, list[RemoteCampaign]] = {}
-    for remote in found:
-        grouped.setdefault(remote.id, []).append(remote)
-    return [one_revision(rows) for rows in grouped.values()]
 
 
 class MoEngageSession:
@@ -317,14 +234,14 @@ class MoEngageSession:
             # Not `limit: 1`: in a workspace with campaign versioning, several rows share one
             # campaign_id (V5 notes), and the first is not necessarily the newest.
             items = await self.search({"id": campaign_id}, 1)
-            found = [r for r in _remotes(items) if r.id == campaign_id]
+            found = [r for r in remotes_of(items) if r.id == campaign_id]
             chosen = one_revision(found) if found else None
             self.seen.by_id[campaign_id] = chosen
             if chosen is not None:
                 arrived(chosen, None)
 
         async def by_name(name: str) -> None:
-            matches = by_campaign(_remotes(await self.search_all({"name": name})))
+            matches = by_campaign(remotes_of(await self.search_all({"name": name})))
             self.seen.by_name[name] = matches
             for remote in matches:
                 self.seen.add(remote)

@@ -48,7 +48,7 @@ def test_revisions_that_do_not_say_which_is_newest_are_ambiguous() -> None:
 
 
 def test_rows_of_one_campaign_collapse_to_its_newest_revision_or_a_refusal() -> None:
-    from syncer.providers.moengage.client import by_campaign, to_remote
+    from syncer.providers.moengage.answers import by_campaign, to_remote
 
     def remote(campaign_id: str = "a", **fields: Any) -> Any:
         found = to_remote(row(campaign_id, basic_details={"name": "A"}, **fields))
