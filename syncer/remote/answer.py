@@ -4,20 +4,25 @@ Takes an `httpx` client and a built request; returns an `HttpResponse` (status, 
 read as a stream so that an answer larger than `MAX_ANSWER_BYTES` (decoded, so a compressed
 bomb counts at its real size) is refused as it arrives, never held whole. The caller bounds the
 whole exchange by one deadline (`HttpClient`); JSON too deeply nested to be parsed is a vendor
-error (`ApiError`), like any other answer the tool cannot use.
+error (`ApiError`), like any other answer the tool cannot use. A call that gets no usable
+answer at all (timeout, no connection, an untrusted certificate, an answer too large) is turned
+into the error that says so by `failure`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping
+import ssl
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from syncer.errors import ApiError
+from syncer.errors import ApiError, ApiTransportError
+from syncer.remote.causes import connection_failure
+from syncer.remote.retry import Retryable
 
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
 """Far above any real answer (a page of 100 campaigns with their HTML is a few MiB)."""
@@ -135,3 +140,93 @@ async def receive(
     return HttpResponse(
         raw.status_code, dict(raw.headers), text, method=request.method, path=request.url.path
     )
+
+
+@dataclass(frozen=True)
+class Call:
+    """Which call an error is about (for its message)."""
+
+    method: str
+    path: str
+    campaign: str
+
+
+def cause(exc: Exception) -> str:
+    """Why a connection failed, in a person's words."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "the connection timed out"
+    return connection_failure(exc)
+
+
+def _certificate_problem(exc: BaseException) -> str | None:
+    """Why the server's certificate was refused, if that is what failed the connection."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return str(current.verify_message or current.reason or "verification failed")
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def failure(
+    exc: Exception, call: Call, deadline: float, host: str, unreachable: Callable[[], ApiError]
+) -> Exception:
+    """What a call that got no usable answer raises: `Retryable` where trying again may help
+    (no answer in time, no connection: `unreachable` names the host and why), else the
+    `ApiError` that says why not."""
+    method, path, campaign = call.method, call.path, call.campaign
+    if isinstance(exc, TimeoutError):
+        error: ApiError = ApiTransportError(
+            f"no complete answer within {deadline:g} s (timeout in syncer.toml): the "
+            "call may or may not have been applied",
+            method=method,
+            path=path,
+            campaign=campaign,
+            advice="run again (the outcome is checked by reading the campaign first); if "
+            "the vendor is slow, raise timeout",
+        )
+        return Retryable(error, None)
+    if isinstance(exc, TooLarge):
+        said = f" (it announced {exc.declared:,} bytes)" if exc.declared else ""
+        return ApiError(
+            f"the vendor's answer is larger than {exc.limit // (1024 * 1024)} MiB{said}: "
+            "refused while it arrived (no real answer is that large)",
+            method=method,
+            path=path,
+            campaign=campaign,
+            advice="check base_url; if it is right, the vendor is faulty: run again later",
+        )
+    if isinstance(exc, httpx.ConnectError):
+        untrusted = _certificate_problem(exc)
+        if untrusted is None:
+            return Retryable(unreachable(), None)
+        return ApiError(
+            f"the TLS certificate of {host} is not trusted ({untrusted})",
+            method=method,
+            path=path,
+            campaign=campaign,
+            advice="if a company proxy or your own CA signs it, add that CA's PEM file with "
+            "ca_bundle in syncer.toml (verification is never turned off)",
+        )
+    if isinstance(exc, httpx.LocalProtocolError):
+        # Refused by the HTTP library before sending (e.g. an unsendable header): retrying
+        # cannot help. Its text may quote header values, credentials included: not shown.
+        return ApiError(
+            "the request could not be sent (the HTTP library refused it as malformed)",
+            method=method,
+            path=path,
+            campaign=campaign,
+            advice="check the credentials' environment variables for stray characters",
+        )
+    if isinstance(exc, httpx.ConnectTimeout):
+        return Retryable(unreachable(), None)
+    error = ApiTransportError(
+        f"no answer ({type(exc).__name__}): the call may or may not have been applied",
+        method=method,
+        path=path,
+        campaign=campaign,
+        advice="run apply again: the outcome is checked by reading the campaign first",
+    )
+    return Retryable(error, None)

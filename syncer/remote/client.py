@@ -14,7 +14,6 @@ import asyncio
 import dataclasses
 import logging
 import math
-import ssl
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -26,9 +25,8 @@ from tenacity import RetryCallState
 
 from syncer.errors import ApiError, ApiTransportError, RateLimitedError
 from syncer.model.vendor import Redacting
-from syncer.remote.answer import MAX_ANSWER_BYTES, TooLarge, receive
+from syncer.remote.answer import MAX_ANSWER_BYTES, Call, TooLarge, cause, failure, receive
 from syncer.remote.answer import HttpResponse as HttpResponse  # where callers import it
-from syncer.remote.causes import connection_failure
 from syncer.remote.ratelimit import RateLimiter
 from syncer.remote.retry import (
     RETRY_STATUSES,
@@ -66,18 +64,6 @@ class CallStats:
     retries: list[str] = field(default_factory=list)
 
 
-def _certificate_problem(exc: BaseException) -> str | None:
-    """Why the server's certificate was refused, if that is what failed the connection."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, ssl.SSLCertVerificationError):
-            return str(current.verify_message or current.reason or "verification failed")
-        current = current.__cause__ or current.__context__
-    return None
-
-
 def _relative(path: str) -> bool:
     """A path that httpx joins to the base URL (no scheme, no `//host`, no `..`)."""
     return (
@@ -91,12 +77,6 @@ def _relative(path: str) -> bool:
 
 MIN_CONNECTIONS = 16
 MAX_CONNECTIONS = 256
-
-
-def _cause(exc: Exception) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return "the connection timed out"
-    return connection_failure(exc)
 
 
 def connections(limiter: RateLimiter) -> int:
@@ -297,7 +277,7 @@ class HttpClient:
     ) -> ApiTransportError:
         """A call that never reached the server: always safe to try again."""
         return ApiTransportError(
-            f"cannot connect to {self._where()}: {self.redact(_cause(exc))}",
+            f"cannot connect to {self._where()}: {self.redact(cause(exc))}",
             method=method,
             path=path,
             vendor_message="connect",
@@ -388,59 +368,11 @@ class HttpClient:
         )
 
     def _failed(self, exc: Exception, method: str, path: str, campaign: str) -> Exception:
-        """What a call that got no usable answer raises: `Retryable` where trying again may
-        help (no answer in time, no connection), else the `ApiError` that says why not."""
-        if isinstance(exc, TimeoutError):
-            error: ApiError = ApiTransportError(
-                f"no complete answer within {self.deadline:g} s (timeout in syncer.toml): the "
-                "call may or may not have been applied",
-                method=method,
-                path=path,
-                campaign=campaign,
-                advice="run again (the outcome is checked by reading the campaign first); if "
-                "the vendor is slow, raise timeout",
-            )
-            return Retryable(error, None)
-        if isinstance(exc, TooLarge):
-            said = f" (it announced {exc.declared:,} bytes)" if exc.declared else ""
-            return ApiError(
-                f"the vendor's answer is larger than {exc.limit // (1024 * 1024)} MiB{said}: "
-                "refused while it arrived (no real answer is that large)",
-                method=method,
-                path=path,
-                campaign=campaign,
-                advice="check base_url; if it is right, the vendor is faulty: run again later",
-            )
-        if isinstance(exc, httpx.ConnectError):
-            untrusted = _certificate_problem(exc)
-            if untrusted is None:
-                return Retryable(self._unreachable(exc, method, path, campaign), None)
-            host = self._client.base_url.host
-            return ApiError(
-                f"the TLS certificate of {host} is not trusted ({untrusted})",
-                method=method,
-                path=path,
-                campaign=campaign,
-                advice="if a company proxy or your own CA signs it, add that CA's PEM file with "
-                "ca_bundle in syncer.toml (verification is never turned off)",
-            )
-        if isinstance(exc, httpx.LocalProtocolError):
-            # Refused by the HTTP library before sending (e.g. an unsendable header): retrying
-            # cannot help. Its text may quote header values, credentials included: not shown.
-            return ApiError(
-                "the request could not be sent (the HTTP library refused it as malformed)",
-                method=method,
-                path=path,
-                campaign=campaign,
-                advice="check the credentials' environment variables for stray characters",
-            )
-        if isinstance(exc, httpx.ConnectTimeout):
-            return Retryable(self._unreachable(exc, method, path, campaign), None)
-        error = ApiTransportError(
-            f"no answer ({type(exc).__name__}): the call may or may not have been applied",
-            method=method,
-            path=path,
-            campaign=campaign,
-            advice="run apply again: the outcome is checked by reading the campaign first",
+        """What a call that got no usable answer raises (see `answer.failure`)."""
+        return failure(
+            exc,
+            Call(method, path, campaign),
+            self.deadline,
+            self._client.base_url.host,
+            lambda: self._unreachable(exc, method, path, campaign),
         )
-        return Retryable(error, None)
