@@ -11,11 +11,14 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
+from syncer.model.docstrings import describe_fields
+
 
 class StrictModel(BaseModel):
     """Input written by people: an unknown key is an error, values never change after load."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when first used, not when defined: a command builds only the models it uses.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class FrozenModel(StrictModel):
@@ -26,7 +29,8 @@ class VendorModel(StrictModel):
     """Base of every vendor object a campaign file declares (its `campaign:` block)."""
 
     # strict: YAML's `yes`, `"12"` or `1.0` must not quietly become a bool, a string or an int.
-    model_config = ConfigDict(strict=True, use_attribute_docstrings=True)
+    # Field docstrings become descriptions when a schema is made, not at import (docstrings.py).
+    model_config = ConfigDict(strict=True, json_schema_extra=describe_fields)
 
 
 def _require_str(value: Any) -> Any:
