@@ -1,7 +1,7 @@
 """Start fast: the command line loads a step only when a command runs it.
 
 `syncer --version` (and `--help`) load no step, no vendor model, no rich; `validate` loads
-neither the HTTP client, nor the sandbox, nor boto3 (jsonschema it needs: a file that would
+neither the HTTP client, nor the sandbox, nor boto3 (a schema validator it needs: a file that would
 create its campaign is checked against the vendor's schema). Checked in a fresh
 interpreter, as a user's shell starts one.
 """

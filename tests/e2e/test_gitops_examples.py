@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import click
-import jsonschema
+import jsonschema_rs
 import pytest
 from ruamel.yaml import YAML
 
@@ -218,7 +218,7 @@ def schema() -> dict[str, Any]:
         [sys.executable, "-m", "syncer", "schema"], capture_output=True, text=True, check=True
     )
     data: dict[str, Any] = json.loads(result.stdout)
-    jsonschema.Draft202012Validator.check_schema(data)
+    jsonschema_rs.meta.validate(data)
     return data
 
 
@@ -229,7 +229,7 @@ EXAMPLES = sorted((REPO / "campaigns").rglob("*.yaml"))
 def test_every_example_campaign_validates_against_the_schema(
     schema: dict[str, Any], path: Path
 ) -> None:
-    jsonschema.validate(load_yaml(path), schema)
+    jsonschema_rs.validate(schema, load_yaml(path))
 
 
 @pytest.mark.parametrize(
@@ -245,8 +245,8 @@ def test_every_example_campaign_validates_against_the_schema(
 def test_a_typo_fails_the_schema(schema: dict[str, Any], typo: Any) -> None:
     doc = load_yaml(REPO / "campaigns" / "onboarding" / "welcome.yaml")
     typo(doc)
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(doc, schema)
+    with pytest.raises(jsonschema_rs.ValidationError):
+        jsonschema_rs.validate(schema, doc)
 
 
 def test_a_modeline_keeps_a_campaign_file_valid(project: Project) -> None:
@@ -391,7 +391,7 @@ MULTI_TARGET = {
 
 
 def test_the_schema_knows_multi_target_files(schema: dict[str, Any]) -> None:
-    jsonschema.validate(MULTI_TARGET, schema)
+    jsonschema_rs.validate(schema, MULTI_TARGET)
 
 
 @pytest.mark.parametrize(
@@ -407,8 +407,8 @@ def test_the_schema_knows_multi_target_files(schema: dict[str, Any]) -> None:
 def test_the_schema_refuses_multi_target_mistakes(schema: dict[str, Any], typo: Any) -> None:
     doc = copy.deepcopy(MULTI_TARGET)
     typo(doc)
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(doc, schema)
+    with pytest.raises(jsonschema_rs.ValidationError):
+        jsonschema_rs.validate(schema, doc)
 
 
 def _step_script(workflow: str, step: str) -> str:

@@ -14,9 +14,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
-
-_ROOT = "urn:moengage-v1-openapi"
+    from jsonschema_rs import Draft202012Validator
 
 
 @cache
@@ -29,15 +27,25 @@ def openapi_document() -> dict[str, Any]:
 
 @cache
 def _validator(schema_name: str) -> Draft202012Validator:
-    # jsonschema costs a tenth of a second to import: only planning a creation needs it.
-    from jsonschema import Draft202012Validator
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
+    # jsonschema-rs (Rust) imports in about 15 ms where the pure-Python jsonschema took over
+    # 100 ms, and `validate` of a file without an id runs this check on every cold start.
+    from jsonschema_rs import Draft202012Validator
 
-    resource = Resource.from_contents(openapi_document(), default_specification=DRAFT202012)
-    registry: Registry[Any] = Registry().with_resource(_ROOT, resource)
-    schema = {"$ref": f"{_ROOT}#/components/schemas/{schema_name}"}
-    return Draft202012Validator(schema, registry=registry)
+    # The document's own `#/components/schemas/...` references resolve against this root.
+    schema = {
+        "$ref": f"#/components/schemas/{schema_name}",
+        "components": openapi_document()["components"],
+    }
+    # OpenAPI's `format` is an annotation here, as in JSON Schema 2020-12: not a refusal.
+    return Draft202012Validator(schema, validate_formats=False)
+
+
+def _message(error: Any) -> str:
+    missing = getattr(error.kind, "property", None)
+    if type(error.kind).__name__ == "Required" and isinstance(missing, str):
+        # Worded as before (and as the sandbox's details and the creation check read it).
+        return f"{missing!r} is a required property"
+    return str(error.message)
 
 
 def schema_violations(body: Any, schema_name: str) -> list[str]:
@@ -53,6 +61,6 @@ def schema_violations(body: Any, schema_name: str) -> list[str]:
     """
     problems = []
     for error in _validator(schema_name).iter_errors(body):
-        path = ".".join(str(part) for part in error.absolute_path) or "(body)"
-        problems.append(f"{path}: {error.message}")
+        path = ".".join(str(part) for part in error.instance_path) or "(body)"
+        problems.append(f"{path}: {_message(error)}")
     return sorted(problems)
