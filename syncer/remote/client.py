@@ -36,6 +36,7 @@ from syncer.remote.retry import (
     retry_after,
     retrying,
 )
+from syncer.remote.sendgate import SendGate
 
 log = logging.getLogger("syncer.http")
 notice = logging.getLogger("syncer.notice")
@@ -302,15 +303,17 @@ class HttpClient:
         ok: Sequence[int],
         proceed: Callable[[], bool] | None,
     ) -> HttpResponse:
-        # A free connection first, then the rate limiter, then the gate (the journal): the
-        # limiter's admission is the last wait before the call leaves, so that calls reach the
-        # vendor as spaced as the limiter let them go, and only calls that leave are announced.
+        # A free slot first, then the rate limiter, then the journal's gate (only calls that
+        # leave are announced). The limiter's admission is not yet the send: connecting, and
+        # a loop busy planning, may hold the call a while; the send gate, right before the
+        # bytes are written, spaces calls by when earlier ones really left (`sendgate`).
         slots = self._slots.setdefault(endpoint, asyncio.Semaphore(self._pool))
         async with slots:
             await self.limiter.acquire(endpoint)
             if proceed is not None and not proceed():
                 raise NotSent
-            return await self._send(method, path, body, params, kind, campaign, ok)
+            gate = self.limiter.gate(endpoint)
+            return await self._send(method, path, body, params, kind, campaign, ok, gate)
 
     async def _send(
         self,
@@ -321,16 +324,29 @@ class HttpClient:
         kind: str,
         campaign: str,
         ok: Sequence[int],
+        gate: SendGate | None = None,
     ) -> HttpResponse:
         self.stats.calls[kind] += 1
         started = time.monotonic()
         try:
             # One deadline for the whole exchange: httpx's timeout bounds each read only, so
             # an answer trickling a byte at a time would never end. Ctrl-C, which lets calls
-            # in flight finish, therefore never waits longer than this either.
-            async with asyncio.timeout(self.deadline):
-                request = self._client.build_request(method, path, json=body, params=params)
-                raw = await receive(self._client, request, self.max_answer)
+            # in flight finish, therefore never waits longer than this either. (It is moved
+            # by the send gate's wait: it counts from the send.)
+            async with asyncio.timeout(self.deadline) as deadline:
+                ticket = gate.ticket(deadline) if gate is not None else None
+                request = self._client.build_request(
+                    method,
+                    path,
+                    json=body,
+                    params=params,
+                    extensions={"trace": ticket} if ticket is not None else None,
+                )
+                try:
+                    raw = await receive(self._client, request, self.max_answer)
+                finally:
+                    if ticket is not None:
+                        ticket.close()
         except (TimeoutError, TooLarge, httpx.TransportError) as exc:
             raise self._failed(exc, method, path, campaign) from None
         response = dataclasses.replace(raw, path=path)

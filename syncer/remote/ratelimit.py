@@ -4,6 +4,8 @@ Takes windows as (calls, seconds) per endpoint class (several at once: per secon
 hour, day), a scale, and the call log this account's runs share (`syncer.call_history`, under
 `.syncer/ratelimit/`); `RateLimiter.acquire` returns once a call may leave. Built on
 pyrate-limiter's sliding-window log, with a margin and calls spread evenly (see `MARGIN`).
+`RateLimiter.gate` holds the same windows counted over when requests really left
+(`syncer.remote.sendgate`), for the last wait right before a request is written.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pyrate_limiter import (
 )
 
 from syncer.remote.call_history import CallHistory
+from syncer.remote.sendgate import SendGate
 
 log = logging.getLogger("syncer.ratelimit")
 notice = logging.getLogger("syncer.notice")
@@ -105,6 +108,7 @@ class RateLimiter:
             name: _rates(windows, scale) for name, windows in classes.items()
         }
         self._limiters: dict[str, Limiter] = {}
+        self._gates: dict[str, SendGate] = {}
         self.history: CallHistory | None = None
         if history is not None:
             horizons = {
@@ -126,9 +130,26 @@ class RateLimiter:
             default=0,
         )
 
-    async def acquire(self, endpoint: str) -> None:
+    def _class(self, endpoint: str) -> str | None:
+        """The endpoint class whose windows a call counts in (None: not limited)."""
         name = endpoint if endpoint in self._rates else "default"
-        if name not in self._rates:
+        return name if name in self._rates else None
+
+    def gate(self, endpoint: str) -> SendGate | None:
+        """The same windows counted over when this class's requests really left (see
+        `syncer.remote.sendgate`): the last wait, right before a request is written."""
+        name = self._class(endpoint)
+        if name is None:
+            return None
+        gate = self._gates.get(name)
+        if gate is None:
+            windows = [(rate.limit, rate.interval / 1000) for rate in self._rates[name]]
+            gate = self._gates[name] = SendGate(windows)
+        return gate
+
+    async def acquire(self, endpoint: str) -> None:
+        name = self._class(endpoint)
+        if name is None:
             return
         limiter = self._limiters.get(name)
         if limiter is None:

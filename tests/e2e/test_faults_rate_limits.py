@@ -9,6 +9,7 @@ same factor on both sides, and read every response status from its request log.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import math
@@ -17,6 +18,13 @@ from typing import Any
 
 import pytest
 
+from syncer.providers.moengage.client import RATE_LIMITS
+from syncer.remote.client import HttpClient
+from syncer.remote.ratelimit import RateLimiter
+from syncer.remote.redact import Redactor
+from syncer.remote.retry import RetryPolicy
+from syncer.sandbox.admin_client import moengage_auth_headers
+from syncer.sandbox.options import SANDBOX_API_KEY, SANDBOX_WORKSPACE_ID
 from tests.support import fleet
 from tests.support.project import Project
 
@@ -187,3 +195,73 @@ def test_creations_beyond_the_daily_budget_are_blocked_in_the_plan(
     assert result.code == 3
     creates = [r for r in sandbox.requests() if r["path"] == f"{V1}/campaigns"]
     assert [r["status"] for r in creates] == [201]
+
+
+class BusyAfterAdmissions(RateLimiter):
+    """MoEngage's limits, and the event loop held for `stall` seconds right after every
+    `every`-th call the limiter lets go (as planning a page of campaigns does: CPU-bound, on
+    the same loop), before that call could be written."""
+
+    def __init__(self, scale: float, every: int, stall: float) -> None:
+        super().__init__(RATE_LIMITS, scale)
+        self.every, self.stall, self.admitted = every, stall, 0
+
+    async def acquire(self, endpoint: str) -> None:
+        await super().acquire(endpoint)
+        self.admitted += 1
+        if self.admitted % self.every == 0:
+            asyncio.get_running_loop().call_soon(time.sleep, self.stall)
+
+
+def slow_connections(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Each new connection opens `seconds` late (a far vendor's TCP and TLS handshakes)."""
+    import httpcore._backends.anyio as backend
+
+    connect = backend.AnyIOBackend.connect_tcp
+
+    async def slow(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+        await asyncio.sleep(seconds)
+        return await connect(self, host, port, **kwargs)
+
+    monkeypatch.setattr(backend.AnyIOBackend, "connect_tcp", slow)
+
+
+def searches_at_once(sandbox: Any, limiter: RateLimiter, calls: int) -> None:
+    """`calls` searches handed at once to the real client (no retries)."""
+
+    async def main() -> None:
+        http = HttpClient(
+            base_url=sandbox.base_url,
+            headers=moengage_auth_headers(SANDBOX_WORKSPACE_ID, SANDBOX_API_KEY),
+            timeout=30.0,
+            limiter=limiter,
+            policy=RetryPolicy(max_retries=0),
+            read_error=lambda response: ("", ""),
+            redactor=Redactor(),
+        )
+        body = {"campaign_fields": {}, "limit": 1, "page": 1}
+        try:
+            sent = [http.call("POST", f"{V1}/campaigns/search", body=body) for _ in range(calls)]
+            await asyncio.gather(*sent, return_exceptions=True)
+        finally:
+            await http.aclose()
+
+    asyncio.run(main())
+
+
+def test_calls_held_up_after_the_limiter_still_reach_the_vendor_spaced(
+    sandbox_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, finding 12: the limiter lets calls go well spaced, but new connections opening
+    and a busy loop held some of them between that moment and the write; they then left with
+    the next ones, and the vendor's window (counting arrivals) held one too many: 6 to 12 of
+    these 120 calls were answered 429. The last wait is now right before the request is
+    written, counted over when earlier requests really left."""
+    scale = 3.0  # 30 calls a second, 300 a minute
+    sandbox = sandbox_factory(rate_limit_scale=scale)
+    slow_connections(monkeypatch, 0.4)
+    searches_at_once(sandbox, BusyAfterAdmissions(scale, every=40, stall=0.3), calls=120)
+    requests = sandbox.requests()
+    assert len(requests) == 120
+    assert refusals(requests) == []
+    assert most_in_any(1.0, stamps(requests)) <= 30
