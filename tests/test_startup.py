@@ -1,9 +1,9 @@
 """Start fast: the command line loads a step only when a command runs it.
 
 `syncer --version` (and `--help`) load no step, no vendor model, no rich; `validate` loads
-neither the HTTP client, nor the sandbox, nor boto3 (a schema validator it needs: a file that would
-create its campaign is checked against the vendor's schema). Checked in a fresh
-interpreter, as a user's shell starts one.
+neither the HTTP client, nor the sandbox, nor boto3, nor a planner (a schema validator it
+needs: a file that would create its campaign is checked against the vendor's schema). Checked
+in a fresh interpreter, as a user's shell starts one.
 """
 
 from __future__ import annotations
@@ -54,3 +54,8 @@ def test_validate_loads_no_http_client_and_no_sandbox(tmp_path: Path) -> None:
     assert "syncer.providers.moengage.models" in modules  # it did validate
     assert under(modules, "httpx", "boto3", "uvicorn", "starlette") == []
     assert under(modules, "syncer.sandbox", "syncer.remote.client", "syncer.apply") == []
+    # Nor what planning needs: the planners, and the vendor's published JSON Schema validator
+    # is the Rust one (the pure-Python jsonschema cost more than 0.1 s to import).
+    planners = ("syncer.providers.moengage.planner", "syncer.providers.batch.planner")
+    assert under(modules, *planners) == []
+    assert {m.split(".")[0] for m in modules} & {"jsonschema", "referencing", "attrs"} == set()

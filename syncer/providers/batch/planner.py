@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from syncer.model.plan import CampaignPlan, FieldChange, PlannedRequest
-from syncer.model.target import TargetSettings
 from syncer.model.vendor import PlanItem, RemoteCampaign, read_only_reason
 from syncer.plan.rules import apply_locks
 from syncer.plan.staleness import SAME_NAME, STATUS, digest_of, relied
 from syncer.providers.batch import normalize, rules
 from syncer.providers.batch import settings as target_settings
 from syncer.providers.batch.compare import CONTENT, Comparison, Desired, as_remote, compare
+from syncer.providers.batch.settings import api_path
 from syncer.providers.planning import blocked, duplicate, missing, plan_head, unique
 
 VENDOR = "Batch"
@@ -38,11 +38,6 @@ INCOMPLETE = (
     "the file declares `targeting` or `messages` as unknown (an imported email campaign, whose "
     "content Batch cannot show): declare the real content, and campaign-syncer can write it"
 )
-
-
-def api_path(settings: TargetSettings, route: str) -> str:
-    """`/{api_version}/campaigns/<route>`, with the version pinned in the target's settings."""
-    return f"/{target_settings.of(settings).api_version}/campaigns/{route}"
 
 
 def plan_campaign(item: PlanItem, now: dt.datetime) -> CampaignPlan:

@@ -10,11 +10,11 @@ from syncer.model.state import StateEntry, utcnow
 from syncer.model.target import TargetSettings
 from syncer.model.vendor import Location, PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.batch import emails as email_parts
-from syncer.providers.batch import models, normalize, planner, routes, rules
+from syncer.providers.batch import models, normalize, routes, rules
 from syncer.providers.batch import settings as target_settings
 
-# The HTTP client (httpx, the rate limiter) is imported when a session opens: `validate` never
-# opens one.
+# The HTTP client (httpx, the rate limiter) is imported when a session opens, and the planner
+# (with its comparison of whole campaigns) when a campaign is planned: `validate` does neither.
 
 
 class BatchProvider:
@@ -43,6 +43,8 @@ class BatchProvider:
         return name if isinstance(name, str) else None
 
     def plan_campaign(self, item: PlanItem) -> CampaignPlan:
+        from syncer.providers.batch import planner
+
         return planner.plan_campaign(item, now=utcnow())
 
     def orphan_requests(

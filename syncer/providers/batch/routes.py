@@ -12,7 +12,7 @@ import re
 
 from syncer.model.plan import NEW_ID, PlannedRequest
 from syncer.model.target import TargetSettings
-from syncer.providers.batch.planner import api_path
+from syncer.providers.batch.settings import api_path
 
 _ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 

@@ -43,3 +43,8 @@ def of(settings: TargetSettings) -> BatchTarget:
     if not isinstance(settings, BatchTarget):
         raise TypeError(f"a Batch target's settings, not {type(settings).__name__}")
     return settings
+
+
+def api_path(settings: TargetSettings, route: str) -> str:
+    """`/{api_version}/campaigns/<route>`, with the version pinned in the target's settings."""
+    return f"/{of(settings).api_version}/campaigns/{route}"

@@ -10,11 +10,11 @@ from syncer.model.plan import CampaignPlan, PlannedRequest
 from syncer.model.state import StateEntry
 from syncer.model.target import TargetSettings
 from syncer.model.vendor import Location, PlanItem, RemoteCampaign, Session, SessionSpec
-from syncer.providers.moengage import creation, describe, models, normalize, planner, routes, rules
+from syncer.providers.moengage import creation, describe, models, normalize, routes, rules
 from syncer.providers.moengage import emails as email_parts
 
 # The HTTP client (httpx, the rate limiter) is imported by the methods that open a session or
-# read its quota: `validate` never does.
+# read its quota, and the planner when a campaign is planned: `validate` does neither.
 
 
 class MoEngageProvider:
@@ -42,6 +42,8 @@ class MoEngageProvider:
         return name if isinstance(name, str) else None
 
     def plan_campaign(self, item: PlanItem) -> CampaignPlan:
+        from syncer.providers.moengage import planner
+
         return planner.plan_campaign(item)
 
     def orphan_requests(
