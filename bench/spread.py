@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.startup import target
+
 
 def _spread(values: Sequence[float], fmt: str = "{:.2f}", unit: str = "") -> str:
     mid = statistics.median(values)
@@ -83,9 +85,10 @@ def startup(runs: list[dict[str, Any]]) -> list[str]:
     lines = ["| what | against | ratio | target |", "|---|---|---:|---:|"]
     for index, row in enumerate(runs[0].get("startup", [])):
         ratios = [run["startup"][index]["ratio"] for run in runs]
+        against = row.get("baseline_name") or _against(row["name"])
         lines.append(
-            f"| {row['name']} | {_against(row['name'])} | {_spread(ratios, '{:.1f}', '×')} "
-            f"| ≤ {row['target']:g}× |"
+            f"| {row['name']} | {against} | {_spread(ratios, '{:.1f}', '×')} "
+            f"| {target(row['target'])} |"
         )
     return lines
 
