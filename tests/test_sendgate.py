@@ -15,6 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from syncer.providers.moengage.client import RATE_LIMITS as MOENGAGE_LIMITS
+from syncer.remote.ratelimit import RateLimiter
 from syncer.remote.sendgate import SendGate, SendLog
 
 HEADERS = "http11.send_request_headers.started"
@@ -138,3 +140,15 @@ def test_a_request_cut_short_while_written_still_counts_and_frees_its_place() ->
     counted, waited = asyncio.run(main())
     assert counted == 2
     assert waited >= 0.04
+
+
+def test_the_gate_keeps_the_limiters_windows_and_spreads_twice_as_loosely() -> None:
+    """The same windows (scaled, 5 % and 100 ms longer); a fifth of the shortest per tenth of
+    it instead of a tenth: calls held up after their admission catch up with the limiter's
+    pace instead of delaying every call after them to the end of the run."""
+    limiter = RateLimiter(MOENGAGE_LIMITS, 10)
+    assert limiter.gate("search") is limiter.gate("default")
+    windows = limiter.gate("default").log.windows  # type: ignore[union-attr]
+    assert windows == [(20, 0.11), (100, 1.1), (1000, 63.0), (60000, 3780.0)]
+    assert limiter.gate("create").log.windows[0] == (10, 6.3)  # type: ignore[union-attr]
+    assert RateLimiter({}).gate("default") is None

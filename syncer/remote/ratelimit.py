@@ -53,15 +53,21 @@ def _window(seconds: float) -> int:
     return int(max(seconds * (1 + MARGIN), seconds + JITTER) * Duration.SECOND)
 
 
-def _rates(windows: Windows, scale: float) -> list[Rate]:
+CATCH_UP = 2
+"""The last gate, at the send, spreads calls twice as loosely (see `RateLimiter.gate`)."""
+
+
+def _rates(windows: Windows, scale: float, pace: int = 1) -> list[Rate]:
+    """The windows as kept: scaled, with the margin, the shortest spread over tenths of it
+    (`pace` times its share per tenth)."""
     rates = [Rate(max(1, int(calls * scale)), _window(seconds)) for calls, seconds in windows]
     if rates:
         # Spread the shortest window's calls over tenths of it (rounded up, so that the spread
         # never lowers the window's own rate).
         shortest = min(rates, key=lambda rate: rate.interval)
         if shortest.limit > 1:
-            tenth = Rate(-(-shortest.limit // SPREAD), shortest.interval // SPREAD)
-            rates.append(tenth)
+            share = -(-shortest.limit * pace // SPREAD)
+            rates.append(Rate(share, shortest.interval // SPREAD))
     return _consistent(rates)
 
 
@@ -109,6 +115,14 @@ class RateLimiter:
         }
         self._limiters: dict[str, Limiter] = {}
         self._gates: dict[str, SendGate] = {}
+        # The gate at the send keeps the same windows, but spreads twice as loosely: calls
+        # held up after their admission catch up with the limiter's pace (at the limiter's
+        # own, every hold-up would delay all the calls after it, to the end of the run), in
+        # bursts of at most a fifth of the shortest window.
+        self._sent_windows = {
+            name: [(rate.limit, rate.interval / 1000) for rate in _rates(w, scale, CATCH_UP)]
+            for name, w in classes.items()
+        }
         self.history: CallHistory | None = None
         if history is not None:
             horizons = {
@@ -143,8 +157,7 @@ class RateLimiter:
             return None
         gate = self._gates.get(name)
         if gate is None:
-            windows = [(rate.limit, rate.interval / 1000) for rate in self._rates[name]]
-            gate = self._gates[name] = SendGate(windows)
+            gate = self._gates[name] = SendGate(self._sent_windows[name])
         return gate
 
     async def acquire(self, endpoint: str) -> None:
