@@ -10,6 +10,7 @@ Each command runs `repeat` times in a child process; the median is kept, and the
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -62,8 +63,14 @@ class Startup:
         }
 
 
-def _timed(command: list[str], cwd: Path, repeat: int, before: Callable[[], None]) -> Timing:
-    env = child_env({"PYTHONPATH": str(REPO)})
+def _timed(
+    command: list[str],
+    cwd: Path,
+    repeat: int,
+    before: Callable[[], None],
+    extra: dict[str, str] | None = None,
+) -> Timing:
+    env = child_env({"PYTHONPATH": str(REPO), **(extra or {})})
     subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)  # warm-up
     seconds = []
     for _ in range(repeat):
@@ -163,6 +170,16 @@ def run_startup(work: Path, repeat: int = 10, files: int = 1000) -> list[Startup
     )
     name = f"cold `validate` of {files:,} files"
     results.append(Startup(name, 4, validate_files, parse, "libyaml's bare parse of them"))
+    # The same in one process: what each file costs, where the load is not spread over cores.
+    one = _timed(
+        [*syncer, "validate"],
+        project,
+        loads,
+        lambda: shutil.rmtree(project_cache, ignore_errors=True),
+        {"SYNCER_LOAD_WORKERS": "1"},
+    )
+    name = f"the same in one process (`SYNCER_LOAD_WORKERS=1`, {os.cpu_count()} CPUs here)"
+    results.append(Startup(name, 4, one, parse, "libyaml's bare parse of them"))
     return results
 
 

@@ -7,6 +7,7 @@ its provider's models). Problems in all files are collected and raised together 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from pathlib import Path
@@ -17,12 +18,13 @@ from pydantic import ValidationError
 from syncer.config.settings import Settings
 from syncer.errors import DefinitionError, Problem
 from syncer.load import targets
-from syncer.load.cache import DefinitionCache
+from syncer.load.cache import DefinitionCache, Hit
 from syncer.load.content.step import Content
 from syncer.load.effective import effective_definition, name_targets
 from syncer.load.filenames import inside
 from syncer.load.locate import at, located
 from syncer.load.names import duplicate_names
+from syncer.load.parallel import load_all
 from syncer.load.yaml import read as yamlio
 from syncer.model.base import StrictModel
 from syncer.model.campaign import CampaignDefinition
@@ -121,10 +123,20 @@ def load_definitions(settings: Settings, providers: ProviderLookup) -> list[Camp
     cache = DefinitionCache.open(settings)
     content = Content(settings)
     try:
-        for path in files:
-            loaded, found = _load_cached(path, root, settings, cache, providers, content)
-            problems.extend(found)
-            definitions.extend(loaded)
+        looked = [_look_up(path, settings, cache, content) for path in files]
+        misses = [(path, look.raw) for path, look in zip(files, looked, strict=True) if look.miss]
+
+        def load(miss: tuple[Path, bytes]) -> tuple[list[CampaignDefinition], list[Problem]]:
+            path, raw = miss
+            return load_file(path, root, settings, providers, raw=raw, content=content)
+
+        loaded = iter(load_all(load, misses))
+        for path, look in zip(files, looked, strict=True):
+            found, more = next(loaded) if look.miss else (look.definitions(path, root), [])
+            if look.miss and found:
+                cache.put(look.raw, found)
+            problems.extend(look.problems + more)
+            definitions.extend(found)
     finally:
         cache.close()
     problems.extend(_duplicate_ids(definitions))
@@ -134,25 +146,35 @@ def load_definitions(settings: Settings, providers: ProviderLookup) -> list[Camp
     return definitions
 
 
-def _load_cached(
-    path: Path,
-    root: Path,
-    settings: Settings,
-    cache: DefinitionCache,
-    providers: ProviderLookup,
-    content: Content,
-) -> tuple[list[CampaignDefinition], list[Problem]]:
+@dataclasses.dataclass(frozen=True)
+class _Looked:
+    """One file as read and looked up in the definition cache."""
+
+    raw: bytes = b""
+    hit: Hit | None = None
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    display: str = ""
+
+    @property
+    def miss(self) -> bool:
+        """Read, and not in the cache: to be parsed and checked."""
+        return self.hit is None and not self.problems
+
+    def definitions(self, path: Path, root: Path) -> list[CampaignDefinition]:
+        if self.hit is None:
+            return []
+        return self.hit.definitions(path.relative_to(root).as_posix(), self.display)
+
+
+def _look_up(path: Path, settings: Settings, cache: DefinitionCache, content: Content) -> _Looked:
     display = _display(path, settings.root)
     raw, problems = yamlio.read_bytes(path, display)
     if raw is None:
-        return [], problems
+        return _Looked(problems=problems, display=display)
     hit = cache.get(raw)
     if hit is not None and content.fresh(hit.templates):
-        return hit.definitions(path.relative_to(root).as_posix(), display), []
-    definitions, problems = load_file(path, root, settings, providers, raw=raw, content=content)
-    if definitions:
-        cache.put(raw, definitions)
-    return definitions, problems
+        return _Looked(raw, hit, display=display)
+    return _Looked(raw, display=display)
 
 
 def load_file(
