@@ -178,3 +178,28 @@ def test_keep_alive_holds_one_pool_reused_for_every_call(
     # 40 pages over at most the pool's connections, each kept open and reused.
     assert calls == 40
     assert len(opened) <= pool and len(opened) < calls, (len(opened), pool)
+
+
+def test_an_unchanged_campaign_is_packed_once_and_unpacked_once(
+    project: Project, sandbox: SandboxHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Planning 40 unchanged campaigns (files already validated, so loaded from the cache):
+    # each campaign the listing returns (45) is packed once, from its own JSON text in the
+    # page, and diffed as the page parsed it; each file's body is unpacked once, for the diff.
+    # Nothing is encoded.
+    from syncer.model import packed
+
+    workspace(project, sandbox, 45, 40)
+    assert project.run("validate").code == 0
+    counts: dict[str, int] = {}
+    for name in ("pack", "pack_json", "unpack"):
+        real = getattr(packed, name)
+
+        def counted(*args: Any, _real: Any = real, _name: str = name) -> Any:
+            counts[_name] = counts.get(_name, 0) + 1
+            return _real(*args)
+
+        monkeypatch.setattr(packed, name, counted)
+    result = project.run("plan", "--detailed-exitcode")
+    assert result.code == 0, result.all
+    assert counts == {"pack_json": 45, "unpack": 40}
