@@ -121,3 +121,23 @@ def test_a_worker_that_dies_leaves_the_load_to_this_process(tmp_path: Path) -> N
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str([n * n for n in range(12)])
+
+
+def test_a_load_in_chunks_is_the_load_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syncer.config import settings as config
+    from syncer.errors import DefinitionError
+    from syncer.load import definitions
+    from syncer.providers import registry
+
+    def problems_of(root: Path) -> list[str]:
+        settings = config.load(root / "syncer.toml", registry.target_models())
+        with pytest.raises(DefinitionError) as raised:
+            definitions.load_definitions(settings, registry.get)
+        return [str(p) for p in raised.value.problems]
+
+    whole = problems_of(_project(tmp_path / "whole", 120))
+    monkeypatch.setattr(definitions, "CHUNK", 7)  # 18 chunks, one file in its last
+    chunked = problems_of(_project(tmp_path / "chunked", 120))
+    assert chunked == whole and len(whole) == 4

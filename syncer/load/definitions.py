@@ -123,20 +123,11 @@ def load_definitions(settings: Settings, providers: ProviderLookup) -> list[Camp
     cache = DefinitionCache.open(settings)
     content = Content(settings)
     try:
-        looked = [_look_up(path, settings, cache, content) for path in files]
-        misses = [(path, look.raw) for path, look in zip(files, looked, strict=True) if look.miss]
-
-        def load(miss: tuple[Path, bytes]) -> tuple[list[CampaignDefinition], list[Problem]]:
-            path, raw = miss
-            return load_file(path, root, settings, providers, raw=raw, content=content)
-
-        loaded = iter(load_all(load, misses))
-        for path, look in zip(files, looked, strict=True):
-            found, more = next(loaded) if look.miss else (look.definitions(path, root), [])
-            if look.miss and found:
-                cache.put(look.raw, found)
-            problems.extend(look.problems + more)
+        for start in range(0, len(files), CHUNK):
+            chunk = files[start : start + CHUNK]
+            found, more = _load_chunk(chunk, root, settings, cache, providers, content)
             definitions.extend(found)
+            problems.extend(more)
     finally:
         cache.close()
     problems.extend(_duplicate_ids(definitions))
@@ -146,9 +137,43 @@ def load_definitions(settings: Settings, providers: ProviderLookup) -> list[Camp
     return definitions
 
 
+CHUNK = 2000
+"""Files read and held at once: the bytes of the files a cold load parses wait in memory
+until their turn (and their workers'), so a load of 10,000 holds a fifth of them at most."""
+
+
+def _load_chunk(
+    files: list[Path],
+    root: Path,
+    settings: Settings,
+    cache: DefinitionCache,
+    providers: ProviderLookup,
+    content: Content,
+) -> tuple[list[CampaignDefinition], list[Problem]]:
+    """Some files, in order: from the cache where it has them, else parsed and checked (in
+    several processes when there are many, `load_all`), and then cached."""
+    looked = [_look_up(path, settings, cache, content) for path in files]
+    misses = [(path, look.raw) for path, look in zip(files, looked, strict=True) if look.miss]
+
+    def load(miss: tuple[Path, bytes]) -> tuple[list[CampaignDefinition], list[Problem]]:
+        path, raw = miss
+        return load_file(path, root, settings, providers, raw=raw, content=content)
+
+    loaded = iter(load_all(load, misses))
+    definitions: list[CampaignDefinition] = []
+    problems: list[Problem] = []
+    for path, look in zip(files, looked, strict=True):
+        found, more = next(loaded) if look.miss else (look.definitions(path, root), [])
+        if look.miss and found:
+            cache.put(look.raw, found)
+        problems.extend(look.problems + more)
+        definitions.extend(found)
+    return definitions, problems
+
+
 @dataclasses.dataclass(frozen=True)
 class _Looked:
-    """One file as read and looked up in the definition cache."""
+    """One file as read and looked up in the definition cache (its bytes kept for a miss)."""
 
     raw: bytes = b""
     hit: Hit | None = None
@@ -173,7 +198,7 @@ def _look_up(path: Path, settings: Settings, cache: DefinitionCache, content: Co
         return _Looked(problems=problems, display=display)
     hit = cache.get(raw)
     if hit is not None and content.fresh(hit.templates):
-        return _Looked(raw, hit, display=display)
+        return _Looked(hit=hit, display=display)  # its bytes are not needed any more
     return _Looked(raw, display=display)
 
 
