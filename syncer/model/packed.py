@@ -1,4 +1,4 @@
-"""Campaign bodies held compactly in memory: zlib-compressed compact JSON, unpacked on access.
+"""Campaign bodies held compactly in memory: LZ4-compressed compact JSON, unpacked on access.
 
 A plan of 10,000 campaigns with 20 KB of HTML each holds every definition and every remote
 campaign at once: as Python objects that is over half a gigabyte, packed it is about a tenth
@@ -10,23 +10,31 @@ from __future__ import annotations
 
 import json
 import re
-import zlib
 from typing import Annotated, Any
 
+import lz4.frame
 from pydantic import BeforeValidator
 
-_LEVEL = 1  # the fastest level: bodies are packed once per read and unpacked once per plan
+# LZ4 rather than zlib: every campaign read is packed and every file's body unpacked once per
+# plan, and zlib's fastest level cost 0.08 ms to pack a 20 KB body (a tenth of the CPU of
+# planning an unchanged campaign), LZ4 0.013 ms; its bodies are about 40 % larger (4.5 KB
+# instead of 3.2 KB for the benchmark's 20 KB of HTML), which 10,000 campaigns can afford.
+
+
+def _compress(raw: bytes) -> bytes:
+    compressed: bytes = lz4.frame.compress(raw)
+    return compressed
 
 
 def pack(value: Any) -> bytes:
     """Compressed compact JSON of `value` (dict key order kept)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
-    return zlib.compress(text.encode("utf-8"), _LEVEL)
+    return _compress(text.encode("utf-8"))
 
 
 def pack_json(raw: bytes) -> bytes:
     """Pack a value that is already JSON text (a slice of a vendor response), unparsed."""
-    return zlib.compress(raw, _LEVEL)
+    return _compress(raw)
 
 
 _DECODER = json.JSONDecoder()
@@ -65,7 +73,7 @@ def array_items(text: str) -> list[tuple[Any, str]] | None:
 
 
 def unpack(blob: bytes) -> Any:
-    return json.loads(zlib.decompress(blob))
+    return json.loads(lz4.frame.decompress(blob))
 
 
 EMPTY_OBJECT = pack({})
