@@ -2,8 +2,9 @@
 
 `syncer --version` (and `--help`) load no step, no vendor model, no rich; `validate` loads
 neither the HTTP client, nor the sandbox, nor boto3, nor a planner (a schema validator it
-needs: a file that would create its campaign is checked against the vendor's schema). Checked
-in a fresh interpreter, as a user's shell starts one.
+needs: a file that would create its campaign is checked against the vendor's schema), nor
+rich when its output is not a terminal (CI). Checked in a fresh interpreter, as a user's
+shell starts one.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ main(sys.argv[1:])
 """
 
 
-def loaded(args: list[str], cwd: Path) -> set[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+def loaded(args: list[str], cwd: Path, *, no_color: bool = True) -> set[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1" if no_color else ""}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args], cwd=cwd, env=env, capture_output=True, text=True
     )
@@ -45,12 +46,17 @@ def test_version_loads_no_step_no_vendor_model_and_no_rich(tmp_path: Path) -> No
     assert under(modules, "syncer.providers", "syncer.sandbox", "syncer.workflows") == []
 
 
-def test_validate_loads_no_http_client_and_no_sandbox(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "campaigns", tmp_path / "campaigns")
-    shutil.copy(REPO / "syncer.toml", tmp_path / "syncer.toml")
+def examples(project: Path) -> Path:
+    """The repository's example campaigns, templates and config, copied into `project`."""
+    shutil.copytree(REPO / "campaigns", project / "campaigns")
+    shutil.copy(REPO / "syncer.toml", project / "syncer.toml")
     if (REPO / "templates").is_dir():
-        shutil.copytree(REPO / "templates", tmp_path / "templates")
-    modules = loaded(["validate"], tmp_path)
+        shutil.copytree(REPO / "templates", project / "templates")
+    return project
+
+
+def test_validate_loads_no_http_client_and_no_sandbox(tmp_path: Path) -> None:
+    modules = loaded(["validate"], examples(tmp_path))
     assert "syncer.providers.moengage.models" in modules  # it did validate
     assert under(modules, "httpx", "boto3", "uvicorn", "starlette") == []
     assert under(modules, "syncer.sandbox", "syncer.remote.client", "syncer.apply") == []
@@ -59,3 +65,10 @@ def test_validate_loads_no_http_client_and_no_sandbox(tmp_path: Path) -> None:
     planners = ("syncer.providers.moengage.planner", "syncer.providers.batch.planner")
     assert under(modules, *planners) == []
     assert {m.split(".")[0] for m in modules} & {"jsonschema", "referencing", "attrs"} == set()
+
+
+def test_validate_in_ci_loads_no_rich(tmp_path: Path) -> None:
+    # Standard error is a pipe here, as in CI: messages are written without rich, whether or
+    # not NO_COLOR is set.
+    modules = loaded(["validate"], examples(tmp_path), no_color=False)
+    assert under(modules, "rich") == []

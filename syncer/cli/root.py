@@ -157,7 +157,7 @@ def guarded(ctx: Context, command: Callable[[Context], int]) -> int:
         return command(ctx)
     except ProblemsError as exc:
         for problem in exc.problems:
-            ctx.out.errors.print(str(problem), markup=False, highlight=False)
+            ctx.out.info(str(problem))
         ctx.out.error(f"{len(exc.problems)} {exc.kind} problem(s); nothing was sent")
         return exitcodes.ERROR
     except ApiError as exc:
