@@ -130,3 +130,33 @@ def test_a_corrupt_cache_file_is_not_used(project: Path) -> None:
     (cache / "definitions.sqlite").write_bytes(b"garbage" * 100)
     settings = config.load(project / "syncer.toml", registry.target_models())
     assert [d.name for d in load_definitions(settings, registry.get)] == ["Welcome email"]
+
+
+def test_many_files_looked_up_in_batches_keep_their_order(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # More files than one query looks up, hits and misses interleaved: each file gets its
+    # own entry back, in order, and only the misses are parsed.
+    from syncer.load import definitions
+
+    monkeypatch.setattr(definitions, "LOOK_UP", 4)
+    campaigns = project / "campaigns" / "a"
+    for index in range(11):
+        text = CAMPAIGN.replace("e501", f"f{index:03d}").replace("Welcome email", f"Mail {index}")
+        (campaigns / f"m{index:02d}.yaml").write_text(textwrap.dedent(text).lstrip())
+    settings = config.load(project / "syncer.toml", registry.target_models())
+    first = load_definitions(settings, registry.get)
+    for index in (1, 5, 6, 10):  # edited: misses among hits
+        path = campaigns / f"m{index:02d}.yaml"
+        path.write_text(path.read_text().replace("subject: Welcome", "subject: Edited"))
+    loads = CountingLoads(monkeypatch)
+    again = load_definitions(settings, registry.get)
+    assert loads.count == 4
+    assert [d.key for d in again] == [d.key for d in first]
+    assert [d.id for d in again] == [d.id for d in first]
+    edited = {
+        d.key
+        for d in again
+        if d.campaign["campaign_content"]["content"]["email"]["subject"] == "Edited"
+    }
+    assert edited == {f"a/m{index:02d}.yaml" for index in (1, 5, 6, 10)}

@@ -205,3 +205,32 @@ def test_bad_yaml_directive_is_located_not_raised(tmp_path: Path) -> None:
     # ruamel checks the %YAML version with a bare assert; found by hypothesis.
     found = problems(tmp_path, {"v.yaml": "%YAML 1.11\n---\n" + GOOD})
     assert found[0].startswith("campaigns/v.yaml:1:1: invalid YAML: version minor part")
+
+
+def test_files_come_in_path_order_not_string_order(tmp_path: Path) -> None:
+    # "a-c.yaml" sorts before "a/b.yaml" as a string ("-" < "/") but after it as a path
+    # (component "a" < "a-c.yaml"); keys, plans and messages follow the path order.
+    names = ["b.yaml", "a-c.yaml", "a/z/x.yaml", "a/b.yaml", "a.yaml", "a/b/c.yaml", "ab/a.yaml"]
+    files = {name: GOOD.replace("Welcome", name) for name in names}
+    settings = setup(tmp_path, files)
+    keys = [d.key for d in load_definitions(settings, registry.get)]
+    assert keys == sorted(names, key=lambda key: Path(key).parts)
+    assert keys == [
+        str(p.relative_to(tmp_path / "campaigns"))
+        for p in sorted(tmp_path / "campaigns" / name for name in names)
+    ]
+
+
+def test_links_are_told_apart_by_their_directory_entry(tmp_path: Path) -> None:
+    settings = setup(tmp_path, {"a/real.yaml": GOOD})
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text(GOOD)
+    (tmp_path / "campaigns" / "a" / "inside.yaml").symlink_to(tmp_path / "campaigns/a/real.yaml")
+    (tmp_path / "campaigns" / "a" / "out.yaml").symlink_to(outside)
+    (tmp_path / "campaigns" / "dir.yaml.d").symlink_to(tmp_path / "campaigns" / "a")
+    with pytest.raises(DefinitionError) as info:
+        load_definitions(settings, registry.get)
+    found = [str(p) for p in info.value.problems]
+    assert any("campaigns/a/out.yaml" in p and "outside the project" in p for p in found)
+    assert any("campaigns/dir.yaml.d" in p and "link to a directory" in p for p in found)
+    assert not any("inside.yaml" in p and "link" in p for p in found)

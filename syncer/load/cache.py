@@ -165,22 +165,34 @@ class DefinitionCache:
         return hashlib.sha256(self._stamp + raw).hexdigest()
 
     def get(self, raw: bytes) -> Hit | None:
-        if self._db is None:
-            return None
-        key = self._key(raw)
+        return self.get_many([raw])[0]
+
+    def get_many(self, raws: list[bytes]) -> list[Hit | None]:
+        """What the cache holds for each of these files' bytes, in order: one query for them
+        all (a query per file was a tenth of a warm load of 10,000)."""
+        if self._db is None or not raws:
+            return [None] * len(raws)
+        keys = [self._key(raw) for raw in raws]
+        marks = ",".join("?" * len(keys))
         try:
-            row = self._db.execute(
-                "SELECT meta, content, used FROM definitions WHERE hash = ?", (key,)
-            ).fetchone()
+            rows = self._db.execute(
+                f"SELECT hash, meta, content, used FROM definitions WHERE hash IN ({marks})", keys
+            ).fetchall()
         except sqlite3.Error as exc:
             self._disable(exc)
-            return None
-        if row is None:
-            return None
-        meta, content, used = row
-        if used != self._today:
-            self._touched.append((self._today, key))
-        return Hit(json.loads(meta), bytes(content))
+            return [None] * len(raws)
+        found = {key: (meta, content, used) for key, meta, content, used in rows}
+        hits: list[Hit | None] = []
+        for key in keys:
+            row = found.get(key)
+            if row is None:
+                hits.append(None)
+                continue
+            meta, content, used = row
+            if used != self._today:
+                self._touched.append((self._today, key))
+            hits.append(Hit(json.loads(meta), bytes(content)))
+        return hits
 
     def put(self, raw: bytes, definitions: list[CampaignDefinition]) -> None:
         """What loading the file `raw` gave: one definition per target it goes to."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -66,10 +67,9 @@ def discover(root: Path, display_root: Path) -> tuple[list[Path], list[Problem]]
     def unreadable(error: OSError) -> None:
         problem(Path(error.filename or root), f"cannot read directory: {error.strerror}")
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
-        base = Path(dirpath)
+    for base, dirnames, entries in _walk(str(root), unreadable):
         for name in list(dirnames):
-            path = base / name
+            path = Path(base, name)
             if name.endswith((".yaml", ".yml")):
                 problem(path, "is a directory, not a campaign file")
                 dirnames.remove(name)
@@ -77,21 +77,55 @@ def discover(root: Path, display_root: Path) -> tuple[list[Path], list[Problem]]
                 problem(path, "is a link to a directory: not followed (move the files here)")
                 dirnames.remove(name)
         dirnames.sort()
-        for name in sorted(filenames):
-            path = base / name
+        for name, link in sorted(entries):
             if not name.lower().endswith((".yaml", ".yml")):
                 continue
+            path = Path(base, name)
             if not _plain_name(name):
                 shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
                 problem(Path(shown), "file name is not plain UTF-8 text: rename the file")
             elif not name.endswith(".yaml"):
                 suffix = name[name.rindex(".") :]
                 problem(path, f"campaign files must end in .yaml (rename this {suffix} file)")
-            elif path.is_symlink() and path.exists() and not inside(display_root, path):
+            elif link and path.exists() and not inside(display_root, path):
                 problem(path, "is a link to a file outside the project: refusing to read it")
             else:
                 files.append(path)
-    return sorted(files), problems
+    # Sorted as paths sort (component by component), compared as strings: sorting 10,000
+    # `Path`s cost more than listing them.
+    return sorted(files, key=lambda path: str(path).split(os.sep)), problems  # noqa: PTH206
+
+
+Walked = tuple[str, list[str], list[tuple[str, bool]]]
+
+
+def _walk(top: str, onerror: Callable[[OSError], None]) -> Iterator[Walked]:
+    """`os.walk(top, followlinks=False)` top-down, with each file's name paired with whether
+    it is a link, from the directory entry itself (no `lstat` per file)."""
+    pending = [top]
+    while pending:
+        base = pending.pop()
+        dirnames: list[str] = []
+        entries: list[tuple[str, bool]] = []
+        try:
+            with os.scandir(base) as listing:
+                for entry in listing:
+                    try:
+                        is_dir = entry.is_dir()  # as os.walk: a link to a directory is one
+                    except OSError:
+                        is_dir = False
+                    if is_dir:
+                        dirnames.append(entry.name)
+                    else:
+                        entries.append((entry.name, entry.is_symlink()))
+        except OSError as error:
+            onerror(error)
+            continue
+        yield base, dirnames, entries
+        for name in reversed(dirnames):  # what the caller kept, first one walked first
+            path = os.path.join(base, name)  # noqa: PTH118 (strings, as os.walk)
+            if not os.path.islink(path):  # noqa: PTH114
+                pending.append(path)
 
 
 def _plain_name(name: str) -> bool:
@@ -104,10 +138,28 @@ def _plain_name(name: str) -> bool:
 
 
 def _display(path: Path, display_root: Path) -> str:
-    try:
-        return path.relative_to(display_root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return _relative(path, display_root) or path.as_posix()
+
+
+def relative_key(path: Path, root: Path) -> str:
+    """A file's key: its path below the campaigns directory `root`, `/`-separated."""
+    key = _relative(path, root)
+    return key if key is not None else path.relative_to(root).as_posix()
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    """`path` below `root` as a `/`-separated string, or None. Compared as strings: pathlib's
+    `relative_to` cost a fifth of loading 10,000 files from the cache."""
+    text, prefix = str(path), str(root)
+    if not prefix.endswith(os.sep):
+        prefix += os.sep
+    if not text.startswith(prefix) or len(text) == len(prefix):
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return None
+    rest = text[len(prefix) :]
+    return rest if os.sep == "/" else rest.replace(os.sep, "/")
 
 
 def load_definitions(settings: Settings, providers: ProviderLookup) -> list[CampaignDefinition]:
@@ -152,7 +204,7 @@ def _load_chunk(
 ) -> tuple[list[CampaignDefinition], list[Problem]]:
     """Some files, in order: from the cache where it has them, else parsed and checked (in
     several processes when there are many, `load_all`), and then cached."""
-    looked = [_look_up(path, settings, cache, content) for path in files]
+    looked = _look_up(files, settings, cache, content)
     misses = [(path, look.raw) for path, look in zip(files, looked, strict=True) if look.miss]
 
     def load(miss: tuple[Path, bytes]) -> tuple[list[CampaignDefinition], list[Problem]]:
@@ -188,18 +240,36 @@ class _Looked:
     def definitions(self, path: Path, root: Path) -> list[CampaignDefinition]:
         if self.hit is None:
             return []
-        return self.hit.definitions(path.relative_to(root).as_posix(), self.display)
+        return self.hit.definitions(relative_key(path, root), self.display)
 
 
-def _look_up(path: Path, settings: Settings, cache: DefinitionCache, content: Content) -> _Looked:
-    display = _display(path, settings.root)
-    raw, problems = yamlio.read_bytes(path, display)
-    if raw is None:
-        return _Looked(problems=problems, display=display)
-    hit = cache.get(raw)
-    if hit is not None and content.fresh(hit.templates):
-        return _Looked(hit=hit, display=display)  # its bytes are not needed any more
-    return _Looked(raw, display=display)
+LOOK_UP = 250
+"""Files looked up in the cache with one query (within SQLite's oldest limit of 999)."""
+
+
+def _look_up(
+    files: list[Path], settings: Settings, cache: DefinitionCache, content: Content
+) -> list[_Looked]:
+    """Each file read and looked up in the cache, in order; a hit's bytes are dropped."""
+    looked: list[_Looked] = []
+    for start in range(0, len(files), LOOK_UP):
+        read = []
+        for path in files[start : start + LOOK_UP]:
+            display = _display(path, settings.root)
+            raw, problems = yamlio.read_bytes(path, display)
+            read.append((display, raw, problems))
+        hits = cache.get_many([raw for _, raw, _ in read if raw is not None])
+        found = iter(hits)
+        for display, raw, problems in read:
+            if raw is None:
+                looked.append(_Looked(problems=problems, display=display))
+                continue
+            hit = next(found)
+            if hit is not None and content.fresh(hit.templates):
+                looked.append(_Looked(hit=hit, display=display))  # its bytes are not needed
+            else:
+                looked.append(_Looked(raw, display=display))
+    return looked
 
 
 def load_file(
@@ -228,7 +298,7 @@ def load_file(
     found += more + targets.check_overrides(data, names)
     if found:
         return [], [at(document.tree, loc, display, message) for loc, message in found]
-    key = path.relative_to(root).as_posix()
+    key = relative_key(path, root)
     provider = providers(data["provider"])
     content = content or Content(settings)
     definitions: list[CampaignDefinition] = []
