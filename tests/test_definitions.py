@@ -211,7 +211,7 @@ def test_files_come_in_path_order_not_string_order(tmp_path: Path) -> None:
     # "a-c.yaml" sorts before "a/b.yaml" as a string ("-" < "/") but after it as a path
     # (component "a" < "a-c.yaml"); keys, plans and messages follow the path order.
     names = ["b.yaml", "a-c.yaml", "a/z/x.yaml", "a/b.yaml", "a.yaml", "a/b/c.yaml", "ab/a.yaml"]
-    files = {name: GOOD.replace("Welcome", name) for name in names}
+    files: dict[str, str | bytes] = {name: GOOD.replace("Welcome", name) for name in names}
     settings = setup(tmp_path, files)
     keys = [d.key for d in load_definitions(settings, registry.get)]
     assert keys == sorted(names, key=lambda key: Path(key).parts)
