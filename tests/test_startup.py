@@ -64,6 +64,22 @@ def test_validate_loads_no_http_client_and_no_sandbox(tmp_path: Path) -> None:
     # is the Rust one (the pure-Python jsonschema cost more than 0.1 s to import).
     planners = ("syncer.providers.moengage.planner", "syncer.providers.batch.planner")
     assert under(modules, *planners) == []
+    # Nor the rest of planning: a creation's planner (its requirements only), the plan and
+    # state models, the routes of saved plans, the reading of remote bodies, the schema's
+    # description; nor difflib (the closest key, for an unknown one).
+    planning = (
+        "syncer.providers.moengage.creation",
+        "syncer.providers.moengage.routes",
+        "syncer.providers.moengage.describe",
+        "syncer.providers.batch.routes",
+        "syncer.providers.batch.normalize",
+        "syncer.providers.planning",
+        "syncer.plan.staleness",
+        "syncer.model.plan",
+        "syncer.model.state",
+    )
+    assert "syncer.providers.moengage.requirements" in modules  # a file without an id
+    assert under(modules, *planning, "difflib") == []
     assert {m.split(".")[0] for m in modules} & {"jsonschema", "referencing", "attrs"} == set()
 
 

@@ -6,7 +6,6 @@ the document it sits in; returns the sentence a person reads after `path:`. Pure
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -82,6 +81,8 @@ def _choices(expected: Any) -> str:
 
 def unknown_key(key: str, known: Iterable[str]) -> str:
     """`unknown key`, with the closest known key when one is close enough to be a typo."""
+    import difflib  # only when a file has an unknown key: a valid one never loads it
+
     close = difflib.get_close_matches(key, sorted(set(known)), n=1, cutoff=0.7)
     return f"unknown key (did you mean {close[0]!r}?)" if close else "unknown key"
 

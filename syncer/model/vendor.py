@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pydantic import Field
 
@@ -18,9 +18,12 @@ from syncer.model import packed
 from syncer.model.base import FrozenModel
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.email import Email, Personalization
-from syncer.model.plan import CampaignPlan, PlannedRequest, TargetIdentity
-from syncer.model.state import StateEntry
 from syncer.model.target import TargetSettings
+
+if TYPE_CHECKING:
+    # Named in annotations only: validating campaign files loads neither plan nor state models.
+    from syncer.model.plan import CampaignPlan, PlannedRequest, TargetIdentity
+    from syncer.model.state import StateEntry
 
 Location = tuple[str | int, ...]
 """Where a value sits in a YAML document: keys and list indexes from its root."""

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from syncer.model.overlay import get_path, split_path
-from syncer.model.plan import FieldChange
+
+if TYPE_CHECKING:
+    # Named in annotations only: the providers' lock tables, which `validate` loads for their
+    # state names, then load no plan model.
+    from syncer.model.plan import FieldChange
 
 EVERYTHING = "*"
 

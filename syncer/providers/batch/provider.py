@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from syncer.model.email import Email
-from syncer.model.plan import CampaignPlan, PlannedRequest
-from syncer.model.state import StateEntry, utcnow
 from syncer.model.target import TargetSettings
 from syncer.model.vendor import Location, PlanItem, RemoteCampaign, Session, SessionSpec
 from syncer.providers.batch import emails as email_parts
-from syncer.providers.batch import models, normalize, routes, rules
+from syncer.providers.batch import models, rules
 from syncer.providers.batch import settings as target_settings
 
-# The HTTP client (httpx, the rate limiter) is imported when a session opens, and the planner
-# (with its comparison of whole campaigns) when a campaign is planned: `validate` does neither.
+if TYPE_CHECKING:
+    from syncer.model.plan import CampaignPlan, PlannedRequest
+    from syncer.model.state import StateEntry
+
+# The HTTP client (httpx, the rate limiter) is imported when a session opens, the planner
+# (with its comparison of whole campaigns, and the plan models) when a campaign is planned,
+# the routes when a saved plan is checked, the reading of remote bodies when one is imported:
+# `validate` does none of these.
 
 
 class BatchProvider:
@@ -43,6 +47,7 @@ class BatchProvider:
         return name if isinstance(name, str) else None
 
     def plan_campaign(self, item: PlanItem) -> CampaignPlan:
+        from syncer.model.state import utcnow
         from syncer.providers.batch import planner
 
         return planner.plan_campaign(item, now=utcnow())
@@ -56,6 +61,8 @@ class BatchProvider:
         return []
 
     def request_target(self, request: PlannedRequest, settings: TargetSettings) -> str | None:
+        from syncer.providers.batch import routes
+
         return routes.target_id(request, settings)
 
     def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
@@ -70,6 +77,8 @@ class BatchProvider:
         writes it whole, labelled "remote content unknown". `state:` is the remote status,
         except COMPLETED (no write equivalent: left out, so the file keeps the remote state).
         """
+        from syncer.providers.batch import normalize
+
         body = remote.body
         start = normalize.instant(body.get("start_time"))
         when: dict[str, Any] = {

@@ -11,22 +11,18 @@ get a gap or a double send.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from syncer.model.overlay import overlay, strip_nulls, without_paths
 from syncer.model.plan import NEW_ID, CampaignPlan, FieldChange, PlannedRequest
 from syncer.model.state import utcnow
-from syncer.model.vendor import Location, PlanItem, RemoteCampaign
+from syncer.model.vendor import PlanItem, RemoteCampaign
 from syncer.plan.staleness import SAME_NAME, STATUS, digest_of, relied
-from syncer.providers.moengage import checks, normalize, rules
-from syncer.providers.moengage.schema import schema_violations
+from syncer.providers.moengage import normalize, rules
+from syncer.providers.moengage.requirements import body_problems
 from syncer.providers.planning import blocked, duplicate, unique
 
 BASE = "/core-services/v1"
-PER_CALL = {"request_id": "per-call"}  # schema checks need a request_id; apply adds the real one
-
-_REQUIRED = re.compile(r"^(.*): '(\w+)' is a required property$")
 
 
 def status_call(
@@ -70,51 +66,7 @@ def create_body(item: PlanItem, objects: dict[str, Any]) -> tuple[dict[str, Any]
         item.actor.created_by,
         "set created_by or updated_by in syncer.toml (or SYNCER_UPDATED_BY)",
     )
-    return body, problems + _body_problems(body)
-
-
-def _body_problems(body: dict[str, Any]) -> list[str]:
-    """The schema's and the semantic checks' problems, each said once: a key the checks
-    already call required is not repeated in the schema's words."""
-    found = checks.create_problems(body)
-    said = {problem.split(":", 1)[0] for problem in found}
-    for violation in schema_violations({**body, **PER_CALL}, "EmailCampaignRequest"):
-        missing = _REQUIRED.match(violation)
-        if missing is None:
-            found.append(violation)
-            continue
-        where, key = missing.groups()
-        path = key if where == "(body)" else f"{where}.{key}"
-        if path not in said and key not in ("created_by", "updated_by"):
-            found.append(f"{path}: required key is missing")
-            said.add(path)
-    return found
-
-
-def file_problems(campaign: dict[str, Any]) -> list[tuple[Location, str]]:
-    """What a create from this `campaign:` block alone would be refused for (validate's check
-    of a file without an `id:`); the author is the config's business, not the file's."""
-    body: dict[str, Any] = {"channel": "EMAIL"}
-    for name, value in campaign.items():
-        if name not in normalize.READ_ONLY and value is not None:
-            body[name] = normalize.for_request(name, strip_nulls(value))
-    located = []
-    for problem in _body_problems(body):
-        path = problem.partition(": ")[0]
-        located.append((_location(path), problem))
-    return located
-
-
-def _location(dotted: str) -> Location:
-    if dotted == "(body)":
-        return ()
-    parts: list[str | int] = []
-    for piece in dotted.split("."):
-        name, *indexes = piece.split("[")
-        if name:
-            parts.append(name)
-        parts.extend(int(index.rstrip("]")) for index in indexes if index.rstrip("]").isdigit())
-    return tuple(parts)
+    return body, problems + body_problems(body)
 
 
 def _instant(value: Any) -> dt.datetime | None:

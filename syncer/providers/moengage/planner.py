@@ -16,14 +16,8 @@ from syncer.plan.diff import changed_roots, diff_declared
 from syncer.plan.rules import apply_locks
 from syncer.plan.staleness import STATUS, digest_of, relied
 from syncer.providers.moengage import checks, normalize, rules
-from syncer.providers.moengage.creation import (
-    BASE,
-    PER_CALL,
-    plan_create,
-    plan_replace,
-    sign,
-    status_call,
-)
+from syncer.providers.moengage.creation import BASE, plan_create, plan_replace, sign, status_call
+from syncer.providers.moengage.requirements import PER_CALL
 from syncer.providers.moengage.schema import schema_violations
 from syncer.providers.planning import blocked, missing, plan_head, unique
 

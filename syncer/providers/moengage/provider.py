@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from syncer.model.email import Email
-from syncer.model.plan import CampaignPlan, PlannedRequest
-from syncer.model.state import StateEntry
 from syncer.model.target import TargetSettings
 from syncer.model.vendor import Location, PlanItem, RemoteCampaign, Session, SessionSpec
-from syncer.providers.moengage import creation, describe, models, normalize, routes, rules
 from syncer.providers.moengage import emails as email_parts
+from syncer.providers.moengage import models, normalize, requirements, rules
+
+if TYPE_CHECKING:
+    from syncer.model.plan import CampaignPlan, PlannedRequest
+    from syncer.model.state import StateEntry
 
 # The HTTP client (httpx, the rate limiter) is imported by the methods that open a session or
-# read its quota, and the planner when a campaign is planned: `validate` does neither.
+# read its quota, the planner (and the plan models) when a campaign is planned, the routes
+# when a saved plan is checked, the schema's description when one is shown: `validate` does
+# none of these.
 
 
 class MoEngageProvider:
@@ -31,7 +35,7 @@ class MoEngageProvider:
         return dumped
 
     def creation_problems(self, campaign: dict[str, Any]) -> list[tuple[Location, str]]:
-        return creation.file_problems(campaign)
+        return requirements.file_problems(campaign)
 
     def emails(self, campaign: dict[str, Any]) -> list[Email]:
         return email_parts.emails(campaign)
@@ -49,6 +53,9 @@ class MoEngageProvider:
     def orphan_requests(
         self, entry: StateEntry, remote: RemoteCampaign | None, settings: TargetSettings
     ) -> list[PlannedRequest]:
+        from syncer.model.plan import PlannedRequest
+        from syncer.providers.moengage.creation import BASE
+
         if remote is None:
             return []
         action, _refusal = rules.retirement(remote.state, remote.kind)
@@ -57,7 +64,7 @@ class MoEngageProvider:
         return [
             PlannedRequest(
                 method="POST",
-                path=f"{creation.BASE}/campaigns/status",
+                path=f"{BASE}/campaigns/status",
                 body={"action": action, "campaign_ids": [remote.id]},
                 kind="status",
                 summary=f"{action} orphaned campaign {remote.name!r}",
@@ -65,6 +72,8 @@ class MoEngageProvider:
         ]
 
     def request_target(self, request: PlannedRequest, settings: TargetSettings) -> str | None:
+        from syncer.providers.moengage import routes
+
         return routes.target_id(request)
 
     def to_definition(self, remote: RemoteCampaign) -> dict[str, Any]:
@@ -98,4 +107,6 @@ class MoEngageProvider:
 @functools.cache
 def _schema() -> dict[str, Any]:
     """The file model's schema, described in the vendor's words (built once, on demand)."""
+    from syncer.providers.moengage import describe
+
     return describe.described(models.json_schema())
