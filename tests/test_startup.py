@@ -88,3 +88,14 @@ def test_validate_in_ci_loads_no_rich(tmp_path: Path) -> None:
     # not NO_COLOR is set.
     modules = loaded(["validate"], examples(tmp_path), no_color=False)
     assert under(modules, "rich") == []
+
+
+def test_plan_and_apply_load_no_yaml_writer() -> None:
+    # ruamel.yaml (round-trip edits: `pull`, `import`, pinning a created id) costs about 50 ms
+    # to import; a plan edits no file, and apply imports it only to pin an id.
+    code = "import sys, syncer.cli.commands.plan, syncer.cli.commands.apply\n"
+    code += "print(sorted(sys.modules))"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "ruamel" not in done.stdout

@@ -19,9 +19,7 @@ from collections.abc import Iterable, Mapping
 from syncer.config.settings import Settings
 from syncer.errors import Problem
 from syncer.load.filenames import replace_text
-from syncer.load.pin import id_location, pin_id
 from syncer.load.yaml import read as yamlio
-from syncer.load.yaml.edit import EditError
 from syncer.model.campaign import CampaignDefinition
 from syncer.model.report import ApplyReport, PinnedFile
 from syncer.plan.builder import TargetContext
@@ -56,6 +54,10 @@ def pin_created(settings: Settings, report: ApplyReport) -> tuple[PinnedFile, ..
 def pin_file(settings: Settings, target: str, key: str, campaign_id: str) -> PinnedFile:
     """Pin `campaign_id` as `target`'s id in the campaign file `key` (relative to the
     campaigns directory); never raises for a file that cannot be written."""
+    # Imported here: the round-trip editor brings ruamel.yaml, which a plan never needs.
+    from syncer.load.pin import pin_id
+    from syncer.load.yaml.edit import EditError
+
     path = settings.campaigns_path / key
     shown = f"{settings.campaigns_dir}/{key}"
 
@@ -117,6 +119,8 @@ def unknown_pins(
 
 
 def _located_id(settings: Settings, definition: CampaignDefinition) -> tuple[int, int]:
+    from syncer.load.pin import id_location  # as in `pin_file`
+
     text, _ = yamlio.read_text(settings.root / definition.file, definition.file)
     if text is None:
         return definition.line, 1
