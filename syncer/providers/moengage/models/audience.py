@@ -100,10 +100,6 @@ class FilterGroup(VendorModel):
     filters: list[Filter] | None = None
 
 
-# ActionFilter nests a FilterGroup, which is defined after it.
-ActionFilter.model_rebuild()
-
-
 class TriggerAttribute(VendorModel):
     """The time anchor of a BEFORE trigger."""
 
