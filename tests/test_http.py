@@ -276,3 +276,39 @@ def test_a_stop_between_retries_keeps_the_last_attempts_outcome() -> None:
         run(call(http, proceed=lambda: next(asked, False)))
     assert len(script.requests) == 1
     assert stopped.value.after is not None and stopped.value.after.status == 503
+
+
+def test_a_finished_call_keeps_nothing_of_its_caller_alive() -> None:
+    # httpx keeps a request in a reference cycle (a response and its stream) until the garbage
+    # collector runs; the send gate's ticket rides on the request. Nothing it holds may lead
+    # back to the calling task: the task's result (a parsed page of a listing) would wait with
+    # it for the collector.
+    import gc
+    import weakref
+
+    class Page:
+        pass
+
+    pages: list[weakref.ref[Page]] = []
+
+    async def main() -> None:
+        http = client(Script([(200, {}, {"ok": True})]), [])
+
+        async def fetch() -> Page:
+            await http.call("POST", "/x", body={"a": 1})
+            return Page()
+
+        task = asyncio.create_task(fetch())
+        pages.append(weakref.ref(await task))
+        del task
+        await http.aclose()
+
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        run(main())
+        assert pages[0]() is None
+    finally:
+        if enabled:
+            gc.enable()

@@ -346,7 +346,7 @@ class HttpClient:
                     raw = await receive(self._client, request, self.max_answer)
                 finally:
                     if ticket is not None:
-                        ticket.close()
+                        ticket.done()
         except (TimeoutError, TooLarge, httpx.TransportError) as exc:
             raise self._failed(exc, method, path, campaign) from None
         response = dataclasses.replace(raw, path=path)

@@ -132,3 +132,11 @@ class Ticket:
         if self.entered:
             self.entered = False
             self.gate.leave()
+
+    def done(self) -> None:
+        """The exchange is over: close, and let go of the deadline. The request keeps its
+        ticket, and httpx keeps the request in a reference cycle (a response and its stream)
+        until the garbage collector runs; the deadline holds the calling task, and the task
+        its result: a listing's parsed pages (500 MB for 10,000 campaigns) stayed with them."""
+        self.close()
+        self.deadline = None
