@@ -128,3 +128,21 @@ def test_a_command_runs_the_collector_rarely_and_restores_it(
     assert exit.value.code == 0
     assert seen == [(cli.COLLECT_AFTER, 30, 30)]
     assert gc.get_threshold() == before
+
+
+def test_the_console_script_leaves_its_heap_to_the_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The process ends with the command: Python's last collection would scan the whole heap
+    # once more. Frozen, it is skipped; an in-process caller (argv given) is left as it was.
+    import gc
+
+    from syncer import cli
+
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(sys, "argv", ["syncer", "--version"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert frozen == [True]
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    assert frozen == [True]
