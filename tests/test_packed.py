@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from syncer.model import packed
 from syncer.model.campaign import CampaignDefinition
@@ -75,7 +77,7 @@ def test_array_items_gives_each_element_and_its_own_json(text: str) -> None:
     assert [value for value, _ in items] == json.loads(text)
     for value, own in items:
         assert json.loads(own) == value
-        assert packed.unpack(packed.pack_json(own.encode())) == value
+        assert packed.unpack(packed.pack_json(own)) == value
 
 
 @pytest.mark.parametrize(
@@ -93,3 +95,72 @@ def test_a_remote_body_is_a_fresh_copy_on_every_access() -> None:
     assert r.body == parsed
     assert r.body is not r.body
     assert r == RemoteCampaign(id="c1", body=parsed)
+
+
+def _typed(value: Any) -> Any:
+    """`value` with every number tagged by its type: 1 and 1.0 (and True) compare unequal."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    if isinstance(value, float) and value != value:
+        return ("nan",)
+    return (type(value).__name__, value)
+
+
+_STRINGS = st.builds(
+    lambda text, odd: text + odd,
+    st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from('\x00"\\')),
+    st.sampled_from(["", "", "\ud800", "\udfff", "\U0010ffff"]),  # lone surrogates too
+)
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | _STRINGS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_STRINGS, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(values=st.lists(_JSON_VALUES, max_size=5), spaced=st.booleans())
+def test_a_page_reads_as_json_reads_it_whichever_parser_does(
+    values: list[Any], spaced: bool
+) -> None:
+    # orjson reads most pages; what it could read differently (integers beyond 64 bits, NaN,
+    # lone surrogates) goes to `json`. Same values, same types, and each element's own JSON
+    # packs to the same value.
+    text = json.dumps(values, indent=1 if spaced else None)
+    items = packed.array_items(text)
+    assert items is not None
+    assert _typed([value for value, _ in items]) == _typed(json.loads(text))
+    for value, own in items:
+        assert _typed(packed.unpack(packed.pack_json(own))) == _typed(value)
+    if not any(0xD800 <= ord(c) <= 0xDFFF for c in json.dumps(values, ensure_ascii=False)):
+        # (a campaign file is UTF-8 text: its bodies hold no lone surrogate)
+        assert _typed(packed.unpack(packed.pack(values))) == _typed(json.loads(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[18446744073709551616]",
+        '[{"n": -123456789012345678901234567890}]',
+        "[NaN, Infinity, -Infinity]",
+        '["\\ud800"]',
+        "[1.00000000000000000000000000001]",
+    ],
+)
+def test_what_orjson_would_read_differently_is_read_by_json(text: str) -> None:
+    items = packed.array_items(text)
+    assert items is not None
+    assert _typed([value for value, _ in items]) == _typed(json.loads(text))
+
+
+def test_a_page_nested_deeper_than_orjson_writes_is_read_by_json() -> None:
+    text = "[" + "[" * 900 + "]" * 900 + "]"
+    items = packed.array_items(text)
+    assert items is not None and items[0][0] == json.loads(text)[0]
+    assert json.loads(items[0][1]) == json.loads(text)[0]

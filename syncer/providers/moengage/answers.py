@@ -58,11 +58,11 @@ def _text(value: Any) -> str:
 read_error = error_reader(_ADVICE, _message)
 
 
-Found = tuple[dict[str, Any], str]
+Found = tuple[dict[str, Any], bytes]
 """One campaign of a search's answer: the object, and its own JSON text (packed as is)."""
 
 
-def to_remote(item: dict[str, Any], text: str | None = None) -> RemoteCampaign | None:
+def to_remote(item: dict[str, Any], text: bytes | None = None) -> RemoteCampaign | None:
     """A campaign from a search's answer; `text` (its JSON) spares encoding it again."""
     campaign_id = item.get("campaign_id")
     if not isinstance(campaign_id, str) or not campaign_id:
@@ -75,7 +75,7 @@ def to_remote(item: dict[str, Any], text: str | None = None) -> RemoteCampaign |
         name=name if isinstance(name, str) else None,
         state=normalize.status(item.get("status")),
         kind=kind if isinstance(kind, str) else None,
-        body=packed.pack_json(text.encode("utf-8")) if text is not None else item,
+        body=packed.pack_json(text) if text is not None else item,
         write_unverified=rules.API_ORIGIN_UNKNOWN,
     )
 
