@@ -3,6 +3,7 @@ never cached, and an unusable cache only costs time."""
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -160,3 +161,55 @@ def test_many_files_looked_up_in_batches_keep_their_order(
         if d.campaign["campaign_content"]["content"]["email"]["subject"] == "Edited"
     }
     assert edited == {f"a/m{index:02d}.yaml" for index in (1, 5, 6, 10)}
+
+
+class CountingReads:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: list[str] = []
+        real = yamlio.read_bytes
+
+        def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+            self.paths.append(display)
+            return real(path, display)
+
+        monkeypatch.setattr(yamlio, "read_bytes", read_bytes)
+
+
+def test_a_file_unchanged_since_it_was_read_is_not_read_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syncer.load import cache
+
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # every file here changed before it was read
+    settings = config.load(project / "syncer.toml", registry.target_models())
+    first = load_definitions(settings, registry.get)
+    reads = CountingReads(monkeypatch)
+    assert load_definitions(settings, registry.get) == first
+    assert reads.paths == []
+    # An edit of the same size changes the file's change time: read again, the edit seen.
+    path = project / "campaigns" / "a" / "welcome.yaml"
+    path.write_text(path.read_text().replace("subject: Welcome", "subject: Wel_ome"))
+    edited = load_definitions(settings, registry.get)
+    assert reads.paths == ["campaigns/a/welcome.yaml"]
+    assert edited[0].campaign["campaign_content"]["content"]["email"]["subject"] == "Wel_ome"
+    # So is a file put back in place of another one (another inode), even with old times.
+    stat = path.stat()
+    replacement = path.with_name("new.tmp")
+    replacement.write_text(path.read_text().replace("Wel_ome", "Welcome"))
+    os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    replacement.replace(path)
+    again = load_definitions(settings, registry.get)
+    assert reads.paths == ["campaigns/a/welcome.yaml"] * 2
+    assert again[0].campaign["campaign_content"]["content"]["email"]["subject"] == "Welcome"
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Changed within a tick of the clock, a file could change again with the same times: it
+    # is trusted only once it has settled (git's racily clean entries).
+    settings = config.load(project / "syncer.toml", registry.target_models())
+    load_definitions(settings, registry.get)
+    reads = CountingReads(monkeypatch)
+    load_definitions(settings, registry.get)
+    assert reads.paths == ["campaigns/a/welcome.yaml"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -250,25 +251,30 @@ LOOK_UP = 250
 def _look_up(
     files: list[Path], settings: Settings, cache: DefinitionCache, content: Content
 ) -> list[_Looked]:
-    """Each file read and looked up in the cache, in order; a hit's bytes are dropped."""
+    """Each file read and looked up in the cache, in order; a hit's bytes are dropped. A file
+    whose stat says it is as it was when last read is looked up without being read."""
     looked: list[_Looked] = []
     for start in range(0, len(files), LOOK_UP):
-        read = []
-        for path in files[start : start + LOOK_UP]:
+        batch = files[start : start + LOOK_UP]
+        known = cache.unchanged(batch)
+        hits = cache.by_keys([key for key, _ in known])
+        seen = time.time_ns()
+        for path, (_, stat), hit in zip(batch, known, hits, strict=True):
             display = _display(path, settings.root)
+            if hit is not None and content.fresh(hit.templates):
+                looked.append(_Looked(hit=hit, display=display))
+                continue
             raw, problems = yamlio.read_bytes(path, display)
-            read.append((display, raw, problems))
-        hits = cache.get_many([raw for _, raw, _ in read if raw is not None])
-        found = iter(hits)
-        for display, raw, problems in read:
             if raw is None:
                 looked.append(_Looked(problems=problems, display=display))
                 continue
-            hit = next(found)
+            cache.remember(path, stat, raw, seen)
+            looked.append(_Looked(raw, display=display))
+        # What was read: looked up by its bytes, all at once.
+        read = [i for i in range(start, len(looked)) if looked[i].raw]
+        for i, hit in zip(read, cache.get_many([looked[i].raw for i in read]), strict=True):
             if hit is not None and content.fresh(hit.templates):
-                looked.append(_Looked(hit=hit, display=display))  # its bytes are not needed
-            else:
-                looked.append(_Looked(raw, display=display))
+                looked[i] = _Looked(hit=hit, display=looked[i].display)  # bytes not needed
     return looked
 
 
