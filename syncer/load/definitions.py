@@ -69,8 +69,9 @@ def discover(root: Path, display_root: Path) -> tuple[list[Path], list[Problem]]
         problem(Path(error.filename or root), f"cannot read directory: {error.strerror}")
 
     for base, dirnames, entries in _walk(str(root), unreadable):
+        here = Path(base)
         for name in list(dirnames):
-            path = Path(base, name)
+            path = here / name
             if name.endswith((".yaml", ".yml")):
                 problem(path, "is a directory, not a campaign file")
                 dirnames.remove(name)
@@ -81,7 +82,7 @@ def discover(root: Path, display_root: Path) -> tuple[list[Path], list[Problem]]
         for name, link in sorted(entries):
             if not name.lower().endswith((".yaml", ".yml")):
                 continue
-            path = Path(base, name)
+            path = here / name
             if not _plain_name(name):
                 shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
                 problem(Path(shown), "file name is not plain UTF-8 text: rename the file")

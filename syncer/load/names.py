@@ -26,8 +26,9 @@ def duplicate_names(definitions: Iterable[CampaignDefinition]) -> list[Problem]:
         if definition.name:
             groups.setdefault((definition.target, definition.name), []).append(definition)
     problems = []
-    for (target, name), group in sorted(groups.items()):
-        if len(group) < 2 or all(d.id for d in group):
+    shared = sorted(item for item in groups.items() if len(item[1]) > 1)  # few, if any
+    for (target, name), group in shared:
+        if all(d.id for d in group):
             continue
         first, *others = sorted(group, key=lambda d: d.file)
         for other in others:
