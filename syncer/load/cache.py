@@ -24,7 +24,7 @@ import sqlite3
 import stat
 import time
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +109,8 @@ class Hit:
                     id=meta["id"],
                     state=meta["state"],
                     read_only=meta["read_only"],
-                    lifecycle=Lifecycle(
-                        ignore_changes=tuple(lifecycle["ignore_changes"]),
-                        on_locked=lifecycle["on_locked"],
+                    lifecycle=_lifecycle(
+                        tuple(lifecycle["ignore_changes"]), lifecycle["on_locked"]
                     ),
                     campaign=body,
                     digest=meta["digest"],
@@ -123,6 +122,12 @@ class Hit:
                 )
             )
         return found
+
+
+@lru_cache(maxsize=256)
+def _lifecycle(ignore_changes: tuple[str, ...], on_locked: str) -> Lifecycle:
+    """One (frozen) value per distinct lifecycle: most files share the default one."""
+    return Lifecycle(ignore_changes=ignore_changes, on_locked=on_locked)
 
 
 def _stat(path: Path) -> str | None:
