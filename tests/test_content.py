@@ -10,7 +10,7 @@ import pytest
 
 from syncer.model.campaign import CampaignDefinition
 from tests.support.content import load, problems, write_project
-from tests.test_definition_cache import CountingLoads
+from tests.test_definition_cache import Counting
 
 TOML = """
 default_target = "sandbox"
@@ -158,7 +158,7 @@ def test_the_cache_notices_a_changed_partial(
 ) -> None:
     files = {"layout.html.j2": LAYOUT, "footer.j2": FOOTER, "page.html.j2": PAGE}
     root = project(tmp_path, "{file: page.html.j2}", files)
-    parses = CountingLoads(monkeypatch)
+    parses = Counting(monkeypatch, "load")
     assert html(load(root)[0]) == RENDERED
     assert html(load(root)[0]) == RENDERED
     assert parses.count == 1  # the second load came from the cache

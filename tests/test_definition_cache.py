@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from syncer.config import settings as config
-from syncer.errors import DefinitionError, Problem
+from syncer.errors import DefinitionError
 from syncer.load.definitions import load_definitions
 from syncer.load.yaml import read as yamlio
 from syncer.providers import registry
@@ -53,23 +54,29 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-class CountingLoads:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        real = yamlio.load
+class Counting:
+    """The files `yamlio.<name>` was called for (their display paths), in order."""
 
-        def load(text: str, display: str) -> tuple[yamlio.Document | None, list[Problem]]:
-            self.count += 1
-            return real(text, display)
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+        self.paths: list[str] = []
+        real = getattr(yamlio, name)
 
-        monkeypatch.setattr(yamlio, "load", load)
+        def counted(subject: Any, display: str) -> Any:
+            self.paths.append(display)
+            return real(subject, display)
+
+        monkeypatch.setattr(yamlio, name, counted)
+
+    @property
+    def count(self) -> int:
+        return len(self.paths)
 
 
 def test_a_hit_gives_the_same_definition_without_parsing(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = config.load(project / "syncer.toml", registry.target_models())
-    parses = CountingLoads(monkeypatch)
+    parses = Counting(monkeypatch, "load")
     first = load_definitions(settings, registry.get)
     again = load_definitions(settings, registry.get)
     assert parses.count == 1
@@ -85,7 +92,7 @@ def test_moved_files_hit_and_keep_their_new_key(
     settings = config.load(project / "syncer.toml", registry.target_models())
     load_definitions(settings, registry.get)
     (project / "campaigns" / "a" / "welcome.yaml").rename(project / "campaigns" / "hello.yaml")
-    parses = CountingLoads(monkeypatch)
+    parses = Counting(monkeypatch, "load")
     (moved,) = load_definitions(settings, registry.get)
     assert parses.count == 0
     assert (moved.key, moved.file) == ("hello.yaml", "campaigns/hello.yaml")
@@ -96,7 +103,7 @@ def test_an_edited_file_or_changed_settings_is_a_miss(
 ) -> None:
     settings = config.load(project / "syncer.toml", registry.target_models())
     load_definitions(settings, registry.get)
-    parses = CountingLoads(monkeypatch)
+    parses = Counting(monkeypatch, "load")
     path = project / "campaigns" / "a" / "welcome.yaml"
     path.write_text(path.read_text().replace("subject: Welcome", "subject: Hi"))
     (edited,) = load_definitions(settings, registry.get)
@@ -150,7 +157,7 @@ def test_many_files_looked_up_in_batches_keep_their_order(
     for index in (1, 5, 6, 10):  # edited: misses among hits
         path = campaigns / f"m{index:02d}.yaml"
         path.write_text(path.read_text().replace("subject: Welcome", "subject: Edited"))
-    loads = CountingLoads(monkeypatch)
+    loads = Counting(monkeypatch, "load")
     again = load_definitions(settings, registry.get)
     assert loads.count == 4
     assert [d.key for d in again] == [d.key for d in first]
@@ -163,18 +170,6 @@ def test_many_files_looked_up_in_batches_keep_their_order(
     assert edited == {f"a/m{index:02d}.yaml" for index in (1, 5, 6, 10)}
 
 
-class CountingReads:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.paths: list[str] = []
-        real = yamlio.read_bytes
-
-        def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
-            self.paths.append(display)
-            return real(path, display)
-
-        monkeypatch.setattr(yamlio, "read_bytes", read_bytes)
-
-
 def test_a_file_unchanged_since_it_was_read_is_not_read_again(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -183,7 +178,7 @@ def test_a_file_unchanged_since_it_was_read_is_not_read_again(
     monkeypatch.setattr(cache, "SETTLED_NS", 0)  # every file here changed before it was read
     settings = config.load(project / "syncer.toml", registry.target_models())
     first = load_definitions(settings, registry.get)
-    reads = CountingReads(monkeypatch)
+    reads = Counting(monkeypatch, "read_bytes")
     assert load_definitions(settings, registry.get) == first
     assert reads.paths == []
     # An edit of the same size changes the file's change time: read again, the edit seen.
@@ -210,6 +205,6 @@ def test_a_file_changed_just_before_it_was_read_is_read_again(
     # is trusted only once it has settled (git's racily clean entries).
     settings = config.load(project / "syncer.toml", registry.target_models())
     load_definitions(settings, registry.get)
-    reads = CountingReads(monkeypatch)
+    reads = Counting(monkeypatch, "read_bytes")
     load_definitions(settings, registry.get)
     assert reads.paths == ["campaigns/a/welcome.yaml"]

@@ -191,20 +191,14 @@ class DefinitionCache:
             return cls(None, stamp)
         return cls(db, stamp)
 
-    def _key(self, raw: bytes) -> str:
+    def key(self, raw: bytes) -> str:
+        """The key of a file's bytes (with the code and settings they were loaded with)."""
         return hashlib.sha256(self._stamp + raw).hexdigest()
 
-    def get(self, raw: bytes) -> Hit | None:
-        return self.get_many([raw])[0]
-
-    def get_many(self, raws: list[bytes]) -> list[Hit | None]:
-        """What the cache holds for each of these files' bytes, in order: one query for them
-        all (a query per file was a tenth of a warm load of 10,000)."""
-        return self.by_keys([self._key(raw) for raw in raws])
-
     def by_keys(self, keys: list[str | None]) -> list[Hit | None]:
-        """What the cache holds under each of these keys (None: nothing to look up)."""
-        wanted = sorted({key for key in keys if key is not None})
+        """What the cache holds under each of these keys (None: nothing to look up), in
+        order: one query for them all (a query per file was a tenth of a warm load)."""
+        wanted = list({key for key in keys if key is not None})
         if self._db is None or not wanted:
             return [None] * len(keys)
         marks = ",".join("?" * len(wanted))
@@ -263,21 +257,21 @@ class DefinitionCache:
             found.append((key, now))
         return found
 
-    def remember(self, path: Path, stat: str | None, raw: bytes, seen: int) -> None:
+    def remember(self, path: Path, stat: str | None, key: str, seen: int) -> None:
         """The file at `path`, with stat `stat` (taken before it was read, at `seen`), had
-        the bytes `raw`."""
+        the bytes of key `key`."""
         if self._db is not None and stat is not None:
-            self._files.append((self._file(path), stat, self._key(raw), seen, self._today))
+            self._files.append((self._file(path), stat, key, seen, self._today))
 
     def _file(self, path: Path) -> str:
         return hashlib.sha256(self._stamp + b"\0" + os.fsencode(path)).hexdigest()
 
-    def put(self, raw: bytes, definitions: list[CampaignDefinition]) -> None:
-        """What loading the file `raw` gave: one definition per target it goes to."""
+    def put(self, key: str, definitions: list[CampaignDefinition]) -> None:
+        """What loading the file of key `key` gave: one definition per target it goes to."""
         if self._db is not None:
             meta = json.dumps([_meta(d) for d in definitions])
             content = b"".join(d.content for d in definitions)
-            self._new.append((self._key(raw), meta, content, self._today))
+            self._new.append((key, meta, content, self._today))
 
     def close(self) -> None:
         """Write what this load learnt and drop stale entries; never fails the command."""

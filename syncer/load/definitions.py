@@ -219,7 +219,7 @@ def _load_chunk(
     for path, look in zip(files, looked, strict=True):
         found, more = next(loaded) if look.miss else (look.definitions(path, root), [])
         if look.miss and found:
-            cache.put(look.raw, found)
+            cache.put(look.key, found)
         problems.extend(look.problems + more)
         definitions.extend(found)
     return definitions, problems
@@ -230,6 +230,8 @@ class _Looked:
     """One file as read and looked up in the definition cache (its bytes kept for a miss)."""
 
     raw: bytes = b""
+    key: str = ""
+    """The cache key of `raw`."""
     hit: Hit | None = None
     problems: list[Problem] = dataclasses.field(default_factory=list)
     display: str = ""
@@ -269,11 +271,12 @@ def _look_up(
             if raw is None:
                 looked.append(_Looked(problems=problems, display=display))
                 continue
-            cache.remember(path, stat, raw, seen)
-            looked.append(_Looked(raw, display=display))
-        # What was read: looked up by its bytes, all at once.
-        read = [i for i in range(start, len(looked)) if looked[i].raw]
-        for i, hit in zip(read, cache.get_many([looked[i].raw for i in read]), strict=True):
+            key = cache.key(raw)
+            cache.remember(path, stat, key, seen)
+            looked.append(_Looked(raw, key, display=display))
+        # What was read: looked up by its bytes' keys, all at once.
+        read = [i for i in range(start, len(looked)) if looked[i].key]
+        for i, hit in zip(read, cache.by_keys([looked[i].key for i in read]), strict=True):
             if hit is not None and content.fresh(hit.templates):
                 looked[i] = _Looked(hit=hit, display=looked[i].display)  # bytes not needed
     return looked
