@@ -113,6 +113,7 @@ def test_a_command_runs_the_collector_rarely_and_restores_it(
     import gc
 
     from syncer import cli
+    from syncer.cli import collector
 
     seen: list[tuple[int, int, int]] = []
     before = gc.get_threshold()
@@ -126,7 +127,7 @@ def test_a_command_runs_the_collector_rarely_and_restores_it(
     with pytest.raises(SystemExit) as exit:
         cli.main(["--version"])
     assert exit.value.code == 0
-    assert seen == [(cli.COLLECT_AFTER, 30, 30)]
+    assert seen == [(collector.COLLECT_AFTER, 30, 30)]
     assert gc.get_threshold() == before
 
 
@@ -146,3 +147,25 @@ def test_the_console_script_leaves_its_heap_to_the_exit(monkeypatch: pytest.Monk
     with pytest.raises(SystemExit):
         cli.main(["--version"])
     assert frozen == [True]
+
+
+def test_the_sandbox_server_keeps_pythons_own_collector_pace(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A server runs for hours: a command's rare, long collections would bunch its answers.
+    import gc
+
+    from syncer.cli import collector
+    from syncer.cli.commands import sandbox
+    from syncer.cli.output import Output
+    from syncer.sandbox import server
+
+    seen: list[tuple[int, int, int]] = []
+    monkeypatch.setattr(server, "serve", lambda options: seen.append(gc.get_threshold()))
+    before = gc.get_threshold()
+    try:
+        with collector.collector_for_one_command():
+            sandbox.serve(Output(), "127.0.0.1", 0, tmp_path / "db.sqlite", 0.0, 1.0)
+    finally:
+        gc.set_threshold(*before)
+    assert seen == [collector.DEFAULT]

@@ -10,16 +10,14 @@ sandbox, state), each running its `commands.<name>` module.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import sys
-from collections.abc import Iterator
 
 import click
 
 # The command modules declare their commands on `app` (from `root`) as they are imported.
 from syncer.cli import exitcodes, remote, tools, workflow  # noqa: F401
+from syncer.cli.collector import collector_for_one_command
 from syncer.cli.root import app
 
 __all__ = ["app", "main"]
@@ -45,31 +43,3 @@ def main(argv: list[str] | None = None) -> None:
             exc.show()
             sys.exit(exitcodes.ERROR)
         sys.exit(exitcodes.OK)
-
-
-COLLECT_AFTER = 200_000
-"""Allocations between two runs of the cycle collector during a command (Python's default:
-700; mypy, another short-lived process with a large heap, uses the same)."""
-
-
-@contextlib.contextmanager
-def collector_for_one_command(*, ending: bool = False) -> Iterator[None]:
-    """The garbage collector, tuned for one command: it runs a few hundred times less often.
-
-    A command builds a heap it keeps to its end (10,000 definitions, remote campaigns and
-    plans) and makes little cyclic garbage (a few objects per HTTP call; nothing large is left
-    in a cycle, see `remote.sendgate.Ticket.done`). With the default thresholds the collector
-    scanned that heap again and again as it grew: about a second of CPU in a plan of 10,000
-    campaigns, a tenth of the command. The caller's settings come back afterwards (tests run
-    commands in-process); when the process `ending` with the command, its heap is instead
-    frozen: Python's last full collection at exit scanned it once more for nothing (0.25 s
-    after a plan of 10,000 campaigns)."""
-    before = gc.get_threshold()
-    gc.set_threshold(COLLECT_AFTER, 30, 30)
-    try:
-        yield
-    finally:
-        if ending:
-            gc.freeze()
-        else:
-            gc.set_threshold(*before)

@@ -19,9 +19,11 @@ from syncer.workflows.apply import holder
 def serve(
     out: Output, host: str, port: int, db: Path, latency_ms: float, rate_limit_scale: float
 ) -> int:
+    from syncer.cli.collector import serving
     from syncer.sandbox.options import SandboxOptions
     from syncer.sandbox.server import serve as serve_forever
 
+    serving()
     out.info(f"Sandbox listening on http://{host}:{port} (data: {db}); Ctrl-C stops it.")
     out.info(f'Point a target at it with base_url = "http://{host}:{port}".')
     serve_forever(
